@@ -1,0 +1,119 @@
+"""The ``consent-gate`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+import click
+
+from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
+from streams.logs import log_event, setup_logging
+from streams.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("consent_gate.cli")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"consent-gate: {message}", err=True)
+    sys.exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """consent-gate: enforce marketing opt-outs per channel on Kafka."""
+
+
+@main.command()
+@click.option("--check/--no-check", default=True, help="Check broker, topics and state first.")
+def worker(check: bool) -> None:
+    """Run the stream worker (Ctrl-C or SIGTERM stops it cleanly)."""
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    log_event(
+        logger,
+        "worker.start",
+        broker=settings.bootstrap_servers,
+        app_id=settings.app_id,
+        store=settings.store,
+        state_dir=(settings.data_dir / settings.app_id).resolve(),
+        partitions=settings.partitions,
+        channels=",".join(settings.channels),
+    )
+    if check:
+        try:
+            asyncio.run(preflight(settings))
+        except StartupError as exc:
+            _fail(str(exc))
+    from faust.worker import Worker
+
+    from streams.kafka.wiring import create_app
+
+    app = create_app(settings)
+    w = Worker(app, loglevel=settings.library_log_level, quiet=True, redirect_stdouts=False)
+    setup_logging(settings.log_level, settings.library_log_level)
+    w.execute_from_commandline()
+
+
+@main.group()
+def topics() -> None:
+    """Create or list the gate's topics."""
+
+
+@topics.command("create")
+def topics_create() -> None:
+    """Create every input and output topic that is missing."""
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    try:
+        created = asyncio.run(create_topics(settings))
+    except StartupError as exc:
+        _fail(str(exc))
+    click.echo(f"created {len(created)} topic(s)" + (": " + ", ".join(created) if created else ""))
+
+
+@topics.command("list")
+def topics_list() -> None:
+    """Show each topic the gate uses and whether it exists."""
+    settings = _settings()
+    try:
+        have = asyncio.run(existing_topics(settings))
+    except StartupError as exc:
+        _fail(str(exc))
+    rows = [("in", t) for t in settings.input_topics] + [("out", t) for t in settings.output_topics]
+    for direction, t in rows:
+        click.echo(f"{direction:3}  {'ok     ' if t in have else 'MISSING'}  {t}")
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print the effective settings and their environment variables."""
+    settings = _settings()
+    for name, value in settings.model_dump().items():
+        shown: Any = ",".join(value) if isinstance(value, tuple) else value
+        click.echo(f"CONSENT_GATE_{name.upper()}={shown}")
+
+
+@main.command()
+@click.option("--broker/--no-broker", default=True, help="Start (and stop) the local broker.")
+@click.option("--keep-broker", is_flag=True, help="Leave the local broker running afterwards.")
+def demo(broker: bool, keep_broker: bool) -> None:
+    """Local broker, worker, realistic demo traffic, and a summary of what happened."""
+    from streams.demo import run_demo
+
+    settings = _settings()
+    sys.exit(run_demo(settings, start_broker=broker, keep_broker=keep_broker))
+
+
+if __name__ == "__main__":
+    main()

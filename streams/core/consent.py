@@ -1,0 +1,277 @@
+"""Consent per (contact, channel): what an input asks for, and how the state changes.
+
+Pure: no Kafka, no Faust. Inputs are the decoded contract records (plain dicts, field names as in
+``schemas/``); outputs are plain values. The worker, the tests, the benchmarks and the docs all use
+these functions.
+
+The rules
+---------
+* A reply on channel C that is exactly an opt-out keyword opts C out; exactly an opt-in keyword
+  opts C back in (the reply is the proof of new consent). A reply that only *contains* an opt-out
+  keyword changes nothing and is flagged ``POSSIBLE_OPT_OUT`` (or acts, when the policy says so).
+* A link click of kind UNSUBSCRIBE (confirmed on the page), or an RFC 8058 one-click POST, opts out
+  the channel of the message that carried the link. A scanner prefetch, or a GET on a one-click
+  URL, changes nothing.
+* A consent command opts out, or back in. An opt-in must carry proof of new consent, and an import
+  never lifts an opt-out (only an explicit subscribe does); both are rejected otherwise.
+* Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
+  it yields no event and is not counted again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from streams.core.keywords import Intent, KeywordPolicy
+
+
+class Action(StrEnum):
+    OPT_OUT = "OPT_OUT"
+    OPT_IN = "OPT_IN"
+    FLAG = "FLAG"  # a possible opt-out: no change, an event for review
+
+
+class Source(StrEnum):
+    KEYWORD = "KEYWORD"
+    LINK = "LINK"
+    ONE_CLICK = "ONE_CLICK"
+    COMMAND = "COMMAND"
+    IMPORT = "IMPORT"
+
+
+class EventType(StrEnum):
+    OPTED_OUT = "OPTED_OUT"
+    OPTED_IN = "OPTED_IN"
+    POSSIBLE_OPT_OUT = "POSSIBLE_OPT_OUT"
+
+
+class Rejection(StrEnum):
+    """Why a request was refused (the dead-letter error code)."""
+
+    OPT_IN_WITHOUT_PROOF = "OPT_IN_WITHOUT_PROOF"
+    IMPORT_CANNOT_LIFT_OPT_OUT = "IMPORT_CANNOT_LIFT_OPT_OUT"
+
+
+REJECTION_TEXT = {
+    Rejection.OPT_IN_WITHOUT_PROOF: "an opt-in command must carry proof of new consent "
+    "(field proof); the opt-out stands",
+    Rejection.IMPORT_CANNOT_LIFT_OPT_OUT: "an import never lifts an opt-out; send an API opt-in "
+    "with proof of new consent instead",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A request, from any input, to change consent on one channel."""
+
+    action: Action
+    source: Source
+    event_id: str
+    occurred_at_ms: int
+    raw_text: str | None = None
+    keyword: str | None = None
+    language: str | None = None
+    campaign_id: str | None = None
+    message_type: str | None = None
+    reason: str | None = None
+    proof: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentState:
+    """Consent on one (contact, channel), with proof of the last change."""
+
+    subscribed: bool
+    changed_at_ms: int | None = None
+    source: str | None = None
+    event_id: str | None = None
+    raw_text: str | None = None
+    campaign_id: str | None = None
+    reason: str | None = None
+    changes: int = 0
+
+    @property
+    def explicit(self) -> bool:
+        """True once anything has changed this state (it is not just the default)."""
+        return self.changes > 0
+
+
+SUBSCRIBED = ConsentState(subscribed=True)
+NOT_SUBSCRIBED = ConsentState(subscribed=False)
+
+
+def default_state(default_subscribed: bool) -> ConsentState:
+    return SUBSCRIBED if default_subscribed else NOT_SUBSCRIBED
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    state: ConsentState  # the state after (the same object when nothing changed)
+    event: EventType | None = None  # the consent event to emit, if any
+    rejection: Rejection | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.event in (EventType.OPTED_OUT, EventType.OPTED_IN)
+
+
+# --- From inputs to triggers ---------------------------------------------------------------------
+
+
+def reply_trigger(
+    reply: Mapping[str, Any], policy: KeywordPolicy, *, act_on_contained: bool = False
+) -> Trigger | None:
+    """What an inbound reply asks for, or None when it asks nothing of consent."""
+    text: str = reply["text"]
+    match = policy.classify(text)
+    if match.intent is Intent.OPT_OUT:
+        action = Action.OPT_OUT if (match.exact or act_on_contained) else Action.FLAG
+    elif match.intent is Intent.OPT_IN and match.exact:
+        action = Action.OPT_IN
+    else:
+        return None  # HELP and everything else: no consent change
+    return Trigger(
+        action=action,
+        source=Source.KEYWORD,
+        event_id=reply["event_id"],
+        occurred_at_ms=reply["received_at_ms"],
+        raw_text=text,
+        keyword=match.keyword,
+        language=match.language,
+        campaign_id=reply.get("campaign_id"),
+        message_type=reply.get("message_type"),
+    )
+
+
+def click_trigger(click: Mapping[str, Any]) -> Trigger | None:
+    """What a link click asks for: None for prefetches, GETs on one-click URLs and other links."""
+    if click.get("prefetch"):
+        return None
+    kind = click["kind"]
+    if kind == "UNSUBSCRIBE":
+        source = Source.LINK
+    elif kind == "ONE_CLICK_UNSUBSCRIBE" and str(click.get("http_method", "")).upper() == "POST":
+        source = Source.ONE_CLICK
+    else:
+        return None
+    return Trigger(
+        action=Action.OPT_OUT,
+        source=source,
+        event_id=click["event_id"],
+        occurred_at_ms=click["clicked_at_ms"],
+        campaign_id=click.get("campaign_id"),
+        message_type=click.get("message_type"),
+        reason=click.get("feedback_reason"),
+    )
+
+
+def command_trigger(command: Mapping[str, Any]) -> Trigger:
+    return Trigger(
+        action=Action(command["action"]),
+        source=Source.IMPORT if command.get("source") == "IMPORT" else Source.COMMAND,
+        event_id=command["command_id"],
+        occurred_at_ms=command["issued_at_ms"],
+        campaign_id=command.get("campaign_id"),
+        reason=command.get("reason"),
+        proof=command.get("proof"),
+    )
+
+
+# --- Transitions ----------------------------------------------------------------------------------
+
+
+def _changed(state: ConsentState, trigger: Trigger, subscribed: bool) -> ConsentState:
+    return replace(
+        state,
+        subscribed=subscribed,
+        changed_at_ms=trigger.occurred_at_ms,
+        source=trigger.source.value,
+        event_id=trigger.event_id,
+        raw_text=trigger.raw_text,
+        campaign_id=trigger.campaign_id,
+        reason=trigger.reason,
+        changes=state.changes + 1,
+    )
+
+
+def apply(state: ConsentState, trigger: Trigger) -> Outcome:
+    """The state after ``trigger``, the event it yields and whether it was refused."""
+    if trigger.action is Action.FLAG:
+        # Only worth a review while the contact still gets campaigns on this channel.
+        return Outcome(state, EventType.POSSIBLE_OPT_OUT if state.subscribed else None)
+    if trigger.action is Action.OPT_OUT:
+        if not state.subscribed:
+            return Outcome(state)  # repeated opt-out: nothing changes, nothing is counted
+        return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)
+    # OPT_IN
+    if trigger.source in (Source.COMMAND, Source.IMPORT) and not trigger.proof:
+        return Outcome(state, rejection=Rejection.OPT_IN_WITHOUT_PROOF)
+    if trigger.source is Source.IMPORT and not state.subscribed and state.explicit:
+        return Outcome(state, rejection=Rejection.IMPORT_CANNOT_LIFT_OPT_OUT)
+    if state.subscribed:
+        return Outcome(state)
+    return Outcome(_changed(state, trigger, True), EventType.OPTED_IN)
+
+
+# --- Consent events -------------------------------------------------------------------------------
+
+_EVENT_NS = uuid.UUID("6f1c1c9e-5b55-4a53-9d4e-2f1d2b7f0a11")
+
+
+def event_id(trigger_event_id: str, channel: str, event_type: EventType) -> str:
+    """Deterministic: a redelivered input yields the same event id, so consumers can dedupe."""
+    return str(uuid.uuid5(_EVENT_NS, f"{trigger_event_id}\x1f{channel}\x1f{event_type.value}"))
+
+
+def consent_event(
+    *,
+    contact_id: str,
+    channel: str,
+    trigger: Trigger,
+    before: ConsentState,
+    outcome: Outcome,
+    recorded_at_ms: int,
+) -> dict[str, Any]:
+    """The ``ConsentEvent`` record (schemas/consent_event) for an outcome that has an event."""
+    assert outcome.event is not None
+    return {
+        "event_id": event_id(trigger.event_id, channel, outcome.event),
+        "contact_id": contact_id,
+        "channel": channel,
+        "type": outcome.event.value,
+        "subscribed": outcome.state.subscribed,
+        "previous_subscribed": before.subscribed,
+        "source": trigger.source.value,
+        "trigger_event_id": trigger.event_id,
+        "occurred_at_ms": trigger.occurred_at_ms,
+        "recorded_at_ms": recorded_at_ms,
+        "raw_text": trigger.raw_text,
+        "keyword": trigger.keyword,
+        "language": trigger.language,
+        "campaign_id": trigger.campaign_id,
+        "message_type": trigger.message_type,
+        "reason": trigger.reason,
+        "proof": dict(trigger.proof) if trigger.proof else None,
+    }
+
+
+def state_record(state: ConsentState) -> dict[str, Any]:
+    """The ``ConsentState`` record (schemas/consent_state) stored in the table."""
+    return {
+        "subscribed": state.subscribed,
+        "changed_at_ms": state.changed_at_ms,
+        "source": state.source,
+        "event_id": state.event_id,
+        "raw_text": state.raw_text,
+        "campaign_id": state.campaign_id,
+        "reason": state.reason,
+        "changes": state.changes,
+    }
+
+
+def state_from_record(record: Mapping[str, Any]) -> ConsentState:
+    return ConsentState(**record)

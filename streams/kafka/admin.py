@@ -1,0 +1,103 @@
+"""Topic creation and the start-up checks: each failure is one plain sentence with the fix."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from streams.logs import log_event
+from streams.settings import Settings
+
+logger = logging.getLogger("consent_gate.admin")
+
+
+class StartupError(RuntimeError):
+    """Something is wrong at start; the message says what and how to fix it."""
+
+
+async def _admin(settings: Settings, timeout_s: float) -> AIOKafkaAdminClient:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        request_timeout_ms=int(timeout_s * 1000),
+        client_id=f"{settings.app_id}-admin",
+    )
+    try:
+        await asyncio.wait_for(admin.start(), timeout_s)
+    except (KafkaError, OSError, TimeoutError) as exc:
+        await admin.close()
+        raise StartupError(
+            f"Cannot reach the Kafka broker at {settings.bootstrap_servers} "
+            f"({type(exc).__name__}): start it (scripts/kafka-local start) "
+            f"or set CONSENT_GATE_BOOTSTRAP_SERVERS."
+        ) from None
+    return admin
+
+
+async def existing_topics(settings: Settings, timeout_s: float = 10.0) -> set[str]:
+    admin = await _admin(settings, timeout_s)
+    try:
+        return set(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+async def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+    """Create the input and output topics that are missing; returns the ones created."""
+    admin = await _admin(settings, timeout_s)
+    try:
+        have = set(await admin.list_topics())
+        wanted = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
+        if wanted:
+            new = [
+                NewTopic(t, settings.output_partitions, settings.replication_factor) for t in wanted
+            ]
+            with contextlib.suppress(TopicAlreadyExistsError):  # raced another creator: fine
+                await admin.create_topics(new)
+        for t in wanted:
+            log_event(logger, "topic.created", topic=t, partitions=settings.output_partitions)
+        return wanted
+    finally:
+        await admin.close()
+
+
+def check_state_dir(settings: Settings) -> None:
+    path = Path(settings.data_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(
+            f"Cannot create the state directory {path} ({exc.strerror}): "
+            f"set CONSENT_GATE_DATA_DIR to a writable directory."
+        ) from None
+    if not os.access(path, os.W_OK):
+        raise StartupError(
+            f"The state directory {path} is not writable: "
+            f"set CONSENT_GATE_DATA_DIR to a writable directory."
+        )
+    if settings.store == "rocksdb://":
+        try:
+            import rocksdict  # noqa: F401
+        except ImportError:
+            raise StartupError(
+                "The RocksDB store needs the rocksdict package: pip install rocksdict "
+                "(or set CONSENT_GATE_STORE=memory:// for a throw-away run)."
+            ) from None
+
+
+async def preflight(settings: Settings, timeout_s: float = 10.0) -> None:
+    """Broker reachable, every topic present, state directory usable; else :class:`StartupError`."""
+    check_state_dir(settings)
+    have = await existing_topics(settings, timeout_s)
+    missing = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise StartupError(
+            f"Topic {missing[0]}{more} does not exist on {settings.bootstrap_servers}: "
+            f"run `consent-gate topics create` (or fix the CONSENT_GATE_TOPIC_* settings)."
+        )

@@ -1,0 +1,149 @@
+"""The Faust app: two thin agents around the plain-Python router and gate.
+
+    inputs (4 topics, any partitioning) --route--> <app_id>-by-contact (fixed partitioner,
+    N partitions) --gate--> channel topics, suppressed, consent events, dead letters
+
+The gate's consent table is co-partitioned with the by-contact topic (same N), so the RocksDB
+store always holds the state of the event's contact. Both agents run with concurrency 1 (faust
+#606) and at-least-once (faust commits offsets only after flushing the producer; exactly_once is
+not used because of faust #323/#517). One agent per stage and one merged internal topic leave room
+for event-time ordering across inputs in the gate, and for more workers (partitions spread).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from typing import Any, cast
+
+import faust
+from faust.types import StreamT
+
+from streams.kafka.admin import StartupError, preflight
+from streams.logs import log_event
+from streams.models.contract import Contract
+from streams.processing.gate import Gate
+from streams.processing.records import Output, SourceRecord
+from streams.processing.router import Router
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore, KeyValue
+
+logger = logging.getLogger("consent_gate.worker")
+
+TABLE_NAME = "consent"
+
+
+def _source(event: Any) -> SourceRecord:
+    msg = event.message
+    return SourceRecord(
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        timestamp_ms=int(msg.timestamp * 1000) if msg.timestamp else None,
+        key=msg.key,
+        value=msg.value,
+        headers=list(msg.headers or ()),
+    )
+
+
+class ConsentGateApp(faust.App):
+    """The Faust app, with the settings and counters it was built from."""
+
+    settings: Settings
+    counters: Counter[str]
+    preflight_on_start: bool = False
+
+    async def on_first_start(self) -> None:
+        # `consent-gate worker` checks before Faust starts; `faust -A streams.app worker` here.
+        if self.preflight_on_start:
+            try:
+                await preflight(self.settings)
+            except StartupError as exc:
+                logger.critical("%s", exc)
+                sys.stderr.write(f"consent-gate: {exc}\n")
+                sys.stderr.flush()
+                os._exit(2)  # a plain sentence, not Faust's crash traceback
+        await super().on_first_start()
+
+
+def create_app(
+    settings: Settings, contract: Contract | None = None, *, preflight_on_start: bool = False
+) -> ConsentGateApp:
+    contract = contract or Contract()
+    app = ConsentGateApp(
+        settings.app_id,
+        broker=settings.broker_url,
+        store=settings.store,
+        datadir=str(settings.data_dir / settings.app_id),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=settings.web_enabled,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        autodiscover=False,
+    )
+    app.settings = settings
+    app.preflight_on_start = preflight_on_start
+    app.counters = Counter()
+    counters = app.counters
+
+    raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes}
+    inputs = app.topic(*settings.input_topics, **raw)
+    by_contact = app.topic(
+        settings.by_contact_topic, partitions=settings.partitions, internal=True, **raw
+    )
+    table = app.Table(
+        TABLE_NAME,
+        partitions=settings.partitions,
+        key_type=str,
+        value_type=bytes,  # raw: the app's serializers; values are ConsentState records
+        help="Consent per CHANNEL/contact_id",
+    )
+    router = Router(settings, contract)
+    store = ConsentStore(cast(KeyValue, table), contract, settings.default_subscribed)
+    gate = Gate(settings, contract, store)
+    kind_of_topic = {t: k for k, t in settings.channel_topics.items()}
+
+    async def produce(outputs: list[Output]) -> None:
+        for out in outputs:
+            await app.producer.send(
+                out.topic, out.key, out.value, out.partition, None, cast(Any, out.headers)
+            )
+            counters[_counter_name(out.topic, settings, kind_of_topic)] += 1
+
+    @app.agent(inputs, concurrency=1)
+    async def route(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await produce([router.route(_source(event))])
+
+    @app.agent(by_contact, concurrency=1)
+    async def gate_agent(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await produce(gate.handle(_source(event)))
+
+    @app.timer(interval=30.0)  # type: ignore[untyped-decorator]
+    async def progress() -> None:
+        if counters:
+            log_event(logger, "progress", **dict(sorted(counters.items())))
+
+    return app
+
+
+def _counter_name(topic: str, settings: Settings, kind_of_topic: dict[str, str]) -> str:
+    if topic == settings.by_contact_topic:
+        return "routed"
+    if topic in kind_of_topic:
+        return f"forwarded.{kind_of_topic[topic]}"
+    if topic == settings.suppressed_topic:
+        return "suppressed"
+    if topic == settings.events_topic:
+        return "consent_events"
+    return "dead_letters"

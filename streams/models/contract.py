@@ -1,0 +1,198 @@
+"""The topic contract: Avro schemas from ``schemas/`` and their single-object encoding.
+
+Every value on every topic is Avro *single-object encoded* (Avro spec, "Single-object encoding"):
+
+    C3 01 | 8-byte little-endian CRC-64-AVRO fingerprint of the writer schema | Avro binary body
+
+so any Avro library can read a value without a schema registry. ``schemas/<record>/vN.avsc``
+holds every version of a record ever published; the highest N is the *current* one. The writer
+always uses the current version; the reader finds the writer's version by fingerprint and
+resolves it against the current one (schema evolution).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, cast
+
+import fastavro
+from fastavro.schema import fingerprint as _fingerprint
+from fastavro.schema import to_parsing_canonical_form
+
+MAGIC = b"\xc3\x01"
+HEADER_LEN = len(MAGIC) + 8
+
+#: Where the contract lives: the repository's ``schemas/`` folder unless overridden.
+DEFAULT_SCHEMA_DIR = Path(
+    os.environ.get("CONSENT_GATE_SCHEMA_DIR", Path(__file__).resolve().parents[2] / "schemas")
+)
+
+
+class RecordName(StrEnum):
+    """The records of the contract; the value is the folder name under ``schemas/``."""
+
+    INBOUND_REPLY = "inbound_reply"
+    LINK_CLICK = "link_click"
+    OUTBOUND_MESSAGE = "outbound_message"
+    CONSENT_COMMAND = "consent_command"
+    CONSENT_EVENT = "consent_event"
+    SUPPRESSED_MESSAGE = "suppressed_message"
+    DEAD_LETTER = "dead_letter"
+    CONSENT_STATE = "consent_state"
+
+
+class DecodeError(ValueError):
+    """A value that cannot be read; ``code`` is the dead-letter error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def crc64_avro_fingerprint(schema: dict[str, Any] | str) -> bytes:
+    """The 8 fingerprint bytes as they appear in a single-object encoded value."""
+    canonical = to_parsing_canonical_form(schema)
+    # fastavro's hex string is already in the header's little-endian byte order (checked against
+    # the spec's reference algorithm and Apache avro in tests/models/test_contract.py).
+    return bytes.fromhex(_fingerprint(canonical, "CRC-64-AVRO"))
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaVersion:
+    record: RecordName
+    version: int
+    schema: dict[str, Any]  # parsed by fastavro
+    fingerprint: bytes
+    full_name: str
+
+
+class _RecordCodec:
+    """Encoder/decoder for one record, all of its versions known."""
+
+    __slots__ = ("_prefix", "_readers", "current", "versions")
+
+    def __init__(self, versions: list[SchemaVersion]) -> None:
+        self.versions = versions
+        self.current = versions[-1]
+        self._prefix = MAGIC + self.current.fingerprint
+        # writer fingerprint -> (writer schema, reader schema or None when no resolution needed)
+        self._readers: dict[bytes, tuple[dict[str, Any], dict[str, Any] | None]] = {
+            v.fingerprint: (v.schema, None if v is self.current else self.current.schema)
+            for v in versions
+        }
+
+    def encode(self, record: Mapping[str, Any]) -> bytes:
+        buf = io.BytesIO()
+        buf.write(self._prefix)
+        fastavro.schemaless_writer(buf, self.current.schema, record)
+        return buf.getvalue()
+
+    def decode(self, data: bytes) -> dict[str, Any]:
+        if len(data) < HEADER_LEN or data[:2] != MAGIC:
+            raise DecodeError(
+                "NOT_AVRO", "value is not Avro single-object encoded (no C3 01 marker)"
+            )
+        fp = bytes(data[2:HEADER_LEN])
+        reader = self._readers.get(fp)
+        if reader is None:
+            raise DecodeError(
+                "UNKNOWN_SCHEMA",
+                f"schema fingerprint {fp.hex()} is not a known version of {self.current.full_name}",
+            )
+        buf = io.BytesIO(data)
+        buf.seek(HEADER_LEN)
+        try:
+            record = cast(dict[str, Any], fastavro.schemaless_reader(buf, reader[0], reader[1]))
+        except Exception as exc:  # fastavro raises EOFError, ValueError, UnicodeDecodeError...
+            raise DecodeError(
+                "UNDECODABLE", f"Avro body of {self.current.full_name} is corrupt: {exc!r}"
+            ) from exc
+        if buf.tell() != len(data):
+            raise DecodeError(
+                "UNDECODABLE",
+                f"{len(data) - buf.tell()} stray bytes after the {self.current.full_name} body",
+            )
+        return record
+
+
+_VERSION_FILE = re.compile(r"^v(\d+)\.avsc$")
+
+
+class Contract:
+    """All records of the contract, loaded from a schema folder."""
+
+    def __init__(self, schema_dir: Path | str = DEFAULT_SCHEMA_DIR) -> None:
+        self.schema_dir = Path(schema_dir)
+        self._codecs: dict[RecordName, _RecordCodec] = {}
+        self._by_fingerprint: dict[bytes, SchemaVersion] = {}
+        for record in RecordName:
+            versions = self._load(record)
+            self._codecs[record] = _RecordCodec(versions)
+            for v in versions:
+                self._by_fingerprint[v.fingerprint] = v
+
+    def _load(self, record: RecordName) -> list[SchemaVersion]:
+        folder = self.schema_dir / record.value
+        found: list[tuple[int, Path]] = []
+        for path in folder.glob("v*.avsc"):
+            match = _VERSION_FILE.match(path.name)
+            if match:
+                found.append((int(match.group(1)), path))
+        if not found:
+            raise FileNotFoundError(f"no schema versions for {record.value} in {folder}")
+        versions = []
+        for number, path in sorted(found):
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            parsed = cast(dict[str, Any], fastavro.parse_schema(raw))
+            versions.append(
+                SchemaVersion(
+                    record=record,
+                    version=number,
+                    schema=parsed,
+                    fingerprint=crc64_avro_fingerprint(raw),
+                    full_name=parsed["name"],
+                )
+            )
+        return versions
+
+    def current(self, record: RecordName) -> SchemaVersion:
+        return self._codecs[record].current
+
+    def versions(self, record: RecordName) -> list[SchemaVersion]:
+        return list(self._codecs[record].versions)
+
+    def encode(self, record: RecordName, value: Mapping[str, Any]) -> bytes:
+        """Single-object encode ``value`` with the current schema of ``record``."""
+        return self._codecs[record].encode(value)
+
+    def decode(self, record: RecordName, data: bytes) -> dict[str, Any]:
+        """Decode a single-object encoded ``record``, resolving older versions to the current one.
+
+        Raises :class:`DecodeError` with a dead-letter code when the bytes are not a ``record``.
+        """
+        try:
+            return self._codecs[record].decode(data)
+        except DecodeError as exc:
+            if exc.code == "UNKNOWN_SCHEMA" and len(data) >= HEADER_LEN:
+                other = self._by_fingerprint.get(bytes(data[2:HEADER_LEN]))
+                if other is not None:
+                    raise DecodeError(
+                        "UNKNOWN_SCHEMA",
+                        f"value is a {other.full_name} (v{other.version}), "
+                        f"expected {self.current(record).full_name}",
+                    ) from None
+            raise
+
+
+def parse_header(data: bytes) -> bytes | None:
+    """The fingerprint of a single-object encoded value, or None when ``data`` is not one."""
+    if len(data) < HEADER_LEN or data[:2] != MAGIC:
+        return None
+    return bytes(data[2:HEADER_LEN])

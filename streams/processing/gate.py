@@ -1,0 +1,158 @@
+"""Stage 2, the gate: reads the internal by-contact topic, keeps the consent table, and
+
+* turns replies, link clicks and consent commands into consent changes (``streams.core.consent``)
+  and emits one consent event per change,
+* forwards a CAMPAIGN message untouched (same key, value bytes and headers) when the contact is
+  subscribed on its channel, and records it on the suppressed topic otherwise
+  (``streams.core.decision``),
+* dead-letters a refused command (an opt-in without proof) with the reason and the original bytes.
+
+The gate is plain Python: the Faust agent hands it records and produces what it returns.
+"""
+
+from __future__ import annotations
+
+import time
+
+from streams.core.consent import (
+    REJECTION_TEXT,
+    Trigger,
+    apply,
+    click_trigger,
+    command_trigger,
+    consent_event,
+    reply_trigger,
+)
+from streams.core.decision import decide
+from streams.core.keywords import KeywordPolicy
+from streams.models.contract import Contract, RecordName
+from streams.processing.records import (
+    KIND_HEADER,
+    ORIGIN_HEADER,
+    InputKind,
+    Output,
+    Rejected,
+    SourceRecord,
+    dead_letter,
+    header,
+    parse_origin_header,
+    strip_internal,
+)
+from streams.processing.validate import Valid, Validator
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore
+
+
+def keyword_policy(settings: Settings) -> KeywordPolicy:
+    return KeywordPolicy(
+        settings.keyword_languages,
+        extra_opt_out=settings.extra_opt_out_keywords,
+        extra_opt_in=settings.extra_opt_in_keywords,
+        extra_help=settings.extra_help_keywords,
+    )
+
+
+class Gate:
+    def __init__(self, settings: Settings, contract: Contract, store: ConsentStore) -> None:
+        self.settings = settings
+        self.contract = contract
+        self.store = store
+        self.policy = keyword_policy(settings)
+        self.validator = Validator(contract, settings.channels, settings.max_text_length)
+        self.channel_topics = settings.channel_topics
+        self.act_on_contained = settings.act_on_contained_keyword
+
+    def handle(self, src: SourceRecord, now_ms: int | None = None) -> list[Output]:
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        raw_origin = header(src.headers, ORIGIN_HEADER)
+        origin = parse_origin_header(raw_origin) if raw_origin else None
+        try:
+            raw_kind = header(src.headers, KIND_HEADER)
+            if raw_kind is None:
+                raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
+            try:
+                kind = InputKind(raw_kind.decode())
+            except ValueError:
+                raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
+            valid = self.validator.check(kind, src.value)
+            if kind is InputKind.REQUEST:
+                return [self._send(valid, src, now_ms)]
+            return self._consent(valid, now_ms)
+        except Rejected as rej:
+            return [
+                dead_letter(
+                    self.contract,
+                    self.settings.deadletter_topic,
+                    src=src,
+                    code=rej.code,
+                    reason=rej.reason,
+                    stage="gate",
+                    now_ms=now_ms,
+                    origin=origin,
+                )
+            ]
+
+    def _send(self, valid: Valid, src: SourceRecord, now_ms: int) -> Output:
+        msg = valid.record
+        state = self.store.get(valid.contact_id, valid.channel)
+        decision = decide(msg["origin"], state)
+        assert src.value is not None
+        if decision.forward:
+            return Output(
+                self.channel_topics[valid.channel], src.key, src.value, strip_internal(src.headers)
+            )
+        assert decision.reason is not None
+        suppressed = {
+            "message_id": msg["message_id"],
+            "contact_id": valid.contact_id,
+            "channel": valid.channel,
+            "campaign_id": msg.get("campaign_id"),
+            "message_type": msg.get("message_type"),
+            "reason": decision.reason.value,
+            "opted_out_at_ms": state.changed_at_ms,
+            "opt_out_source": state.source,
+            "opt_out_event_id": state.event_id,
+            "suppressed_at_ms": now_ms,
+            "original_value": src.value,
+        }
+        return Output(
+            self.settings.suppressed_topic,
+            valid.contact_id.encode(),
+            self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed),
+            strip_internal(src.headers),
+        )
+
+    def _trigger(self, valid: Valid) -> Trigger | None:
+        if valid.kind is InputKind.REPLY:
+            return reply_trigger(valid.record, self.policy, act_on_contained=self.act_on_contained)
+        if valid.kind is InputKind.CLICK:
+            return click_trigger(valid.record)
+        return command_trigger(valid.record)
+
+    def _consent(self, valid: Valid, now_ms: int) -> list[Output]:
+        trigger = self._trigger(valid)
+        if trigger is None:
+            return []
+        before = self.store.get(valid.contact_id, valid.channel)
+        outcome = apply(before, trigger)
+        if outcome.rejection is not None:
+            raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
+        if outcome.changed:
+            self.store.put(valid.contact_id, valid.channel, outcome.state)
+        if outcome.event is None:
+            return []
+        event = consent_event(
+            contact_id=valid.contact_id,
+            channel=valid.channel,
+            trigger=trigger,
+            before=before,
+            outcome=outcome,
+            recorded_at_ms=now_ms,
+        )
+        return [
+            Output(
+                self.settings.events_topic,
+                valid.contact_id.encode(),
+                self.contract.encode(RecordName.CONSENT_EVENT, event),
+            )
+        ]

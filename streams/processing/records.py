@@ -1,0 +1,126 @@
+"""What flows between the stages: raw Kafka records in, records to produce out, dead letters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from streams.models.contract import Contract, RecordName
+
+Headers = Sequence[tuple[str, bytes | None]]
+
+
+class InputKind(StrEnum):
+    """The four inputs; the value travels in a header on the internal by-contact topic."""
+
+    REPLY = "reply"
+    CLICK = "click"
+    REQUEST = "request"
+    COMMAND = "command"
+
+
+RECORD_OF_KIND = {
+    InputKind.REPLY: RecordName.INBOUND_REPLY,
+    InputKind.CLICK: RecordName.LINK_CLICK,
+    InputKind.REQUEST: RecordName.OUTBOUND_MESSAGE,
+    InputKind.COMMAND: RecordName.CONSENT_COMMAND,
+}
+
+#: Headers the router adds on the internal topic; removed again before anything is forwarded.
+KIND_HEADER = "consent-gate-kind"
+ORIGIN_HEADER = "consent-gate-origin"
+INTERNAL_HEADERS = frozenset({KIND_HEADER, ORIGIN_HEADER})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One consumed Kafka record, as it arrived."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int | None
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One record to produce. ``partition`` None means the producer's default partitioner."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers = ()
+    partition: int | None = None
+
+
+@dataclass(slots=True)
+class Rejected(Exception):
+    """An input that cannot be used: becomes a dead letter."""
+
+    code: str
+    reason: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+def origin_header(src: SourceRecord) -> bytes:
+    ts = "" if src.timestamp_ms is None else str(src.timestamp_ms)
+    return f"{src.topic}\x1f{src.partition}\x1f{src.offset}\x1f{ts}".encode()
+
+
+def parse_origin_header(value: bytes) -> tuple[str, int, int, int | None]:
+    topic, partition, offset, ts = value.decode().split("\x1f")
+    return topic, int(partition), int(offset), (int(ts) if ts else None)
+
+
+def strip_internal(headers: Headers) -> list[tuple[str, bytes | None]]:
+    return [(k, v) for k, v in headers if k not in INTERNAL_HEADERS]
+
+
+def header(headers: Headers, name: str) -> bytes | None:
+    for k, v in headers:
+        if k == name:
+            return v
+    return None
+
+
+def dead_letter(
+    contract: Contract,
+    topic: str,
+    *,
+    src: SourceRecord,
+    code: str,
+    reason: str,
+    stage: str,
+    now_ms: int,
+    origin: tuple[str, int, int, int | None] | None = None,
+) -> Output:
+    """A dead-letter record keeping the original key, value bytes and headers untouched."""
+    s_topic, s_part, s_off, s_ts = origin or (
+        src.topic,
+        src.partition,
+        src.offset,
+        src.timestamp_ms,
+    )
+    headers = strip_internal(src.headers)
+    record = {
+        "error": reason,
+        "error_code": code,
+        "source_topic": s_topic,
+        "source_partition": s_part,
+        "source_offset": s_off,
+        "source_timestamp_ms": s_ts,
+        "key": src.key,
+        "value": src.value,
+        "headers": [{"key": k, "value": v} for k, v in headers],
+        "failed_at_ms": now_ms,
+        "stage": stage,
+    }
+    return Output(topic, src.key, contract.encode(RecordName.DEAD_LETTER, record), headers)

@@ -1,0 +1,76 @@
+"""Stage 1, the router: reads the four input topics, checks each record, and
+
+* dead-letters what cannot be used (with the reason and the original bytes),
+* forwards INBOX messages straight to their channel topic, untouched (they never depend on consent),
+* re-partitions everything else by contact id onto the internal by-contact topic with a fixed
+  partitioner, so that the gate sees every input of one contact in one partition, in order.
+
+The record goes to the internal topic byte-for-byte; the router only adds two headers (the input
+kind and where the record came from), which the gate strips before anything leaves it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from streams.kafka.partitioner import partition_for
+from streams.models.contract import Contract
+from streams.processing.records import (
+    KIND_HEADER,
+    ORIGIN_HEADER,
+    InputKind,
+    Output,
+    Rejected,
+    SourceRecord,
+    dead_letter,
+    origin_header,
+)
+from streams.processing.validate import Validator
+from streams.settings import Settings
+
+
+class Router:
+    def __init__(self, settings: Settings, contract: Contract) -> None:
+        self.settings = settings
+        self.contract = contract
+        self.validator = Validator(contract, settings.channels, settings.max_text_length)
+        self.kind_of_topic = {
+            settings.replies_topic: InputKind.REPLY,
+            settings.clicks_topic: InputKind.CLICK,
+            settings.requests_topic: InputKind.REQUEST,
+            settings.commands_topic: InputKind.COMMAND,
+        }
+        self.channel_topics = settings.channel_topics
+        self.internal_topic = settings.by_contact_topic
+        self.partitions = settings.partitions
+        self._kind_headers = {k: k.value.encode() for k in InputKind}
+
+    def route(self, src: SourceRecord) -> Output:
+        kind = self.kind_of_topic[src.topic]
+        try:
+            valid = self.validator.check(kind, src.value)
+        except Rejected as rej:
+            return dead_letter(
+                self.contract,
+                self.settings.deadletter_topic,
+                src=src,
+                code=rej.code,
+                reason=rej.reason,
+                stage="router",
+                now_ms=int(time.time() * 1000),
+            )
+        assert src.value is not None
+        if kind is InputKind.REQUEST and valid.record["origin"] == "INBOX":
+            return Output(self.channel_topics[valid.channel], src.key, src.value, src.headers)
+        headers = [
+            *src.headers,
+            (KIND_HEADER, self._kind_headers[kind]),
+            (ORIGIN_HEADER, origin_header(src)),
+        ]
+        return Output(
+            self.internal_topic,
+            src.key,
+            src.value,
+            headers,
+            partition=partition_for(valid.contact_id, self.partitions),
+        )

@@ -1,0 +1,64 @@
+"""Decode and check one input record; anything wrong raises :class:`Rejected` (a dead letter)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from streams.models.contract import Contract, DecodeError
+from streams.processing.records import RECORD_OF_KIND, InputKind, Rejected
+
+MAX_ID_LENGTH = 256
+
+_ID_FIELD = {
+    InputKind.REPLY: "event_id",
+    InputKind.CLICK: "event_id",
+    InputKind.REQUEST: "message_id",
+    InputKind.COMMAND: "command_id",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    kind: InputKind
+    record: dict[str, Any]
+    contact_id: str
+    channel: str  # upper-case, one of the configured channels
+
+
+class Validator:
+    def __init__(self, contract: Contract, channels: Iterable[str], max_text_length: int) -> None:
+        self.contract = contract
+        self.channels = frozenset(channels)
+        self.max_text_length = max_text_length
+
+    def check(self, kind: InputKind, value: bytes | None) -> Valid:
+        if value is None:
+            raise Rejected("NOT_AVRO", "record has no value (tombstone)")
+        try:
+            record = self.contract.decode(RECORD_OF_KIND[kind], value)
+        except DecodeError as exc:
+            raise Rejected(exc.code, str(exc)) from None
+        contact_id = record["contact_id"].strip()
+        if not contact_id:
+            raise Rejected("INVALID_FIELD", "contact_id is empty")
+        if len(contact_id) > MAX_ID_LENGTH:
+            raise Rejected("INVALID_FIELD", f"contact_id is longer than {MAX_ID_LENGTH} characters")
+        id_field = _ID_FIELD[kind]
+        if not record[id_field].strip():
+            raise Rejected("INVALID_FIELD", f"{id_field} is empty")
+        channel = record["channel"].strip().upper()
+        if channel not in self.channels:
+            raise Rejected(
+                "UNKNOWN_CHANNEL",
+                f"channel {record['channel']!r} is not one of the configured channels "
+                f"({', '.join(sorted(self.channels))})",
+            )
+        if kind is InputKind.REPLY and len(record["text"]) > self.max_text_length:
+            raise Rejected(
+                "TEXT_TOO_LONG",
+                f"reply text has {len(record['text'])} characters, "
+                f"more than the limit of {self.max_text_length}",
+            )
+        return Valid(kind, record, contact_id, channel)

@@ -1,0 +1,188 @@
+"""Integration fixtures: the real Kafka broker (scripts/kafka-local) and the worker as its own
+process. Every test gets its own topics (uuid prefix), consumer group (app id) and state dir."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from streams.kafka import local_broker
+from streams.kafka.admin import create_topics as _create_topics
+from streams.kafka.runner import Collector, Consumed, Produce, WorkerProcess, produce
+from streams.models import builders as b
+from streams.models.contract import Contract, RecordName
+from streams.settings import Settings
+
+R = RecordName
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """The broker the tests use: CONSENT_GATE_TEST_BOOTSTRAP, or the local one (started if needed,
+    and stopped again at the end if this session started it)."""
+    given = os.environ.get("CONSENT_GATE_TEST_BOOTSTRAP")
+    if given:
+        yield given
+        return
+    was_running = local_broker.is_running()
+    bootstrap = local_broker.start()
+    yield bootstrap
+    if not was_running:
+        local_broker.stop()
+
+
+class Gate:
+    """One isolated gate: its settings, topics, worker process and an output collector."""
+
+    def __init__(self, settings: Settings, tmp: Path, contract: Contract) -> None:
+        self.s = settings
+        self.tmp = tmp
+        self.c = contract
+        self.worker: WorkerProcess | None = None
+        self.collector = Collector(settings.bootstrap_servers, settings.output_topics)
+        self._starts = 0
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def start_worker(self, **overrides: Any) -> WorkerProcess:
+        self._starts += 1
+        settings = self.s.model_copy(update=overrides) if overrides else self.s
+        self.worker = WorkerProcess(settings, self.tmp / f"worker-{self._starts}.log").start()
+        return self.worker
+
+    def stop_worker(self) -> int | None:
+        assert self.worker is not None
+        return self.worker.stop()
+
+    # --- inputs -----------------------------------------------------------------------------
+    def produce(self, *records: Produce) -> None:
+        asyncio.run(produce(self.s.bootstrap_servers, records))
+
+    def rec(self, topic: str, name: RecordName, record: dict[str, Any], **kw: Any) -> Produce:
+        kw.setdefault("key", record["contact_id"].encode())
+        return Produce(topic, value=self.c.encode(name, record), **kw)
+
+    def reply(self, contact: str, channel: str, text: str, **kw: Any) -> Produce:
+        return self.rec(
+            self.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply(contact, channel, text), **kw
+        )
+
+    def click(
+        self, contact: str, channel: str, partition: int | None = None, **fields: Any
+    ) -> Produce:
+        return self.rec(
+            self.s.clicks_topic,
+            R.LINK_CLICK,
+            b.link_click(contact, channel, **fields),
+            partition=partition,
+        )
+
+    def send(
+        self,
+        contact: str,
+        channel: str,
+        origin: str = "CAMPAIGN",
+        partition: int | None = None,
+        **fields: Any,
+    ) -> Produce:
+        record = b.outbound_message(contact, channel, origin, **fields)
+        return self.rec(self.s.requests_topic, R.OUTBOUND_MESSAGE, record, partition=partition)
+
+    def command(self, contact: str, channel: str, action: str, **fields: Any) -> Produce:
+        record = b.consent_command(contact, channel, action, **fields)
+        return self.rec(self.s.commands_topic, R.CONSENT_COMMAND, record)
+
+    # --- outputs ----------------------------------------------------------------------------
+    def wait(
+        self, done: Callable[[Gate], bool], timeout_s: float = 90.0, settle_s: float = 0.0
+    ) -> None:
+        async def run() -> bool:
+            await self.collector.start()
+            try:
+                return await self.collector.wait_for(lambda _c: done(self), timeout_s, settle_s)
+            finally:
+                await self.collector.stop()
+
+        # A fresh consumer each time, reading from the beginning: forget what was read before.
+        self.collector.records.clear()
+        if not asyncio.run(run()):
+            log = self.worker.log()[-4000:] if self.worker else "(no worker)"
+            counts = {t: self.collector.count(t) for t in self.s.output_topics}
+            pytest.fail(f"timed out waiting for the worker; outputs so far {counts}\n{log}")
+
+    def on(self, channel: str) -> list[Consumed]:
+        return self.collector.all(self.s.channel_topic(channel))
+
+    def suppressed(self) -> list[dict[str, Any]]:
+        return [
+            self.c.decode(R.SUPPRESSED_MESSAGE, r.value)
+            for r in self.collector.all(self.s.suppressed_topic)
+        ]
+
+    def events(self) -> list[dict[str, Any]]:
+        return [
+            self.c.decode(R.CONSENT_EVENT, r.value) for r in self.collector.all(self.s.events_topic)
+        ]
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return [
+            self.c.decode(R.DEAD_LETTER, r.value)
+            for r in self.collector.all(self.s.deadletter_topic)
+        ]
+
+    def count(self, topic: str) -> int:
+        return self.collector.count(topic)
+
+    def outbound_ids(self, channel: str) -> list[str]:
+        return [self.c.decode(R.OUTBOUND_MESSAGE, r.value)["message_id"] for r in self.on(channel)]
+
+
+def gate_settings(bootstrap: str, tmp: Path, **overrides: Any) -> Settings:
+    run = uuid.uuid4().hex[:10]
+    values: dict[str, Any] = {
+        "bootstrap_servers": bootstrap,
+        "topic_prefix": f"t-{run}.",
+        "app_id": f"cg-test-{run}",
+        "data_dir": tmp / "state",
+        "partitions": 4,
+        "output_partitions": 2,
+        "log_level": "info",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def make_gate(
+    kafka_bootstrap: str, tmp_path: Path, contract: Contract
+) -> Iterator[Callable[..., Gate]]:
+    """``make_gate(create_topics=True, **setting_overrides)``: worker not started yet."""
+    gates: list[Gate] = []
+
+    def make(create_topics: bool = True, **overrides: Any) -> Gate:
+        settings = gate_settings(kafka_bootstrap, tmp_path, **overrides)
+        if create_topics:
+            asyncio.run(_create_topics(settings))
+        gate = Gate(settings, tmp_path, contract)
+        gates.append(gate)
+        return gate
+
+    yield make
+    for gate in gates:
+        if gate.worker is not None:
+            gate.worker.stop()
+
+
+@pytest.fixture
+def gate(make_gate: Callable[..., Gate]) -> Gate:
+    """A gate with its worker running."""
+    g = make_gate()
+    g.start_worker()
+    return g

@@ -1,0 +1,74 @@
+"""Start-up: plain one-sentence errors, and the Faust command line way of running the app."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from streams.kafka.runner import WorkerProcess, settings_env
+from tests.integration.conftest import Gate, gate_settings
+
+
+def _worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", "worker"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_unreachable_broker_is_one_sentence_with_the_fix(tmp_path: Path) -> None:
+    env = settings_env(gate_settings("127.0.0.1:1", tmp_path))
+    done = _worker(env)
+    assert done.returncode == 2
+    assert "Cannot reach the Kafka broker at 127.0.0.1:1" in done.stderr
+    assert "CONSENT_GATE_BOOTSTRAP_SERVERS" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_missing_topic_is_one_sentence_with_the_fix(kafka_bootstrap: str, tmp_path: Path) -> None:
+    done = _worker(settings_env(gate_settings(kafka_bootstrap, tmp_path)))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and "consent-gate topics create" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_bad_setting_is_one_sentence_naming_the_variable(tmp_path: Path) -> None:
+    done = _worker({"CONSENT_GATE_PARTITIONS": "lots"})
+    assert done.returncode == 2
+    assert "CONSENT_GATE_PARTITIONS" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_worker_logs_what_it_connects_to_and_where_state_lives(gate: Gate) -> None:
+    gate.produce(gate.send("c1", "SMS"))
+    gate.wait(lambda g: len(g.on("SMS")) == 1)
+    assert gate.worker is not None
+    log = gate.worker.log()
+    assert f"broker={gate.s.bootstrap_servers}" in log
+    assert f"state_dir={(gate.s.data_dir / gate.s.app_id).resolve()}" in log
+
+
+class FaustCliWorker(WorkerProcess):
+    def command(self) -> list[str]:
+        return [
+            str(Path(sys.executable).parent / "faust"),
+            "-A",
+            "streams.app",
+            "worker",
+            "-l",
+            "warning",
+        ]
+
+
+def test_app_runs_with_the_faust_command_line(make_gate: Callable[..., Gate]) -> None:
+    gate = make_gate()
+    gate.worker = FaustCliWorker(gate.s, gate.tmp / "faust-cli.log").start()
+    gate.produce(gate.reply("c1", "SMS", "STOP"))
+    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.produce(gate.send("c1", "SMS"))
+    gate.wait(lambda g: len(g.suppressed()) == 1)

@@ -1,0 +1,90 @@
+"""State survives restarts, is rebuilt from its changelog, and meets the sends of its contact
+whatever partitioning the upstream producers used."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from streams.kafka.admin import create_topics
+from tests.integration.conftest import Gate
+
+
+def _opt_out_then_restart(gate: Gate) -> None:
+    gate.produce(gate.reply("c1", "SMS", "STOP"), gate.command("c2", "EMAIL", "OPT_OUT"))
+    gate.wait(lambda g: g.count(g.s.events_topic) == 2)
+    assert gate.stop_worker() == 0, gate.worker.log() if gate.worker else ""
+
+
+def _sends_after_restart_are_gated(gate: Gate) -> None:
+    gate.produce(*(gate.send(c, ch) for c in ("c1", "c2", "c3") for ch in ("SMS", "EMAIL")))
+    gate.wait(lambda g: len(g.suppressed()) == 2 and len(g.on("SMS")) + len(g.on("EMAIL")) == 4)
+    assert {(s["contact_id"], s["channel"]) for s in gate.suppressed()} == {
+        ("c1", "SMS"),
+        ("c2", "EMAIL"),
+    }
+    assert gate.count(gate.s.events_topic) == 2  # nothing was replayed as a new change
+
+
+def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., Gate]) -> None:
+    gate = make_gate()
+    gate.start_worker()
+    _opt_out_then_restart(gate)
+    state_dir = gate.s.data_dir / gate.s.app_id
+    assert any(p.name == "CURRENT" for p in state_dir.rglob("*")), (
+        "no RocksDB files in the state dir"
+    )
+    gate.start_worker()
+    _sends_after_restart_are_gated(gate)
+
+
+def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
+    make_gate: Callable[..., Gate],
+) -> None:
+    gate = make_gate()
+    gate.start_worker()
+    _opt_out_then_restart(gate)
+    shutil.rmtree(gate.s.data_dir)
+    assert not gate.s.data_dir.exists()
+    gate.start_worker()
+    _sends_after_restart_are_gated(gate)
+    assert (gate.s.data_dir / gate.s.app_id).exists()
+
+
+def test_mismatched_upstream_partitioning_still_meets_consent(
+    make_gate: Callable[..., Gate],
+) -> None:
+    """Replies land on a 5-partition topic and sends on a 3-partition one, each producer picking
+    partitions its own way (neither is the key hash); the gate uses 4 partitions."""
+    gate = make_gate(create_topics=False)
+    s = gate.s
+
+    async def create() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=s.bootstrap_servers)
+        await admin.start()
+        try:
+            await admin.create_topics(
+                [NewTopic(s.replies_topic, 5, 1), NewTopic(s.requests_topic, 3, 1)]
+            )
+        finally:
+            await admin.close()
+        await create_topics(s)
+
+    asyncio.run(create())
+    gate.start_worker()
+    contacts = [f"contact-{i}" for i in range(24)]
+    stoppers = contacts[::2]
+    gate.produce(
+        *(
+            gate.reply(c, "SMS", "STOP", partition=i % 5, key=f"reply-key-{i}".encode())
+            for i, c in enumerate(stoppers)
+        )
+    )
+    gate.wait(lambda g: g.count(s.events_topic) == len(stoppers))
+    gate.produce(*(gate.send(c, "SMS", partition=(i * 7 + 1) % 3) for i, c in enumerate(contacts)))
+    gate.wait(lambda g: len(g.suppressed()) + len(g.on("SMS")) == len(contacts))
+    assert sorted(x["contact_id"] for x in gate.suppressed()) == sorted(stoppers)
+    assert len(gate.on("SMS")) == len(contacts) - len(stoppers)

@@ -1,0 +1,509 @@
+"""The topic contract: single-object encoding, checked against the Avro spec and Apache avro."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import avro.io
+import avro.schema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.core import consent as core
+from streams.models import builders as b
+from streams.models.contract import (
+    DEFAULT_SCHEMA_DIR,
+    HEADER_LEN,
+    MAGIC,
+    Contract,
+    DecodeError,
+    RecordName,
+    parse_header,
+)
+
+R = RecordName
+PROPERTY = settings(max_examples=200, deadline=None)
+
+# --- The Avro spec's reference CRC-64-AVRO ("Schema Fingerprints") -------------------------------
+
+EMPTY = 0xC15D213AA4D7A795
+FP_TABLE = []
+for _i in range(256):
+    _fp = _i
+    for _ in range(8):
+        _fp = (_fp >> 1) ^ (EMPTY & -(_fp & 1))
+    FP_TABLE.append(_fp)
+
+
+def fingerprint64(buf: bytes) -> int:
+    fp = EMPTY
+    for byte in buf:
+        fp = (fp >> 8) ^ FP_TABLE[(fp ^ byte) & 0xFF]
+    return fp
+
+
+def spec_fingerprint(schema: avro.schema.Schema) -> bytes:
+    """Single-object encoding stores the 64-bit fingerprint little-endian."""
+    return fingerprint64(schema.canonical_form.encode("utf-8")).to_bytes(8, "little")
+
+
+def schema_text(record: RecordName, version: int = 1, schema_dir: Path = DEFAULT_SCHEMA_DIR) -> str:
+    return (Path(schema_dir) / record.value / f"v{version}.avsc").read_text(encoding="utf-8")
+
+
+def apache_schema(record: RecordName) -> avro.schema.Schema:
+    return avro.schema.parse(schema_text(record))
+
+
+# --- Apache avro as the independent reader / writer -----------------------------------------------
+
+
+def avro_read(
+    data: bytes, writer: avro.schema.Schema, reader: avro.schema.Schema | None = None
+) -> Any:
+    """Check the single-object header against ``writer`` and read the body with Apache avro."""
+    assert data[:2] == MAGIC
+    assert data[2:HEADER_LEN] == writer.fingerprint()
+    buf = io.BytesIO(data[HEADER_LEN:])
+    value = avro.io.DatumReader(writer, reader or writer).read(avro.io.BinaryDecoder(buf))
+    assert buf.read() == b"", "Apache avro left bytes unread"
+    return value
+
+
+def avro_write(value: Any, schema: avro.schema.Schema) -> bytes:
+    """Single-object encode with Apache avro, the header built by hand as the spec describes."""
+    buf = io.BytesIO()
+    buf.write(b"\xc3\x01" + schema.fingerprint())
+    avro.io.DatumWriter(schema).write(value, avro.io.BinaryEncoder(buf))
+    return buf.getvalue()
+
+
+# --- Sample records: every record type, with nulls, unions, enums, maps, bytes, nested proof ------
+
+PROOF = {**b.consent_proof("double_opt_in", "form-42"), "ip_address": "2001:db8::1"}
+STOPPED = core.ConsentState(
+    subscribed=False,
+    changed_at_ms=1_700_000_000_123,
+    source="KEYWORD",
+    event_id="reply-1",
+    raw_text="Stop ✋ ça suffit",
+    campaign_id="camp-1",
+    reason="too many",
+    changes=3,
+)
+OPT_IN = core.Trigger(
+    core.Action.OPT_IN, core.Source.COMMAND, "cmd-1", 1_700_000_000_000, proof=PROOF
+)
+
+SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
+    (R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP")),
+    (
+        R.INBOUND_REPLY,
+        b.inbound_reply(
+            "c1",
+            "WHATSAPP",
+            "\uff33\uff34\uff2f\uff30 🛑 — ñ",
+            campaign_id="camp",
+            in_reply_to_message_id="m1",
+        ),
+    ),
+    (R.LINK_CLICK, b.link_click("c1", "EMAIL")),
+    (
+        R.LINK_CLICK,
+        b.link_click(
+            "c1",
+            "EMAIL",
+            "ONE_CLICK_UNSUBSCRIBE",
+            "POST",
+            prefetch=True,
+            url="https://x.example/u?id=1",
+            feedback_reason="too many mails",
+        ),
+    ),
+    (R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS")),
+    (
+        R.OUTBOUND_MESSAGE,
+        b.outbound_message(
+            "c1", "TELEGRAM", "INBOX", body="hi", attributes={"a": "b", "ü": "ß", "": ""}
+        ),
+    ),
+    (R.CONSENT_COMMAND, b.consent_command("c1", "SMS", "OPT_OUT", reason="asked by phone")),
+    (R.CONSENT_COMMAND, b.consent_command("c1", "SMS", "OPT_IN", "IMPORT", proof=PROOF)),
+    (
+        R.CONSENT_EVENT,
+        core.consent_event(
+            contact_id="c1",
+            channel="SMS",
+            trigger=OPT_IN,
+            before=STOPPED,
+            outcome=core.apply(STOPPED, OPT_IN),
+            recorded_at_ms=1_700_000_000_999,
+        ),
+    ),
+    (
+        R.SUPPRESSED_MESSAGE,
+        {
+            "message_id": "m1",
+            "contact_id": "c1",
+            "channel": "SMS",
+            "campaign_id": None,
+            "message_type": "promotion",
+            "reason": "OPTED_OUT",
+            "opted_out_at_ms": 1,
+            "opt_out_source": "LINK",
+            "opt_out_event_id": "click-1",
+            "suppressed_at_ms": 2,
+            "original_value": bytes(range(256)),
+        },
+    ),
+    (
+        R.DEAD_LETTER,
+        {
+            "error": "not avro",
+            "error_code": "NOT_AVRO",
+            "source_topic": "messaging.inbound.replies",
+            "source_partition": 2,
+            "source_offset": 2**40,
+            "source_timestamp_ms": None,
+            "key": b"c1",
+            "value": b"\x00garbage",
+            "headers": [{"key": "trace", "value": b"abc"}, {"key": "empty", "value": None}],
+            "failed_at_ms": 3,
+            "stage": "router",
+        },
+    ),
+    (R.CONSENT_STATE, core.state_record(core.SUBSCRIBED)),
+    (R.CONSENT_STATE, core.state_record(STOPPED)),
+]
+SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
+
+_CONTRACT = Contract()
+_APACHE = {record: apache_schema(record) for record in RecordName}
+
+
+def sample_of(record: RecordName) -> dict[str, Any]:
+    return dict(next(value for r, value in SAMPLES if r is record))
+
+
+def test_samples_cover_every_record() -> None:
+    assert {record for record, _ in SAMPLES} == set(RecordName)
+
+
+# --- Fingerprints ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ('"null"', 7195948357588979594),
+        ('"boolean"', -6970731678124411036),
+        ('"int"', 8247732601305521295),
+        (
+            '{"name":"foo","type":"record","fields":[{"name":"f1","type":"boolean"}]}',
+            7843277075252814651,
+        ),
+    ],
+)
+def test_reference_fingerprint_matches_the_avro_test_vectors(schema: str, expected: int) -> None:
+    # share/test/data/schema-tests.txt publishes the fingerprints as signed Java longs
+    assert fingerprint64(schema.encode()) == expected & (2**64 - 1)
+
+
+@pytest.mark.parametrize("record", list(RecordName))
+def test_header_fingerprint_is_the_specs_crc64_avro_and_apache_avros(
+    record: RecordName, contract: Contract
+) -> None:
+    schema = _APACHE[record]
+    ours = contract.current(record).fingerprint
+    assert ours == spec_fingerprint(schema)
+    assert ours == schema.fingerprint()  # Apache avro returns the little-endian bytes
+    encoded = contract.encode(record, sample_of(record))
+    assert encoded[:HEADER_LEN] == MAGIC + ours
+    assert parse_header(encoded) == ours
+
+
+def test_every_record_has_a_distinct_fingerprint(contract: Contract) -> None:
+    fingerprints = {contract.current(record).fingerprint for record in RecordName}
+    assert len(fingerprints) == len(RecordName)
+
+
+# --- Cross-check with Apache avro -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("record", "value"), SAMPLES, ids=SAMPLE_IDS)
+def test_apache_avro_reads_what_the_contract_writes(
+    record: RecordName, value: dict[str, Any], contract: Contract
+) -> None:
+    assert avro_read(contract.encode(record, value), _APACHE[record]) == value
+
+
+@pytest.mark.parametrize(("record", "value"), SAMPLES, ids=SAMPLE_IDS)
+def test_contract_reads_what_apache_avro_writes(
+    record: RecordName, value: dict[str, Any], contract: Contract
+) -> None:
+    data = avro_write(value, _APACHE[record])
+    assert contract.decode(record, data) == value
+    assert data == contract.encode(record, value)  # both encoders produce the same bytes
+
+
+optional_text = st.none() | st.text()
+longs = st.integers(-(2**63), 2**63 - 1)
+
+inbound_replies = st.fixed_dictionaries(
+    {
+        "event_id": st.text(),
+        "contact_id": st.text(),
+        "channel": st.text(),
+        "text": st.text(),
+        "received_at_ms": longs,
+        "in_reply_to_message_id": optional_text,
+        "campaign_id": optional_text,
+        "message_type": optional_text,
+    }
+)
+outbound_messages = st.fixed_dictionaries(
+    {
+        "message_id": st.text(),
+        "contact_id": st.text(),
+        "channel": st.text(),
+        "origin": st.sampled_from(["CAMPAIGN", "INBOX"]),
+        "campaign_id": optional_text,
+        "message_type": optional_text,
+        "recipient": optional_text,
+        "template_id": optional_text,
+        "body": optional_text,
+        "requested_at_ms": longs,
+        "attributes": st.dictionaries(st.text(), st.text(), max_size=5),
+    }
+)
+arbitrary_records = st.one_of(
+    st.tuples(st.just(R.INBOUND_REPLY), inbound_replies),
+    st.tuples(st.just(R.OUTBOUND_MESSAGE), outbound_messages),
+)
+
+
+@PROPERTY
+@given(arbitrary_records)
+def test_any_reply_or_outbound_message_round_trips_through_apache_avro(
+    sample: tuple[RecordName, dict[str, Any]],
+) -> None:
+    record, value = sample
+    schema = _APACHE[record]
+    encoded = _CONTRACT.encode(record, value)
+    assert avro_read(encoded, schema) == value
+    assert _CONTRACT.decode(record, avro_write(value, schema)) == value
+    assert _CONTRACT.decode(record, encoded) == value
+
+
+# --- Schema evolution -----------------------------------------------------------------------------
+
+# (record, a field of the current version that has a default, the default)
+EVOLVED_FIELDS = [
+    (R.INBOUND_REPLY, "message_type", None),
+    (R.LINK_CLICK, "prefetch", False),
+    (R.OUTBOUND_MESSAGE, "attributes", {}),
+    (R.CONSENT_STATE, "changes", 0),
+]
+
+
+def older_schema(record: RecordName, without: str) -> dict[str, Any]:
+    schema = json.loads(schema_text(record))
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != without]
+    return schema
+
+
+def write_schema(path: Path, schema: dict[str, Any]) -> None:
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+def schema_dirs(tmp_path: Path, record: RecordName, without: str) -> tuple[Path, Path]:
+    """An old contract (v1 lacks ``without``) and the new one (v1 = old, v2 = the real current)."""
+    old_dir = shutil.copytree(DEFAULT_SCHEMA_DIR, tmp_path / "old")
+    write_schema(old_dir / record.value / "v1.avsc", older_schema(record, without))
+    new_dir = shutil.copytree(old_dir, tmp_path / "new")
+    shutil.copy(DEFAULT_SCHEMA_DIR / record.value / "v1.avsc", new_dir / record.value / "v2.avsc")
+    return old_dir, new_dir
+
+
+@pytest.mark.parametrize(("record", "field", "default"), EVOLVED_FIELDS)
+def test_value_written_with_an_older_version_decodes_with_the_default(
+    record: RecordName, field: str, default: Any, tmp_path: Path
+) -> None:
+    old_dir, new_dir = schema_dirs(tmp_path, record, field)
+    old, new = Contract(old_dir), Contract(new_dir)
+    assert [v.version for v in new.versions(record)] == [1, 2]
+    assert new.current(record).fingerprint == _CONTRACT.current(record).fingerprint
+
+    value = sample_of(record)
+    old_value = {k: v for k, v in value.items() if k != field}
+    old_bytes = old.encode(record, old_value)
+    assert (
+        parse_header(old_bytes)
+        == old.current(record).fingerprint
+        != parse_header(new.encode(record, value))
+    )
+
+    assert new.decode(record, old_bytes) == {**old_value, field: default}
+    assert new.decode(record, new.encode(record, value)) == value
+
+
+@pytest.mark.parametrize(("record", "field", "default"), EVOLVED_FIELDS)
+def test_apache_avro_old_writer_resolves_like_the_contract(
+    record: RecordName, field: str, default: Any, tmp_path: Path
+) -> None:
+    _, new_dir = schema_dirs(tmp_path, record, field)
+    new = Contract(new_dir)
+    old_schema = avro.schema.parse(schema_text(record, 1, new_dir))
+    old_value = {k: v for k, v in sample_of(record).items() if k != field}
+
+    data = avro_write(old_value, old_schema)
+    decoded = new.decode(record, data)
+    assert decoded == {**old_value, field: default}
+    assert avro_read(data, old_schema, _APACHE[record]) == decoded
+
+
+def test_value_from_a_newer_writer_is_refused_not_misread(tmp_path: Path) -> None:
+    # Forward compatibility is not promised: an unknown (newer) version is UNKNOWN_SCHEMA.
+    newer_dir = shutil.copytree(DEFAULT_SCHEMA_DIR, tmp_path / "newer")
+    schema = json.loads(schema_text(R.INBOUND_REPLY))
+    schema["fields"].append({"name": "locale", "type": ["null", "string"], "default": None})
+    write_schema(newer_dir / "inbound_reply" / "v2.avsc", schema)
+    data = Contract(newer_dir).encode(
+        R.INBOUND_REPLY, {**sample_of(R.INBOUND_REPLY), "locale": "fr"}
+    )
+
+    with pytest.raises(DecodeError) as err:
+        _CONTRACT.decode(R.INBOUND_REPLY, data)
+    assert err.value.code == "UNKNOWN_SCHEMA"
+
+
+def test_versions_are_ordered_numerically(tmp_path: Path) -> None:
+    schema_dir = shutil.copytree(DEFAULT_SCHEMA_DIR, tmp_path / "many")
+    old = older_schema(R.INBOUND_REPLY, "message_type")
+    write_schema(schema_dir / "inbound_reply" / "v1.avsc", old)
+    write_schema(schema_dir / "inbound_reply" / "v2.avsc", old)  # identical: a republished version
+    shutil.copy(
+        DEFAULT_SCHEMA_DIR / "inbound_reply" / "v1.avsc", schema_dir / "inbound_reply" / "v10.avsc"
+    )
+    contract = Contract(schema_dir)
+    assert contract.current(R.INBOUND_REPLY).version == 10
+    assert (
+        contract.current(R.INBOUND_REPLY).fingerprint
+        == _CONTRACT.current(R.INBOUND_REPLY).fingerprint
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+def decode_error(record: RecordName, data: bytes) -> DecodeError:
+    with pytest.raises(DecodeError) as err:
+        _CONTRACT.decode(record, data)
+    return err.value
+
+
+REPLY = _CONTRACT.encode(R.INBOUND_REPLY, sample_of(R.INBOUND_REPLY))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"STOP",
+        json.dumps(sample_of(R.INBOUND_REPLY)).encode(),
+        b"\x00\x01" + REPLY[2:],  # Confluent-style/other framing
+        b"\xc3\x02" + REPLY[2:],
+        REPLY[2:],  # body without the marker
+    ],
+    ids=["empty", "text", "json", "wrong-magic", "wrong-version", "no-marker"],
+)
+def test_bytes_without_the_single_object_marker_are_not_avro(data: bytes) -> None:
+    assert decode_error(R.INBOUND_REPLY, data).code == "NOT_AVRO"
+
+
+@pytest.mark.parametrize("length", range(HEADER_LEN))
+def test_bytes_shorter_than_the_header_are_not_avro(length: int) -> None:
+    assert decode_error(R.INBOUND_REPLY, REPLY[:length]).code == "NOT_AVRO"
+    assert parse_header(REPLY[:length]) is None
+
+
+def test_unknown_fingerprint_is_unknown_schema() -> None:
+    data = MAGIC + b"\x00" * 8 + REPLY[HEADER_LEN:]
+    error = decode_error(R.INBOUND_REPLY, data)
+    assert error.code == "UNKNOWN_SCHEMA"
+    assert "0000000000000000" in str(error)
+    assert "InboundReply" in str(error)
+
+
+def test_value_of_another_record_is_unknown_schema_naming_that_record() -> None:
+    click = _CONTRACT.encode(R.LINK_CLICK, sample_of(R.LINK_CLICK))
+    error = decode_error(R.INBOUND_REPLY, click)
+    assert error.code == "UNKNOWN_SCHEMA"
+    assert "consentgate.LinkClick" in str(error)
+    assert "consentgate.InboundReply" in str(error)
+
+
+@pytest.mark.parametrize("cut", [1, 2, 5, len(REPLY) - HEADER_LEN])
+def test_truncated_body_is_undecodable(cut: int) -> None:
+    assert decode_error(R.INBOUND_REPLY, REPLY[:-cut]).code == "UNDECODABLE"
+
+
+@pytest.mark.parametrize("extra", [b"\x00", b"trailing bytes"])
+def test_trailing_bytes_are_undecodable(extra: bytes) -> None:
+    error = decode_error(R.INBOUND_REPLY, REPLY + extra)
+    assert error.code == "UNDECODABLE"
+    assert str(len(extra)) in str(error)
+
+
+def test_invalid_utf8_and_bad_enum_index_are_undecodable() -> None:
+    fp = _CONTRACT.current(R.OUTBOUND_MESSAGE).fingerprint
+    bad_utf8 = MAGIC + fp + b"\x04\xff\xfe"
+    assert decode_error(R.OUTBOUND_MESSAGE, bad_utf8).code == "UNDECODABLE"
+    # message_id, contact_id, channel = "", then origin = enum index 7 (only 2 symbols)
+    bad_enum = MAGIC + fp + b"\x00\x00\x00\x0e" + b"\x00" * 6 + b"\x02" + b"\x00"
+    assert decode_error(R.OUTBOUND_MESSAGE, bad_enum).code == "UNDECODABLE"
+
+
+DECODE_CODES = {"NOT_AVRO", "UNKNOWN_SCHEMA", "UNDECODABLE"}
+
+
+@PROPERTY
+@given(st.sampled_from(list(RecordName)), st.binary(max_size=200))
+def test_arbitrary_bytes_raise_only_decode_error(record: RecordName, data: bytes) -> None:
+    try:
+        _CONTRACT.decode(record, data)
+    except DecodeError as exc:
+        assert exc.code in DECODE_CODES
+
+
+@PROPERTY
+@given(st.sampled_from(list(RecordName)), st.binary(max_size=200))
+def test_valid_header_with_random_body_raises_only_decode_error(
+    record: RecordName, body: bytes
+) -> None:
+    data = MAGIC + _CONTRACT.current(record).fingerprint + body
+    try:
+        _CONTRACT.decode(record, data)
+    except DecodeError as exc:
+        assert exc.code == "UNDECODABLE"
+
+
+@PROPERTY
+@given(
+    st.sampled_from(list(range(len(SAMPLES)))),
+    st.data(),
+)
+def test_corrupted_sample_raises_only_decode_error(index: int, data: st.DataObject) -> None:
+    record, value = SAMPLES[index]
+    encoded = bytearray(_CONTRACT.encode(record, value))
+    position = data.draw(st.integers(HEADER_LEN, len(encoded) - 1))
+    encoded[position] = data.draw(st.integers(0, 255))
+    try:
+        _CONTRACT.decode(record, bytes(encoded))
+    except DecodeError as exc:
+        assert exc.code == "UNDECODABLE"

@@ -1,0 +1,267 @@
+"""Router and gate together, in memory: what the worker does to each record, without Kafka."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from streams.models import builders as b
+from streams.models.contract import Contract, RecordName
+from streams.processing.gate import Gate
+from streams.processing.records import INTERNAL_HEADERS, Output, SourceRecord
+from streams.processing.router import Router
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore
+
+R = RecordName
+
+
+class Pipeline:
+    """Router then gate, with a dict as the consent table."""
+
+    def __init__(self, settings: Settings, contract: Contract) -> None:
+        self.settings = settings
+        self.contract = contract
+        self.table: dict[str, bytes] = {}
+        self.router = Router(settings, contract)
+        self.gate = Gate(
+            settings, contract, ConsentStore(self.table, contract, settings.default_subscribed)
+        )
+        self.offset = 0
+
+    def feed(
+        self, topic: str, value: bytes | None, key: bytes | None = b"k", headers: Any = ()
+    ) -> list[Output]:
+        self.offset += 1
+        src = SourceRecord(topic, 0, self.offset, 1000, key, value, list(headers))
+        routed = self.router.route(src)
+        if routed.topic != self.settings.by_contact_topic:
+            return [routed]
+        internal = SourceRecord(
+            routed.topic,
+            routed.partition or 0,
+            self.offset,
+            1000,
+            routed.key,
+            routed.value,
+            routed.headers,
+        )
+        return self.gate.handle(internal)
+
+    def reply(self, contact: str, channel: str, text: str, **kw: Any) -> list[Output]:
+        value = self.contract.encode(R.INBOUND_REPLY, b.inbound_reply(contact, channel, text, **kw))
+        return self.feed(self.settings.replies_topic, value, contact.encode())
+
+    def click(self, contact: str, channel: str, **kw: Any) -> list[Output]:
+        value = self.contract.encode(R.LINK_CLICK, b.link_click(contact, channel, **kw))
+        return self.feed(self.settings.clicks_topic, value, contact.encode())
+
+    def command(self, contact: str, channel: str, action: str, **kw: Any) -> list[Output]:
+        value = self.contract.encode(
+            R.CONSENT_COMMAND, b.consent_command(contact, channel, action, **kw)
+        )
+        return self.feed(self.settings.commands_topic, value, contact.encode())
+
+    def send(
+        self, contact: str, channel: str, origin: str = "CAMPAIGN", headers: Any = (), **kw: Any
+    ) -> list[Output]:
+        value = self.contract.encode(
+            R.OUTBOUND_MESSAGE, b.outbound_message(contact, channel, origin, **kw)
+        )
+        return self.feed(self.settings.requests_topic, value, contact.encode(), headers)
+
+    def events(self, outs: list[Output]) -> list[dict[str, Any]]:
+        return [
+            self.contract.decode(R.CONSENT_EVENT, o.value)
+            for o in outs
+            if o.topic == self.settings.events_topic
+        ]
+
+
+@pytest.fixture
+def p(settings: Settings, contract: Contract) -> Pipeline:
+    return Pipeline(settings, contract)
+
+
+def test_sms_stop_leaves_whatsapp_and_email_subscribed(p: Pipeline) -> None:
+    [event] = p.events(p.reply("c1", "SMS", "STOP"))
+    assert (event["channel"], event["type"], event["source"]) == ("SMS", "OPTED_OUT", "KEYWORD")
+    assert p.send("c1", "SMS")[0].topic == p.settings.suppressed_topic
+    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.channel_topic("WHATSAPP")
+    assert p.send("c1", "EMAIL")[0].topic == p.settings.channel_topic("EMAIL")
+
+
+def test_campaign_to_subscribed_contact_is_forwarded_byte_identical(p: Pipeline) -> None:
+    headers = [("trace", b"abc"), ("trace", b"dup")]
+    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", campaign_id="x"))
+    [out] = p.feed(p.settings.requests_topic, value, b"c1", headers)
+    assert (out.topic, out.key, out.value, list(out.headers)) == (
+        p.settings.channel_topic("SMS"),
+        b"c1",
+        value,
+        headers,
+    )
+
+
+def test_inbox_passes_untouched_whatever_the_consent(p: Pipeline) -> None:
+    p.reply("c1", "SMS", "stop")
+    headers = [("x-agent", b"42")]
+    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", "INBOX"))
+    [out] = p.feed(p.settings.requests_topic, value, b"raw-key", headers)
+    assert (out.topic, out.key, out.value, list(out.headers)) == (
+        p.settings.channel_topic("SMS"),
+        b"raw-key",
+        value,
+        headers,
+    )
+
+
+def test_suppressed_record_keeps_reason_campaign_and_original_bytes(p: Pipeline) -> None:
+    p.reply("c1", "SMS", "Stop!")
+    value = p.contract.encode(
+        R.OUTBOUND_MESSAGE,
+        b.outbound_message("c1", "SMS", campaign_id="spring", message_type="promo"),
+    )
+    [out] = p.feed(p.settings.requests_topic, value, b"c1", [("h", b"1")])
+    rec = p.contract.decode(R.SUPPRESSED_MESSAGE, out.value)
+    assert rec["reason"] == "OPTED_OUT"
+    assert rec["campaign_id"] == "spring" and rec["message_type"] == "promo"
+    assert rec["original_value"] == value
+    assert rec["opt_out_source"] == "KEYWORD"
+    assert not INTERNAL_HEADERS & {k for k, _ in out.headers}
+
+
+def test_resubscribe_by_start_keyword(p: Pipeline) -> None:
+    p.reply("c1", "SMS", "STOP")
+    [event] = p.events(p.reply("c1", "SMS", "start"))
+    assert (event["type"], event["subscribed"], event["previous_subscribed"]) == (
+        "OPTED_IN",
+        True,
+        False,
+    )
+    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+
+
+def test_repeated_stop_emits_nothing(p: Pipeline) -> None:
+    assert len(p.events(p.reply("c1", "SMS", "STOP"))) == 1
+    assert p.reply("c1", "SMS", "STOP") == []
+
+
+def test_contained_keyword_is_flagged_not_acted_on(p: Pipeline) -> None:
+    [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
+    assert event["type"] == "POSSIBLE_OPT_OUT" and event["subscribed"] is True
+    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+
+
+def test_contained_keyword_acts_when_configured(contract: Contract) -> None:
+    p = Pipeline(Settings(_env_file=None, act_on_contained_keyword=True), contract)  # type: ignore[call-arg]
+    [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
+    assert event["type"] == "OPTED_OUT"
+
+
+def test_email_one_click_post_unsubscribes_email_only_with_reason(p: Pipeline) -> None:
+    outs = p.click(
+        "c1",
+        "EMAIL",
+        kind="ONE_CLICK_UNSUBSCRIBE",
+        http_method="POST",
+        feedback_reason="too many",
+        campaign_id="news",
+    )
+    [event] = p.events(outs)
+    assert (event["channel"], event["source"], event["reason"], event["campaign_id"]) == (
+        "EMAIL",
+        "ONE_CLICK",
+        "too many",
+        "news",
+    )
+    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+
+
+def test_scanner_prefetch_and_one_click_get_change_nothing(p: Pipeline) -> None:
+    assert p.click("c1", "EMAIL", kind="UNSUBSCRIBE", prefetch=True) == []
+    assert p.click("c1", "EMAIL", kind="ONE_CLICK_UNSUBSCRIBE", http_method="GET") == []
+    assert p.send("c1", "EMAIL")[0].topic == p.settings.channel_topic("EMAIL")
+
+
+def test_opt_in_command_without_proof_is_dead_lettered_and_opt_out_stands(p: Pipeline) -> None:
+    p.command("c1", "WHATSAPP", "OPT_OUT")
+    [dl] = p.command("c1", "WHATSAPP", "OPT_IN")
+    assert dl.topic == p.settings.deadletter_topic
+    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+    assert rec["error_code"] == "OPT_IN_WITHOUT_PROOF"
+    assert rec["source_topic"] == p.settings.commands_topic and rec["stage"] == "gate"
+    assert p.contract.decode(R.CONSENT_COMMAND, rec["value"])["action"] == "OPT_IN"
+    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.suppressed_topic
+
+
+def test_opt_in_command_with_proof_resubscribes(p: Pipeline) -> None:
+    p.command("c1", "WHATSAPP", "OPT_OUT")
+    [event] = p.events(p.command("c1", "WHATSAPP", "OPT_IN", proof=b.consent_proof()))
+    assert event["type"] == "OPTED_IN" and event["proof"]["method"] == "web_form"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (b"not avro at all", "NOT_AVRO"),
+        (b"\xc3\x01" + b"\x00" * 8 + b"body", "UNKNOWN_SCHEMA"),
+        (None, "NOT_AVRO"),
+    ],
+)
+def test_bad_bytes_are_dead_lettered_with_original(
+    p: Pipeline, value: bytes | None, code: str
+) -> None:
+    [dl] = p.feed(p.settings.replies_topic, value, b"key")
+    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+    assert (dl.topic, rec["error_code"], rec["value"], rec["key"]) == (
+        p.settings.deadletter_topic,
+        code,
+        value,
+        b"key",
+    )
+    assert rec["source_topic"] == p.settings.replies_topic and rec["stage"] == "router"
+
+
+def test_invalid_records_are_dead_lettered(p: Pipeline) -> None:
+    cases = {
+        "UNKNOWN_CHANNEL": p.reply("c1", "FAX", "STOP"),
+        "INVALID_FIELD": p.reply("  ", "SMS", "STOP"),
+        "TEXT_TOO_LONG": p.reply("c1", "SMS", "x" * 5000),
+    }
+    for code, [dl] in cases.items():
+        assert p.contract.decode(R.DEAD_LETTER, dl.value)["error_code"] == code
+
+
+def test_value_of_the_wrong_record_type_is_dead_lettered(p: Pipeline) -> None:
+    value = p.contract.encode(R.LINK_CLICK, b.link_click("c1", "SMS"))
+    [dl] = p.feed(p.settings.replies_topic, value)
+    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+    assert rec["error_code"] == "UNKNOWN_SCHEMA" and "LinkClick" in rec["error"]
+
+
+def test_channel_names_are_case_insensitive(p: Pipeline) -> None:
+    p.reply("c1", "sms", "STOP")
+    assert p.send("c1", "Sms")[0].topic == p.settings.suppressed_topic
+
+
+def test_strict_opt_in_suppresses_never_subscribed_contacts(contract: Contract) -> None:
+    p = Pipeline(Settings(_env_file=None, default_subscribed=False), contract)  # type: ignore[call-arg]
+    [out] = p.send("c1", "SMS")
+    assert p.contract.decode(R.SUPPRESSED_MESSAGE, out.value)["reason"] == "NO_CONSENT"
+    p.reply("c1", "SMS", "START")
+    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+
+
+def test_internal_topic_partition_depends_only_on_contact(p: Pipeline) -> None:
+    parts = set()
+    for topic, rec, name in [
+        (p.settings.replies_topic, b.inbound_reply("c42", "SMS", "hi"), R.INBOUND_REPLY),
+        (p.settings.requests_topic, b.outbound_message("c42", "EMAIL"), R.OUTBOUND_MESSAGE),
+        (p.settings.commands_topic, b.consent_command("c42", "SMS", "OPT_OUT"), R.CONSENT_COMMAND),
+    ]:
+        for key in (b"c42", b"other-key", None):
+            out = p.router.route(SourceRecord(topic, 3, 1, None, key, p.contract.encode(name, rec)))
+            parts.add(out.partition)
+    assert len(parts) == 1

@@ -1,0 +1,75 @@
+"""docker-compose.yml cannot run here (no Docker engine), so check what can be checked: it parses,
+Kafka is single-node KRaft of the version the local script runs, and the worker's environment,
+ports, commands and volumes agree with what the worker reads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from streams.cli import main as cli
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+def _env(service: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in service["environment"].items()}
+
+
+def test_kafka_is_single_node_kraft_of_the_local_script_version(compose: dict[str, Any]) -> None:
+    kafka = compose["services"]["kafka"]
+    script = (ROOT / "scripts" / "kafka-local").read_text()
+    version = re.search(r'DEFAULT_KAFKA_VERSION="([^"]+)"', script)
+    assert version and kafka["image"] == f"apache/kafka:{version.group(1)}"
+    env = _env(kafka)
+    assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    node, voter = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split("@")
+    assert node == env["KAFKA_NODE_ID"]
+    assert voter.split(":")[1] in env["KAFKA_LISTENERS"]  # controller port is a listener
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"  # `topics create` makes them
+
+
+def test_worker_reaches_kafka_on_an_advertised_listener(compose: dict[str, Any]) -> None:
+    kafka = compose["services"]["kafka"]
+    advertised = {
+        item.split("://")[1] for item in _env(kafka)["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    }
+    host_port = {p.split(":")[0] for p in kafka["ports"]}
+    assert "localhost:9092" in advertised and "9092" in host_port
+    for name in ("worker", "topics"):
+        bootstrap = _env(compose["services"][name])["CONSENT_GATE_BOOTSTRAP_SERVERS"]
+        assert bootstrap in advertised and bootstrap.startswith(f"{kafka['hostname']}:")
+
+
+def test_worker_environment_is_valid_settings(compose: dict[str, Any]) -> None:
+    env = _env(compose["services"]["worker"])
+    fields = {f"CONSENT_GATE_{name.upper()}": name for name in Settings.model_fields}
+    unknown = set(env) - set(fields)
+    assert not unknown, f"settings the worker does not read: {unknown}"
+    values = {fields[k]: v for k, v in env.items()}
+    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    assert settings.store == "rocksdb://"
+    mounts = {v.split(":")[1] for v in compose["services"]["worker"]["volumes"]}
+    assert str(settings.data_dir) in mounts  # the RocksDB state is on a volume
+
+
+def test_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'ENTRYPOINT ["consent-gate"]' in dockerfile
+    assert compose["services"]["worker"]["command"] == ["worker"]
+    assert "worker" in cli.commands
+    group, sub = compose["services"]["topics"]["command"]
+    assert sub in cli.commands[group].commands  # type: ignore[attr-defined]
+    order = compose["services"]["worker"]["depends_on"]
+    assert order["topics"]["condition"] == "service_completed_successfully"
