@@ -6,6 +6,7 @@ Each run uses its own topics (``demo-<run>.`` prefix) and its own state, so it c
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections import Counter
@@ -171,12 +172,16 @@ def _phase(console: Console, text: str) -> Iterator[None]:
     console.print(f"[green]✓[/] {text} [dim]({time.monotonic() - start:.1f}s)[/]")
 
 
-async def _play(settings: Settings, contract: Contract, console: Console) -> Collector:
+async def _play(
+    settings: Settings, contract: Contract, console: Console, worker: WorkerProcess
+) -> Collector:
     collector = await Collector(settings.bootstrap_servers, settings.output_topics).start()
     try:
         for step in DemoTraffic(settings, contract).steps():
             await produce(settings.bootstrap_servers, step.records)
-            ok = await collector.wait_for(step.expect, timeout_s=90.0)
+            ok = await collector.wait_for(
+                step.expect, timeout_s=90.0, abort=lambda: not worker.alive
+            )
             if not ok:
                 raise TimeoutError(f"the worker did not finish: {step.title or 'last step'}")
             if step.title:
@@ -210,17 +215,17 @@ def summarise(
             per_campaign.setdefault(ev["campaign_id"], Counter())["unsubscribes"] += 1
 
     t = Table(title="Per channel", title_justify="left")
-    cols = [
-        "forwarded campaign",
-        "forwarded inbox",
-        "suppressed",
-        "OPTED_OUT",
-        "OPTED_IN",
-        "POSSIBLE_OPT_OUT",
-    ]
+    cols = {
+        "forwarded campaign": "campaign sent",
+        "forwarded inbox": "inbox sent",
+        "suppressed": "suppressed",
+        "OPTED_OUT": "opt-outs",
+        "OPTED_IN": "opt-ins",
+        "POSSIBLE_OPT_OUT": "to review",
+    }
     t.add_column("channel")
-    for col in cols:
-        t.add_column(col.replace("_", " ").lower(), justify="right")
+    for title in cols.values():
+        t.add_column(title, justify="right")
     for channel, counts in per_channel.items():
         if counts:
             t.add_row(channel, *(str(counts[c]) for c in cols))
@@ -251,7 +256,7 @@ def summarise(
         t.add_column(col)
     for rec in collected.all(s.deadletter_topic):
         dl = contract.decode(R.DEAD_LETTER, rec.value)
-        t.add_row(dl["error_code"], dl["source_topic"], dl["error"])
+        t.add_row(dl["error_code"], dl["source_topic"].removeprefix(s.topic_prefix), dl["error"])
     console.print(t)
     suppressed = collected.count(s.suppressed_topic)
     console.print(
@@ -261,6 +266,8 @@ def summarise(
 
 def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool = False) -> int:
     console = Console()
+    # The demo's own clients: Kafka's retries of freshly created topics are noise here.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     run = uuid.uuid4().hex[:6]
     s = settings.model_copy(
         update={"topic_prefix": f"demo-{run}.", "app_id": f"consent-gate-demo-{run}"}
@@ -279,7 +286,7 @@ def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool
         with _phase(console, f"Starting the worker (log: {log})"):
             worker = WorkerProcess(s, log).start()
         with _phase(console, "Playing demo traffic through the worker"):
-            collected = asyncio.run(_play(s, contract, console))
+            collected = asyncio.run(_play(s, contract, console, worker))
         summarise(s, contract, collected, console)
         return 0
     except (StartupError, TimeoutError, RuntimeError) as exc:

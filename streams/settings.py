@@ -138,8 +138,12 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _topics_distinct(self) -> Settings:
         names = [*self.input_topics, *self.output_topics]
-        if len(set(names)) != len(names):
-            raise ValueError("topic names must all be different")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"topic names must all be different, but {', '.join(twice)} is used twice: "
+                "fix CONSENT_GATE_CHANNELS or the CONSENT_GATE_TOPIC_* variables"
+            )
         return self
 
     # --- Derived names ---------------------------------------------------------------------
@@ -214,8 +218,9 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = str(err["loc"][0]) if err["loc"] else "settings"
-        env = f"CONSENT_GATE_{field.upper()}"
+        if not err["loc"]:  # a rule across several settings: the message names them
+            raise SettingsError(f"Bad settings: {err['msg']}.") from None
+        env = f"CONSENT_GATE_{str(err['loc'][0]).upper()}"
         raise SettingsError(
             f"Bad setting {env}: {err['msg']}. Fix the environment variable "
             f"(see the README's settings table)."

@@ -15,7 +15,8 @@ The rules
 * A consent command opts out, or back in. An opt-in must carry proof of new consent, and an import
   never lifts an opt-out (only an explicit subscribe does); both are rejected otherwise.
 * Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
-  it yields no event and is not counted again.
+  it yields no event and is not counted again. In strict opt-in mode a STOP from a contact who
+  never subscribed is recorded (with its proof) as an opt-out all the same.
 """
 
 from __future__ import annotations
@@ -204,8 +205,10 @@ def apply(state: ConsentState, trigger: Trigger) -> Outcome:
         # Only worth a review while the contact still gets campaigns on this channel.
         return Outcome(state, EventType.POSSIBLE_OPT_OUT if state.subscribed else None)
     if trigger.action is Action.OPT_OUT:
-        if not state.subscribed:
+        if not state.subscribed and state.explicit:
             return Outcome(state)  # repeated opt-out: nothing changes, nothing is counted
+        # From subscribed, or from the strict-mode default (never subscribed): the withdrawal is
+        # recorded with its proof, so an import can never lift it later.
         return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)
     # OPT_IN
     if trigger.source in (Source.COMMAND, Source.IMPORT) and not trigger.proof:

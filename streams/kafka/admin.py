@@ -61,9 +61,30 @@ async def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str
                 await admin.create_topics(new)
         for t in wanted:
             log_event(logger, "topic.created", topic=t, partitions=settings.output_partitions)
+        if wanted:
+            await _wait_for_leaders(admin, wanted, timeout_s)
         return wanted
     finally:
         await admin.close()
+
+
+async def _wait_for_leaders(
+    admin: AIOKafkaAdminClient, topics: list[str], timeout_s: float
+) -> None:
+    """New topics are usable once every partition has a leader (else clients log warnings)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        described = await admin.describe_topics(topics)
+        if all(
+            t.get("error_code", 0) == 0
+            and t["partitions"]
+            and all(p.get("leader", -1) >= 0 for p in t["partitions"])
+            for t in described
+        ):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            return  # clients retry on their own; this wait only keeps the logs quiet
+        await asyncio.sleep(0.1)
 
 
 def check_state_dir(settings: Settings) -> None:

@@ -158,12 +158,17 @@ class Collector:
         return n
 
     async def wait_for(
-        self, done: Callable[[Collector], bool], timeout_s: float = 60.0, settle_s: float = 0.0
+        self,
+        done: Callable[[Collector], bool],
+        timeout_s: float = 60.0,
+        settle_s: float = 0.0,
+        abort: Callable[[], bool] = lambda: False,
     ) -> bool:
-        """Poll until ``done(self)``; then keep polling ``settle_s`` more (to catch extras)."""
+        """Poll until ``done(self)``; then keep polling ``settle_s`` more (to catch extras).
+        False on timeout, or as soon as ``abort()`` (say, the worker died)."""
         deadline = time.monotonic() + timeout_s
         while not done(self):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or abort():
                 return False
             await self.poll()
         settle_end = time.monotonic() + settle_s

@@ -99,6 +99,9 @@ class Gate:
         record = b.consent_command(contact, channel, action, **fields)
         return self.rec(self.s.commands_topic, R.CONSENT_COMMAND, record)
 
+    def _worker_died(self) -> bool:
+        return self.worker is not None and not self.worker.alive
+
     # --- outputs ----------------------------------------------------------------------------
     def wait(
         self, done: Callable[[Gate], bool], timeout_s: float = 90.0, settle_s: float = 0.0
@@ -106,7 +109,9 @@ class Gate:
         async def run() -> bool:
             await self.collector.start()
             try:
-                return await self.collector.wait_for(lambda _c: done(self), timeout_s, settle_s)
+                return await self.collector.wait_for(
+                    lambda _c: done(self), timeout_s, settle_s, abort=self._worker_died
+                )
             finally:
                 await self.collector.stop()
 

@@ -61,7 +61,7 @@ class FaustCliWorker(WorkerProcess):
             "streams.app",
             "worker",
             "-l",
-            "warning",
+            "warn",
         ]
 
 

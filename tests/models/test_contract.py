@@ -303,7 +303,7 @@ def test_any_reply_or_outbound_message_round_trips_through_apache_avro(
 # --- Schema evolution -----------------------------------------------------------------------------
 
 # (record, a field of the current version that has a default, the default)
-EVOLVED_FIELDS = [
+EVOLVED_FIELDS: list[tuple[RecordName, str, Any]] = [
     (R.INBOUND_REPLY, "message_type", None),
     (R.LINK_CLICK, "prefetch", False),
     (R.OUTBOUND_MESSAGE, "attributes", {}),
@@ -312,7 +312,7 @@ EVOLVED_FIELDS = [
 
 
 def older_schema(record: RecordName, without: str) -> dict[str, Any]:
-    schema = json.loads(schema_text(record))
+    schema: dict[str, Any] = json.loads(schema_text(record))
     schema["fields"] = [f for f in schema["fields"] if f["name"] != without]
     return schema
 
