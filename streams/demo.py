@@ -276,10 +276,12 @@ def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool
     started_broker = False
     worker: WorkerProcess | None = None
     try:
-        if start_broker and not local_broker.is_running():
-            with _phase(console, "Starting the local Kafka broker (first run downloads it)"):
-                local_broker.start()
-            started_broker = True
+        if start_broker:
+            if not local_broker.is_running():
+                with _phase(console, "Starting the local Kafka broker (first run downloads it)"):
+                    local_broker.start()
+                started_broker = True
+            s = s.model_copy(update={"bootstrap_servers": local_broker.bootstrap_servers()})
         with _phase(console, f"Creating topics {s.topic_prefix}*"):
             asyncio.run(create_topics(s))
         log = Path(".local/demo") / f"worker-{run}.log"
