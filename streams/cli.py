@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
-from streams.logs import log_event, setup_logging
+from streams.logs import log_event, logging_config, setup_logging
 from streams.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("consent_gate.cli")
@@ -60,8 +60,16 @@ def worker(check: bool) -> None:
     from streams.kafka.wiring import create_app
 
     app = create_app(settings)
-    w = Worker(app, loglevel=settings.library_log_level, quiet=True, redirect_stdouts=False)
-    setup_logging(settings.log_level, settings.library_log_level)
+    w = Worker(
+        app,
+        loglevel=settings.library_log_level,
+        logging_config=logging_config(settings.log_level, settings.library_log_level),
+        quiet=True,
+        redirect_stdouts=False,
+    )
+    # Faust's terminal spinner sets the root logger to DEBUG (every aiokafka debug record is then
+    # built and dropped: measurable CPU) and writes cursor escapes into the log: not wanted.
+    w.spinner = None
     w.execute_from_commandline()
 
 

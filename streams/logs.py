@@ -4,7 +4,7 @@ logger and WARNING for Faust/aiokafka unless configured otherwise."""
 from __future__ import annotations
 
 import logging
-import sys
+import logging.config
 from typing import Any
 
 FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
@@ -23,12 +23,25 @@ def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **f
         logger.log(level, f"event={event} {pairs}".rstrip())
 
 
+def logging_config(level: str = "info", library_level: str = "warning") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for our processes; also handed to Faust's worker, which
+    would otherwise replace the handlers with its own at ``library_level`` (hiding our INFO)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"logfmt": {"format": FORMAT}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "logfmt",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": library_level.upper(), "handlers": ["stderr"]},
+        "loggers": {"consent_gate": {"level": level.upper()}},
+    }
+
+
 def setup_logging(level: str = "info", library_level: str = "warning") -> None:
     """Root handler on stderr; our logger at ``level``, everything else at ``library_level``."""
-    root = logging.getLogger()
-    if not root.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(handler)
-    root.setLevel(library_level.upper())
-    logging.getLogger("consent_gate").setLevel(level.upper())
+    logging.config.dictConfig(logging_config(level, library_level))

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
         1, ge=1, description="Replication factor of every topic the gate creates"
     )
 
+    producer_linger_ms: int = Field(
+        5, ge=0, description="How long the producer waits to fill a batch (throughput vs latency)"
+    )
+
     # --- State -----------------------------------------------------------------------------
     data_dir: Path = Field(Path(".local/state"), description="Where the RocksDB tables live")
     store: str = Field("rocksdb://", description="Faust table store: rocksdb:// or memory://")
@@ -93,6 +97,9 @@ class Settings(BaseSettings):
     # --- Operations ------------------------------------------------------------------------
     log_level: str = Field("info", description="Level of consent-gate's own logs")
     library_log_level: str = Field("warning", description="Level of Faust/aiokafka logs")
+    progress_interval_s: float = Field(
+        30.0, gt=0, description="Seconds between the worker's progress log lines"
+    )
     web_enabled: bool = Field(False, description="Faust's web server (stats pages)")
     web_port: int = 6066
 

@@ -82,6 +82,7 @@ def create_app(
         topic_allow_declare=True,
         topic_disable_leader=True,
         processing_guarantee="at_least_once",
+        producer_linger=settings.producer_linger_ms / 1000.0,
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",
@@ -129,7 +130,12 @@ def create_app(
         async for event in stream.events():
             await produce(gate.handle(_source(event)))
 
-    @app.timer(interval=30.0)  # type: ignore[untyped-decorator]
+    async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        log_event(logger, "partitions.assigned", count=len(assigned))
+
+    app.on_partitions_assigned.connect(cast(Any, _assigned))
+
+    @app.timer(interval=settings.progress_interval_s)  # type: ignore[untyped-decorator]
     async def progress() -> None:
         if counters:
             log_event(logger, "progress", **dict(sorted(counters.items())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,13 +45,21 @@ def test_bad_setting_is_one_sentence_naming_the_variable(tmp_path: Path) -> None
     assert "CONSENT_GATE_PARTITIONS" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_worker_logs_what_it_connects_to_and_where_state_lives(gate: Gate) -> None:
+def test_worker_logs_where_it_connects_where_state_lives_and_progress(
+    make_gate: Callable[..., Gate],
+) -> None:
+    gate = make_gate(progress_interval_s=0.5)
+    worker = gate.start_worker()
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.on("SMS")) == 1)
-    assert gate.worker is not None
-    log = gate.worker.log()
+    deadline = time.monotonic() + 30
+    while "event=progress" not in worker.log() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = worker.log()
     assert f"broker={gate.s.bootstrap_servers}" in log
     assert f"state_dir={(gate.s.data_dir / gate.s.app_id).resolve()}" in log
+    assert "event=progress" in log and "forwarded.SMS=1" in log and "routed=1" in log
+    assert "level=DEBUG" not in log and "level=INFO logger=faust" not in log  # quiet
 
 
 class FaustCliWorker(WorkerProcess):
