@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         1, ge=1, description="Replication factor of every topic the gate creates"
     )
 
+    session_timeout_s: float = Field(
+        30.0,
+        ge=6,
+        le=300,
+        description="Consumer group session timeout: how soon a crashed worker's partitions "
+        "move (a restarted worker waits this long for them)",
+    )
     producer_linger_ms: int = Field(
         5, ge=0, description="How long the producer waits to fill a batch (throughput vs latency)"
     )

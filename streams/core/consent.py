@@ -15,8 +15,10 @@ The rules
 * A consent command opts out, or back in. An opt-in must carry proof of new consent, and an import
   never lifts an opt-out (only an explicit subscribe does); both are rejected otherwise.
 * Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
-  it yields no event and is not counted again. In strict opt-in mode a STOP from a contact who
-  never subscribed is recorded (with its proof) as an opt-out all the same.
+  it yields no event and is not counted again. A *redelivered* input (the same event id as the
+  one behind the current state) yields its event again with the same id: at least once, never
+  lost. In strict opt-in mode a STOP from a contact who never subscribed is recorded (with its
+  proof) as an opt-out all the same.
 """
 
 from __future__ import annotations
@@ -114,10 +116,13 @@ class Outcome:
     state: ConsentState  # the state after (the same object when nothing changed)
     event: EventType | None = None  # the consent event to emit, if any
     rejection: Rejection | None = None
+    previous_subscribed: bool | None = None  # for the event; None: the state before ``apply``
+    replayed: bool = False  # a redelivered input: its event again, no change
 
     @property
     def changed(self) -> bool:
-        return self.event in (EventType.OPTED_OUT, EventType.OPTED_IN)
+        """True when the state changed (and must be stored)."""
+        return self.event in (EventType.OPTED_OUT, EventType.OPTED_IN) and not self.replayed
 
 
 # --- From inputs to triggers ---------------------------------------------------------------------
@@ -199,8 +204,19 @@ def _changed(state: ConsentState, trigger: Trigger, subscribed: bool) -> Consent
     )
 
 
-def apply(state: ConsentState, trigger: Trigger) -> Outcome:
-    """The state after ``trigger``, the event it yields and whether it was refused."""
+def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = True) -> Outcome:
+    """The state after ``trigger``, the event it yields and whether it was refused.
+
+    ``default_subscribed`` is the state of a contact never seen (it only matters to rebuild the
+    event of a redelivered input)."""
+    if trigger.action is not Action.FLAG and state.explicit and state.event_id == trigger.event_id:
+        # The very input behind the current state, delivered again (at least once: after a crash
+        # the table write may have been kept and its event lost). Emit the same event again (same
+        # deterministic id, so consumers dedupe) and change nothing.
+        if state.subscribed:
+            return Outcome(state, EventType.OPTED_IN, previous_subscribed=False, replayed=True)
+        previous = state.changes > 1 or default_subscribed
+        return Outcome(state, EventType.OPTED_OUT, previous_subscribed=previous, replayed=True)
     if trigger.action is Action.FLAG:
         # Only worth a review while the contact still gets campaigns on this channel.
         return Outcome(state, EventType.POSSIBLE_OPT_OUT if state.subscribed else None)
@@ -247,7 +263,11 @@ def consent_event(
         "channel": channel,
         "type": outcome.event.value,
         "subscribed": outcome.state.subscribed,
-        "previous_subscribed": before.subscribed,
+        "previous_subscribed": (
+            before.subscribed
+            if outcome.previous_subscribed is None
+            else outcome.previous_subscribed
+        ),
         "source": trigger.source.value,
         "trigger_event_id": trigger.event_id,
         "occurred_at_ms": trigger.occurred_at_ms,

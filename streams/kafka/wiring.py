@@ -83,6 +83,8 @@ def create_app(
         topic_disable_leader=True,
         processing_guarantee="at_least_once",
         producer_linger=settings.producer_linger_ms / 1000.0,
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",

@@ -134,7 +134,7 @@ class Gate:
         if trigger is None:
             return []
         before = self.store.get(valid.contact_id, valid.channel)
-        outcome = apply(before, trigger)
+        outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
         if outcome.rejection is not None:
             raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
         if outcome.changed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -331,7 +332,7 @@ triggers = st.builds(
     Trigger,
     action=st.sampled_from(Action),
     source=st.sampled_from(Source),
-    event_id=st.sampled_from(["e1", "e2", "e3"]),
+    event_id=st.uuids().map(str),  # distinct inputs (redelivery has its own tests)
     occurred_at_ms=st.integers(0, 2**41),
     raw_text=st.none() | st.sampled_from(["STOP", "START"]),
     reason=st.none() | st.just("why"),
@@ -344,7 +345,7 @@ def run(default_subscribed: bool, sequence: list[Trigger]) -> list[tuple[Consent
     steps = []
     state = default_state(default_subscribed)
     for t in sequence:
-        outcome = apply(state, t)
+        outcome = apply(state, t, default_subscribed=default_subscribed)
         steps.append((state, outcome))
         state = outcome.state
     return steps
@@ -433,3 +434,32 @@ def test_a_change_records_the_trigger_as_proof(
                 t.raw_text,
                 t.reason,
             )
+
+
+# --- Redelivery (at least once) -------------------------------------------------------------------
+
+
+@PROPERTY
+@given(st.booleans(), st.lists(triggers, min_size=1, max_size=12), st.data())
+def test_a_redelivered_input_gives_its_event_again_and_changes_nothing(
+    default_subscribed: bool, sequence: list[Trigger], data: st.DataObject
+) -> None:
+    """After a crash the input behind the current state may come again (its event may have been
+    lost while the table write was kept): the same event comes out again, the state stays."""
+    steps = run(default_subscribed, sequence)
+    i = data.draw(st.integers(0, len(steps) - 1))
+    before, first = steps[i]
+    if not first.changed:
+        return
+    again = apply(first.state, sequence[i], default_subscribed=default_subscribed)
+    assert again.state is first.state and not again.changed and again.replayed
+    assert again.event is first.event
+    record = partial(consent_event, contact_id="c", channel="SMS", trigger=sequence[i])
+    original = record(before=before, outcome=first, recorded_at_ms=1)
+    replayed = record(before=first.state, outcome=again, recorded_at_ms=1)
+    assert replayed == original  # same id, same previous/after states, same proof
+
+
+def test_a_repeated_stop_with_a_new_id_is_still_not_an_event() -> None:
+    first = apply(SUBSCRIBED, trigger(Action.OPT_OUT, event_id="a"))
+    assert apply(first.state, trigger(Action.OPT_OUT, event_id="b")) == Outcome(first.state)

@@ -159,6 +159,7 @@ def gate_settings(bootstrap: str, tmp: Path, **overrides: Any) -> Settings:
         "partitions": 4,
         "output_partitions": 2,
         "log_level": "info",
+        "session_timeout_s": 6,  # a killed worker's partitions move quickly
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -265,3 +265,15 @@ def test_internal_topic_partition_depends_only_on_contact(p: Pipeline) -> None:
             out = p.router.route(SourceRecord(topic, 3, 1, None, key, p.contract.encode(name, rec)))
             parts.add(out.partition)
     assert len(parts) == 1
+
+
+def test_redelivered_stop_gives_the_same_event_again(p: Pipeline) -> None:
+    """At least once: a redelivery of the input behind the state re-emits its event (same id)."""
+    value = p.contract.encode(R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"))
+    [first] = p.events(p.feed(p.settings.replies_topic, value))
+    [again] = p.events(p.feed(p.settings.replies_topic, value))
+    assert again["event_id"] == first["event_id"]
+    assert {k: v for k, v in again.items() if k != "recorded_at_ms"} == {
+        k: v for k, v in first.items() if k != "recorded_at_ms"
+    }
+    assert p.reply("c1", "SMS", "STOP") == []  # a new STOP is a repeat: nothing
