@@ -12,6 +12,7 @@ The gate is plain Python: the Faust agent hands it records and produces what it 
 
 from __future__ import annotations
 
+import logging
 import time
 
 from streams.core.consent import (
@@ -42,6 +43,17 @@ from streams.processing.validate import Valid, Validator
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
 
+logger = logging.getLogger("consent_gate.gate")
+
+
+def _origin(src: SourceRecord) -> tuple[str, int, int, int | None] | None:
+    """Where the router read the record (from its header), if it is there and readable."""
+    raw = header(src.headers, ORIGIN_HEADER)
+    try:
+        return parse_origin_header(raw) if raw else None
+    except ValueError:
+        return None
+
 
 def keyword_policy(settings: Settings) -> KeywordPolicy:
     return KeywordPolicy(
@@ -64,33 +76,38 @@ class Gate:
 
     def handle(self, src: SourceRecord, now_ms: int | None = None) -> list[Output]:
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        raw_origin = header(src.headers, ORIGIN_HEADER)
-        origin = parse_origin_header(raw_origin) if raw_origin else None
         try:
-            raw_kind = header(src.headers, KIND_HEADER)
-            if raw_kind is None:
-                raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
-            try:
-                kind = InputKind(raw_kind.decode())
-            except ValueError:
-                raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
-            valid = self.validator.check(kind, src.value)
-            if kind is InputKind.REQUEST:
-                return [self._send(valid, src, now_ms)]
-            return self._consent(valid, now_ms)
+            return self._handle(src, now_ms)
         except Rejected as rej:
-            return [
-                dead_letter(
-                    self.contract,
-                    self.settings.deadletter_topic,
-                    src=src,
-                    code=rej.code,
-                    reason=rej.reason,
-                    stage="gate",
-                    now_ms=now_ms,
-                    origin=origin,
-                )
-            ]
+            code, reason = rej.code, rej.reason
+        except Exception as exc:  # a bug or a corrupt table entry: fail closed, keep going
+            logger.exception("gate failed on %s[%d]@%d", src.topic, src.partition, src.offset)
+            code, reason = "PROCESSING_ERROR", f"the gate failed: {type(exc).__name__}: {exc}"
+        return [
+            dead_letter(
+                self.contract,
+                self.settings.deadletter_topic,
+                src=src,
+                code=code,
+                reason=reason,
+                stage="gate",
+                now_ms=now_ms,
+                origin=_origin(src),
+            )
+        ]
+
+    def _handle(self, src: SourceRecord, now_ms: int) -> list[Output]:
+        raw_kind = header(src.headers, KIND_HEADER)
+        if raw_kind is None:
+            raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
+        try:
+            kind = InputKind(raw_kind.decode())
+        except ValueError:
+            raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
+        valid = self.validator.check(kind, src.value)
+        if kind is InputKind.REQUEST:
+            return [self._send(valid, src, now_ms)]
+        return self._consent(valid, now_ms)
 
     def _send(self, valid: Valid, src: SourceRecord, now_ms: int) -> Output:
         msg = valid.record

@@ -11,6 +11,7 @@ kind and where the record came from), which the gate strips before anything leav
 
 from __future__ import annotations
 
+import logging
 import time
 
 from streams.kafka.partitioner import partition_for
@@ -27,6 +28,8 @@ from streams.processing.records import (
 )
 from streams.processing.validate import Validator
 from streams.settings import Settings
+
+logger = logging.getLogger("consent_gate.router")
 
 
 class Router:
@@ -46,19 +49,26 @@ class Router:
         self._kind_headers = {k: k.value.encode() for k in InputKind}
 
     def route(self, src: SourceRecord) -> Output:
-        kind = self.kind_of_topic[src.topic]
         try:
-            valid = self.validator.check(kind, src.value)
+            return self._route(src)
         except Rejected as rej:
-            return dead_letter(
-                self.contract,
-                self.settings.deadletter_topic,
-                src=src,
-                code=rej.code,
-                reason=rej.reason,
-                stage="router",
-                now_ms=int(time.time() * 1000),
-            )
+            code, reason = rej.code, rej.reason
+        except Exception as exc:  # a bug: dead-letter the record and keep going
+            logger.exception("router failed on %s[%d]@%d", src.topic, src.partition, src.offset)
+            code, reason = "PROCESSING_ERROR", f"the router failed: {type(exc).__name__}: {exc}"
+        return dead_letter(
+            self.contract,
+            self.settings.deadletter_topic,
+            src=src,
+            code=code,
+            reason=reason,
+            stage="router",
+            now_ms=int(time.time() * 1000),
+        )
+
+    def _route(self, src: SourceRecord) -> Output:
+        kind = self.kind_of_topic[src.topic]
+        valid = self.validator.check(kind, src.value)
         assert src.value is not None
         if kind is InputKind.REQUEST and valid.record["origin"] == "INBOX":
             return Output(self.channel_topics[valid.channel], src.key, src.value, src.headers)

@@ -277,3 +277,13 @@ def test_redelivered_stop_gives_the_same_event_again(p: Pipeline) -> None:
         k: v for k, v in first.items() if k != "recorded_at_ms"
     }
     assert p.reply("c1", "SMS", "STOP") == []  # a new STOP is a repeat: nothing
+
+
+def test_a_corrupt_table_entry_dead_letters_the_send_and_never_forwards_it(p: Pipeline) -> None:
+    p.table["SMS/c1"] = b"\xc3\x01garbage state"
+    [out] = p.send("c1", "SMS")
+    assert out.topic == p.settings.deadletter_topic
+    rec = p.contract.decode(R.DEAD_LETTER, out.value)
+    assert (rec["error_code"], rec["stage"]) == ("PROCESSING_ERROR", "gate")
+    assert rec["source_topic"] == p.settings.requests_topic  # where it came from, not internal
+    assert p.send("c2", "SMS")[0].topic == p.settings.channel_topic("SMS")  # others go on
