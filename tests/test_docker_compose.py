@@ -73,3 +73,49 @@ def test_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:
     assert sub in cli.commands[group].commands  # type: ignore[attr-defined]
     order = compose["services"]["worker"]["depends_on"]
     assert order["topics"]["condition"] == "service_completed_successfully"
+
+
+def test_the_image_install_reads_the_schema_dir_it_sets(tmp_path: Path) -> None:
+    """What the Dockerfile does, without Docker: a plain (non-editable) install of the package,
+    run from another directory with CONSENT_GATE_SCHEMA_DIR as the image sets it."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert (target / "streams" / "models" / "contract.py").exists()
+    assert not (target / "tests").exists()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "CONSENT_GATE_SCHEMA_DIR": str(ROOT / "schemas"),
+    }
+    probe = (
+        "import streams.models.contract as c, streams.cli;"
+        f"assert c.__file__.startswith({str(target)!r}), c.__file__;"
+        "print(len(list(c.RecordName)), c.Contract().current(c.RecordName.INBOUND_REPLY).full_name)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.split() == ["8", "consentgate.InboundReply"]
