@@ -137,9 +137,14 @@ def create_app(
 
     app.on_partitions_assigned.connect(cast(Any, _assigned))
 
+    last: dict[str, int] = {}
+
     @app.timer(interval=settings.progress_interval_s)  # type: ignore[untyped-decorator]
     async def progress() -> None:
-        if counters:
+        # Totals since start, logged only when something happened since the last line.
+        if counters != last:
+            last.clear()
+            last.update(counters)
             log_event(logger, "progress", **dict(sorted(counters.items())))
 
     return app
