@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from streams.core.keywords import SUPPORTED_LANGUAGES
 
+CONSENT_TABLE = "consent"
 DEFAULT_CHANNELS = ("SMS", "WHATSAPP", "EMAIL", "MESSENGER", "INSTAGRAM", "TELEGRAM")
 _CHANNEL_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -203,6 +204,11 @@ class Settings(BaseSettings):
     def by_contact_topic(self) -> str:
         """Internal repartition topic: every input, keyed and partitioned by contact id."""
         return self.topic(f"{self.app_id}-by-contact")
+
+    @property
+    def changelog_topic(self) -> str:
+        """The consent table's changelog (Faust's naming: ``<app_id>-<table>-changelog``)."""
+        return f"{self.app_id}-{CONSENT_TABLE}-changelog"
 
     @property
     def input_topics(self) -> list[str]:

@@ -124,3 +124,16 @@ def test_topic_collision_names_a_real_variable(monkeypatch: pytest.MonkeyPatch) 
     named = [n for n in re.findall(r"CONSENT_GATE_(\w+)", str(err.value)) if not n.endswith("_")]
     assert named
     assert all(name.lower() in Settings.model_fields for name in named)
+
+
+def test_changelog_topic_is_the_name_faust_gives_the_table() -> None:
+    from streams.kafka.wiring import create_app
+
+    settings = Settings(_env_file=None, app_id="cg-x", store="memory://")  # type: ignore[call-arg]
+    app = create_app(settings)
+    [table] = app.tables.values()
+    assert (
+        table.changelog_topic.get_topic_name()
+        == settings.changelog_topic
+        == "cg-x-consent-changelog"
+    )

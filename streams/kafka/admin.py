@@ -111,8 +111,48 @@ def check_state_dir(settings: Settings) -> None:
             ) from None
 
 
+async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+    """Create the worker's own topics (the by-contact topic and the table's changelog) before
+    Faust starts, and wait until they are usable.
+
+    Faust would declare them itself, but on a fresh broker its consumer group can be assigned
+    before their metadata is visible; Faust then ignores the topic for good and the gate never
+    gets a partition. Existing ones must have ``partitions`` partitions: the table was built so.
+    """
+    wanted = {
+        settings.by_contact_topic: {},
+        settings.changelog_topic: {"cleanup.policy": "compact"},
+    }
+    admin = await _admin(settings, timeout_s)
+    try:
+        have = set(await admin.list_topics())
+        for info in await admin.describe_topics([t for t in wanted if t in have]):
+            if len(info["partitions"]) != settings.partitions:
+                n = len(info["partitions"])
+                raise StartupError(
+                    f"Topic {info['topic']} has {n} partitions but CONSENT_GATE_PARTITIONS is "
+                    f"{settings.partitions}: the consent table was built with {n}, "
+                    f"so set CONSENT_GATE_PARTITIONS back to {n}."
+                )
+        new = [
+            NewTopic(t, settings.partitions, settings.replication_factor, topic_configs=config)
+            for t, config in wanted.items()
+            if t not in have
+        ]
+        if new:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(new)
+            await _wait_for_leaders(admin, [n.name for n in new], timeout_s)
+            for n in new:
+                log_event(logger, "topic.created", topic=n.name, partitions=settings.partitions)
+        return [n.name for n in new]
+    finally:
+        await admin.close()
+
+
 async def preflight(settings: Settings, timeout_s: float = 10.0) -> None:
-    """Broker reachable, every topic present, state directory usable; else :class:`StartupError`."""
+    """Broker reachable, every topic present, state directory usable, the worker's internal topics
+    in place; else :class:`StartupError`."""
     check_state_dir(settings)
     have = await existing_topics(settings, timeout_s)
     missing = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
@@ -122,3 +162,4 @@ async def preflight(settings: Settings, timeout_s: float = 10.0) -> None:
             f"Topic {missing[0]}{more} does not exist on {settings.bootstrap_servers}: "
             f"run `consent-gate topics create` (or fix the CONSENT_GATE_TOPIC_* settings)."
         )
+    await ensure_internal_topics(settings)

@@ -27,12 +27,10 @@ from streams.models.contract import Contract
 from streams.processing.gate import Gate
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import Router
-from streams.settings import Settings
+from streams.settings import CONSENT_TABLE, Settings
 from streams.state.consent_store import ConsentStore, KeyValue
 
 logger = logging.getLogger("consent_gate.worker")
-
-TABLE_NAME = "consent"
 
 
 def _source(event: Any) -> SourceRecord:
@@ -104,7 +102,7 @@ def create_app(
         settings.by_contact_topic, partitions=settings.partitions, internal=True, **raw
     )
     table = app.Table(
-        TABLE_NAME,
+        CONSENT_TABLE,
         partitions=settings.partitions,
         key_type=str,
         value_type=bytes,  # raw: the app's serializers; values are ConsentState records

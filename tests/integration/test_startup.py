@@ -81,3 +81,17 @@ def test_app_runs_with_the_faust_command_line(make_gate: Callable[..., Gate]) ->
     gate.wait(lambda g: g.count(g.s.events_topic) == 1)
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.suppressed()) == 1)
+
+
+def test_changing_the_partition_count_of_existing_state_is_refused(
+    make_gate: Callable[..., Gate],
+) -> None:
+    gate = make_gate(partitions=4)
+    gate.start_worker()
+    gate.produce(gate.send("c1", "SMS"))
+    gate.wait(lambda g: len(g.on("SMS")) == 1)
+    gate.stop_worker()
+    done = _worker(settings_env(gate.s.model_copy(update={"partitions": 6})))
+    assert done.returncode == 2
+    assert "has 4 partitions but CONSENT_GATE_PARTITIONS is 6" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
