@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -181,7 +181,3 @@ class Collector:
 
     def all(self, topic: str) -> list[Consumed]:
         return list(self.records.get(topic, ()))
-
-
-def decode_all(contract: Any, record: Any, consumed: Iterable[Consumed]) -> list[dict[str, Any]]:
-    return [contract.decode(record, c.value) for c in consumed]

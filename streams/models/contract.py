@@ -95,9 +95,14 @@ class _RecordCodec:
         return buf.getvalue()
 
     def decode(self, data: bytes) -> dict[str, Any]:
-        if len(data) < HEADER_LEN or data[:2] != MAGIC:
+        if data[:2] != MAGIC:
             raise DecodeError(
                 "NOT_AVRO", "value is not Avro single-object encoded (no C3 01 marker)"
+            )
+        if len(data) < HEADER_LEN:
+            raise DecodeError(
+                "NOT_AVRO",
+                f"value is too short for Avro single-object encoding ({len(data)} bytes)",
             )
         fp = bytes(data[2:HEADER_LEN])
         reader = self._readers.get(fp)
