@@ -29,15 +29,14 @@ from streams.core.keywords import KeywordPolicy
 from streams.models.contract import Contract, RecordName
 from streams.processing.records import (
     KIND_HEADER,
-    ORIGIN_HEADER,
+    Headers,
     InputKind,
     Output,
     Rejected,
     SourceRecord,
     dead_letter,
-    header,
     parse_origin_header,
-    strip_internal,
+    split_internal,
 )
 from streams.processing.validate import Valid, Validator
 from streams.settings import Settings
@@ -46,9 +45,8 @@ from streams.state.consent_store import ConsentStore
 logger = logging.getLogger("consent_gate.gate")
 
 
-def _origin(src: SourceRecord) -> tuple[str, int, int, int | None] | None:
+def _origin(raw: bytes | None) -> tuple[str, int, int, int | None] | None:
     """Where the router read the record (from its header), if it is there and readable."""
-    raw = header(src.headers, ORIGIN_HEADER)
     try:
         return parse_origin_header(raw) if raw else None
     except ValueError:
@@ -76,8 +74,9 @@ class Gate:
 
     def handle(self, src: SourceRecord, now_ms: int | None = None) -> list[Output]:
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        headers, raw_kind, raw_origin = split_internal(src.headers)
         try:
-            return self._handle(src, now_ms)
+            return self._handle(src, headers, raw_kind, now_ms)
         except Rejected as rej:
             code, reason = rej.code, rej.reason
         except Exception as exc:  # a bug or a corrupt table entry: fail closed, keep going
@@ -92,12 +91,14 @@ class Gate:
                 reason=reason,
                 stage="gate",
                 now_ms=now_ms,
-                origin=_origin(src),
+                origin=_origin(raw_origin),
+                headers=headers,
             )
         ]
 
-    def _handle(self, src: SourceRecord, now_ms: int) -> list[Output]:
-        raw_kind = header(src.headers, KIND_HEADER)
+    def _handle(
+        self, src: SourceRecord, headers: Headers, raw_kind: bytes | None, now_ms: int
+    ) -> list[Output]:
         if raw_kind is None:
             raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
         try:
@@ -106,18 +107,16 @@ class Gate:
             raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
-            return [self._send(valid, src, now_ms)]
+            return [self._send(valid, src, headers, now_ms)]
         return self._consent(valid, now_ms)
 
-    def _send(self, valid: Valid, src: SourceRecord, now_ms: int) -> Output:
+    def _send(self, valid: Valid, src: SourceRecord, headers: Headers, now_ms: int) -> Output:
         msg = valid.record
         state = self.store.get(valid.contact_id, valid.channel)
         decision = decide(msg["origin"], state)
         assert src.value is not None
         if decision.forward:
-            return Output(
-                self.channel_topics[valid.channel], src.key, src.value, strip_internal(src.headers)
-            )
+            return Output(self.channel_topics[valid.channel], src.key, src.value, headers)
         assert decision.reason is not None
         suppressed = {
             "message_id": msg["message_id"],
@@ -136,7 +135,7 @@ class Gate:
             self.settings.suppressed_topic,
             valid.contact_id.encode(),
             self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed),
-            strip_internal(src.headers),
+            headers,
         )
 
     def _trigger(self, valid: Valid) -> Trigger | None:

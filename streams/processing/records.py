@@ -28,10 +28,11 @@ RECORD_OF_KIND = {
     InputKind.COMMAND: RecordName.CONSENT_COMMAND,
 }
 
-#: Headers the router adds on the internal topic; removed again before anything is forwarded.
+#: The two headers the router appends, in this order, as the last two of a record on the internal
+#: topic; the gate takes them off again, so what it forwards has the original headers exactly
+#: (even an upstream header that happens to have one of these names).
 KIND_HEADER = "consent-gate-kind"
 ORIGIN_HEADER = "consent-gate-origin"
-INTERNAL_HEADERS = frozenset({KIND_HEADER, ORIGIN_HEADER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,14 @@ def parse_origin_header(value: bytes) -> tuple[str, int, int, int | None]:
     return topic, int(partition), int(offset), (int(ts) if ts else None)
 
 
-def strip_internal(headers: Headers) -> list[tuple[str, bytes | None]]:
-    return [(k, v) for k, v in headers if k not in INTERNAL_HEADERS]
-
-
-def header(headers: Headers, name: str) -> bytes | None:
-    for k, v in headers:
-        if k == name:
-            return v
-    return None
+def split_internal(
+    headers: Headers,
+) -> tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]:
+    """(original headers, kind, origin) of a record on the internal topic."""
+    hs = list(headers)
+    if len(hs) >= 2 and hs[-2][0] == KIND_HEADER and hs[-1][0] == ORIGIN_HEADER:
+        return hs[:-2], hs[-2][1], hs[-1][1]
+    return hs, None, None
 
 
 def dead_letter(
@@ -101,15 +101,18 @@ def dead_letter(
     stage: str,
     now_ms: int,
     origin: tuple[str, int, int, int | None] | None = None,
+    headers: Headers | None = None,
 ) -> Output:
-    """A dead-letter record keeping the original key, value bytes and headers untouched."""
+    """A dead-letter record keeping the original key, value bytes and headers untouched
+    (``origin`` and ``headers``: where the record first came from and its original headers, when
+    ``src`` is its copy on the internal topic)."""
     s_topic, s_part, s_off, s_ts = origin or (
         src.topic,
         src.partition,
         src.offset,
         src.timestamp_ms,
     )
-    headers = strip_internal(src.headers)
+    headers = list(src.headers if headers is None else headers)
     record = {
         "error": reason,
         "error_code": code,

@@ -9,7 +9,7 @@ import pytest
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.gate import Gate
-from streams.processing.records import INTERNAL_HEADERS, Output, SourceRecord
+from streams.processing.records import KIND_HEADER, ORIGIN_HEADER, Output, SourceRecord
 from streams.processing.router import Router
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
@@ -129,7 +129,7 @@ def test_suppressed_record_keeps_reason_campaign_and_original_bytes(p: Pipeline)
     assert rec["campaign_id"] == "spring" and rec["message_type"] == "promo"
     assert rec["original_value"] == value
     assert rec["opt_out_source"] == "KEYWORD"
-    assert not INTERNAL_HEADERS & {k for k, _ in out.headers}
+    assert list(out.headers) == [("h", b"1")]  # the router's two headers are gone
 
 
 def test_resubscribe_by_start_keyword(p: Pipeline) -> None:
@@ -287,3 +287,14 @@ def test_a_corrupt_table_entry_dead_letters_the_send_and_never_forwards_it(p: Pi
     assert (rec["error_code"], rec["stage"]) == ("PROCESSING_ERROR", "gate")
     assert rec["source_topic"] == p.settings.requests_topic  # where it came from, not internal
     assert p.send("c2", "SMS")[0].topic == p.settings.channel_topic("SMS")  # others go on
+
+
+def test_upstream_headers_named_like_ours_are_forwarded_untouched(p: Pipeline) -> None:
+    headers = [(KIND_HEADER, b"reply"), ("x", b"1"), (ORIGIN_HEADER, b"junk")]
+    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"))
+    [out] = p.feed(p.settings.requests_topic, value, b"c1", headers)
+    assert (out.topic, out.value, list(out.headers)) == (
+        p.settings.channel_topic("SMS"),
+        value,
+        headers,
+    )
