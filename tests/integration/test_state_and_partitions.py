@@ -26,7 +26,10 @@ def _sends_after_restart_are_gated(gate: Gate) -> None:
         ("c1", "SMS"),
         ("c2", "EMAIL"),
     }
-    assert gate.count(gate.s.events_topic) == 2  # nothing was replayed as a new change
+    # No new change: an input redelivered around the restart may repeat its event, same id.
+    events = gate.events()
+    assert {e["event_id"] for e in events} == {e["event_id"] for e in events[:2]}
+    assert [e["type"] for e in events] == ["OPTED_OUT"] * len(events)
 
 
 def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., Gate]) -> None:
