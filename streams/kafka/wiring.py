@@ -12,6 +12,8 @@ for event-time ordering across inputs in the gate, and for more workers (partiti
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -125,10 +127,26 @@ def create_app(
         async for event in stream.events():
             await produce([router.route(_source(event))])
 
+    async def changelog_handed_over() -> None:
+        """Wait until Faust has handed the table's changelog writes to the Kafka producer.
+
+        Faust queues them in a buffer of its own, and its flush before an offset commit gives up
+        after 0.1 s without progress; a crash could then keep the commit and lose the write (a
+        STOP forgotten). Once they are in the producer, the flush before each commit (and on
+        shutdown) waits for them; and they are handed over before the consent event is produced.
+        """
+        buffer: Any = app.producer.buffer  # faust's ProducerBuffer (message_sent is not typed)
+        while buffer.size:
+            buffer.message_sent.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(buffer.message_sent.wait(), 1.0)
+
     @app.agent(by_contact, concurrency=1)
     async def gate_agent(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
-            await produce(gate.handle(_source(event)))
+            outputs = gate.handle(_source(event))
+            await changelog_handed_over()
+            await produce(outputs)
 
     async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         log_event(logger, "partitions.assigned", count=len(assigned))
