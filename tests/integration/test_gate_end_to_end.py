@@ -9,7 +9,7 @@ from tests.integration.conftest import Gate, R
 
 def test_sms_stop_leaves_whatsapp_and_email_subscribed(gate: Gate) -> None:
     gate.produce(gate.reply("c1", "SMS", "STOP"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(
         *(gate.send("c1", ch, campaign_id="spring") for ch in ("SMS", "WHATSAPP", "EMAIL"))
     )
@@ -27,7 +27,7 @@ def test_sms_stop_leaves_whatsapp_and_email_subscribed(gate: Gate) -> None:
 
 def test_inbox_message_passes_byte_identical_even_after_opt_out(gate: Gate) -> None:
     gate.produce(gate.reply("c1", "SMS", "stop"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     value = gate.c.encode(
         R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", "INBOX", body="Your order shipped")
     )
@@ -48,9 +48,9 @@ def test_campaign_forwarded_byte_identical_when_subscribed(gate: Gate) -> None:
 
 def test_resubscribe_by_start_lets_campaigns_through_again(gate: Gate) -> None:
     gate.produce(gate.reply("c1", "WHATSAPP", "Stop"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.reply("c1", "WHATSAPP", "START"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 2)
+    gate.wait(lambda g: len(g.events()) == 2)
     gate.produce(gate.send("c1", "WHATSAPP"))
     gate.wait(lambda g: len(g.on("WHATSAPP")) == 1)
     assert [e["type"] for e in gate.events()] == ["OPTED_OUT", "OPTED_IN"]
@@ -63,7 +63,7 @@ def test_repeated_stop_is_not_a_new_opt_out(gate: Gate) -> None:
         gate.reply("c1", "SMS", "stop"),
         gate.reply("c1", "SMS", "please stop"),
     )
-    gate.wait(lambda g: g.count(g.s.events_topic) >= 1, settle_s=2.0)
+    gate.wait(lambda g: len(g.events()) >= 1, settle_s=2.0)
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.suppressed()) == 1)
     assert [e["type"] for e in gate.events()] == ["OPTED_OUT"]
@@ -71,7 +71,7 @@ def test_repeated_stop_is_not_a_new_opt_out(gate: Gate) -> None:
 
 def test_possible_opt_out_is_flagged_and_changes_nothing(gate: Gate) -> None:
     gate.produce(gate.reply("c1", "SMS", "can you stop these please"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.on("SMS")) == 1)
     [event] = gate.events()
@@ -87,7 +87,7 @@ def test_email_link_and_one_click_unsubscribe_email_only_prefetch_does_nothing(g
         ),
         gate.click("c3", "EMAIL", kind="ONE_CLICK_UNSUBSCRIBE", http_method="POST"),
     )
-    gate.wait(lambda g: g.count(g.s.events_topic) == 2)
+    gate.wait(lambda g: len(g.events()) == 2)
     gate.produce(*(gate.send(c, ch) for c in ("c1", "c2", "c3") for ch in ("EMAIL", "SMS")))
     gate.wait(
         lambda g: len(g.suppressed()) == 2 and len(g.on("EMAIL")) == 1 and len(g.on("SMS")) == 3
@@ -104,7 +104,7 @@ def test_email_link_and_one_click_unsubscribe_email_only_prefetch_does_nothing(g
 
 def test_opt_in_command_needs_proof_and_opt_out_stands(gate: Gate) -> None:
     gate.produce(gate.command("c1", "TELEGRAM", "OPT_OUT", reason="asked support"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.command("c1", "TELEGRAM", "OPT_IN"), gate.send("c1", "TELEGRAM"))
     gate.wait(lambda g: len(g.dead_letters()) == 1 and len(g.suppressed()) == 1)
     [dl] = gate.dead_letters()
@@ -112,7 +112,7 @@ def test_opt_in_command_needs_proof_and_opt_out_stands(gate: Gate) -> None:
         dl["error_code"] == "OPT_IN_WITHOUT_PROOF" and dl["source_topic"] == gate.s.commands_topic
     )
     gate.produce(gate.command("c1", "TELEGRAM", "OPT_IN", proof=b.consent_proof("double_opt_in")))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 2)
+    gate.wait(lambda g: len(g.events()) == 2)
     gate.produce(gate.send("c1", "TELEGRAM"))
     gate.wait(lambda g: len(g.on("TELEGRAM")) == 1)
     assert gate.events()[1]["proof"]["method"] == "double_opt_in"
@@ -130,9 +130,7 @@ def test_bad_input_goes_to_dead_letter_and_processing_continues(gate: Gate) -> N
     ]
     gate.produce(*bad, gate.reply("c1", "SMS", "STOP"), gate.send("c1", "EMAIL"))
     gate.wait(
-        lambda g: (
-            len(g.dead_letters()) == 5 and len(g.on("EMAIL")) == 1 and g.count(s.events_topic) == 1
-        )
+        lambda g: len(g.dead_letters()) == 5 and len(g.on("EMAIL")) == 1 and len(g.events()) == 1
     )
     codes = {d["key"]: d["error_code"] for d in gate.dead_letters()}
     assert codes == {

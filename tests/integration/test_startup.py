@@ -78,7 +78,7 @@ def test_app_runs_with_the_faust_command_line(make_gate: Callable[..., Gate]) ->
     gate = make_gate()
     gate.worker = FaustCliWorker(gate.s, gate.tmp / "faust-cli.log").start()
     gate.produce(gate.reply("c1", "SMS", "STOP"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 1)
+    gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.suppressed()) == 1)
 

@@ -15,7 +15,7 @@ from tests.integration.conftest import Gate
 
 def _opt_out_then_restart(gate: Gate) -> None:
     gate.produce(gate.reply("c1", "SMS", "STOP"), gate.command("c2", "EMAIL", "OPT_OUT"))
-    gate.wait(lambda g: g.count(g.s.events_topic) == 2)
+    gate.wait(lambda g: len(g.events()) == 2)
     assert gate.stop_worker() == 0, gate.worker.log() if gate.worker else ""
 
 
@@ -87,7 +87,7 @@ def test_mismatched_upstream_partitioning_still_meets_consent(
             for i, c in enumerate(stoppers)
         )
     )
-    gate.wait(lambda g: g.count(s.events_topic) == len(stoppers))
+    gate.wait(lambda g: len(g.events()) == len(stoppers))
     gate.produce(*(gate.send(c, "SMS", partition=(i * 7 + 1) % 3) for i, c in enumerate(contacts)))
     gate.wait(lambda g: len(g.suppressed()) + len(g.on("SMS")) == len(contacts))
     assert sorted(x["contact_id"] for x in gate.suppressed()) == sorted(stoppers)
