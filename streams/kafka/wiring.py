@@ -106,8 +106,10 @@ def create_app(
     table = app.Table(
         CONSENT_TABLE,
         partitions=settings.partitions,
-        key_type=str,
-        value_type=bytes,  # raw: the app's serializers; values are ConsentState records
+        # bytes: Faust's raw serializer (any other type means JSON). Keys are "CHANNEL/contact_id"
+        # (str keys are encoded as UTF-8), values single-object encoded ConsentState records.
+        key_type=bytes,
+        value_type=bytes,
         help="Consent per CHANNEL/contact_id",
     )
     router = Router(settings, contract)

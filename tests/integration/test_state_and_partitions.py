@@ -10,7 +10,8 @@ from collections.abc import Callable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from streams.kafka.admin import create_topics
-from tests.integration.conftest import Gate
+from streams.kafka.runner import Collector
+from tests.integration.conftest import Gate, R
 
 
 def _opt_out_then_restart(gate: Gate) -> None:
@@ -33,6 +34,15 @@ def _sends_after_restart_are_gated(gate: Gate) -> None:
     assert [e["type"] for e in events] == ["OPTED_OUT"] * len(events)
 
 
+async def _read_all(bootstrap: str, topic: str) -> list[tuple[bytes, bytes]]:
+    collector = await Collector(bootstrap, [topic]).start()
+    try:
+        await collector.wait_for(lambda c: c.count(topic) > 0, timeout_s=30, settle_s=1.0)
+    finally:
+        await collector.stop()
+    return [(r.key or b"", r.value) for r in collector.all(topic)]
+
+
 def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., Gate]) -> None:
     gate = make_gate()
     gate.start_worker()
@@ -53,6 +63,13 @@ def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
     _opt_out_then_restart(gate)
     shutil.rmtree(gate.s.data_dir)
     assert not gate.s.data_dir.exists()
+    changelog = asyncio.run(_read_all(gate.s.bootstrap_servers, gate.s.changelog_topic))
+    assert {k for k, _ in changelog} == {b"SMS/c1", b"EMAIL/c2"}  # what the rebuild starts from
+    states = [gate.c.decode(R.CONSENT_STATE, v) for _, v in changelog]
+    assert {(s["subscribed"], s["source"]) for s in states} == {
+        (False, "KEYWORD"),
+        (False, "COMMAND"),
+    }
     gate.start_worker()
     _sends_after_restart_are_gated(gate)
     assert (gate.s.data_dir / gate.s.app_id).exists()
