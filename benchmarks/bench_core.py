@@ -37,6 +37,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from _common import CHANNEL_WEIGHTS
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -48,22 +49,12 @@ from streams.models.contract import Contract, RecordName
 from streams.processing.gate import Gate, keyword_policy
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import Router
-from streams.settings import DEFAULT_CHANNELS, Settings
+from streams.settings import Settings
 from streams.state.consent_store import ConsentStore, state_key
 
 R = RecordName
 console = Console(width=None if sys.stdout.isatty() else 110)
 
-#: Share of sends / replies per channel (SMS-heavy, as in most messaging stacks).
-CHANNEL_WEIGHTS = {
-    "SMS": 35,
-    "WHATSAPP": 25,
-    "EMAIL": 25,
-    "MESSENGER": 5,
-    "INSTAGRAM": 5,
-    "TELEGRAM": 5,
-}
-assert set(CHANNEL_WEIGHTS) == set(DEFAULT_CHANNELS)
 
 TEXT_160 = (
     "Hi! Thanks for the reminder about my appointment on Thursday at 10:30. Could you move it "

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _common import CHANNEL_WEIGHTS
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
@@ -54,14 +55,6 @@ R = RecordName
 console = Console(width=None if sys.stdout.isatty() else 110)
 REPO = Path(__file__).resolve().parents[1]
 
-CHANNEL_WEIGHTS = {
-    "SMS": 35,
-    "WHATSAPP": 25,
-    "EMAIL": 25,
-    "MESSENGER": 5,
-    "INSTAGRAM": 5,
-    "TELEGRAM": 5,
-}
 BODY = (
     "Spring sale: 20% off everything in store and online until Sunday. Show this message at "
     "the till or use code SPRING20. Reply STOP to opt out."
