@@ -35,6 +35,7 @@ from streams.processing.records import (
     Rejected,
     SourceRecord,
     dead_letter,
+    failure,
     parse_origin_header,
     split_internal,
 )
@@ -77,11 +78,8 @@ class Gate:
         headers, raw_kind, raw_origin = split_internal(src.headers)
         try:
             return self._handle(src, headers, raw_kind, now_ms)
-        except Rejected as rej:
-            code, reason = rej.code, rej.reason
-        except Exception as exc:  # a bug or a corrupt table entry: fail closed, keep going
-            logger.exception("gate failed on %s[%d]@%d", src.topic, src.partition, src.offset)
-            code, reason = "PROCESSING_ERROR", f"the gate failed: {type(exc).__name__}: {exc}"
+        except Exception as exc:  # rejected input, or a bug / corrupt entry: fail closed, go on
+            code, reason = failure(exc, "gate", src, logger)
         return [
             dead_letter(
                 self.contract,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -69,6 +70,15 @@ class Rejected(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.reason}"
+
+
+def failure(exc: Exception, stage: str, src: SourceRecord, log: logging.Logger) -> tuple[str, str]:
+    """(dead-letter code, reason) for what ``stage`` raised on ``src``: a :class:`Rejected`
+    says it itself; anything else is a bug or corrupt state, logged with its traceback."""
+    if isinstance(exc, Rejected):
+        return exc.code, exc.reason
+    log.error("%s failed on %s[%d]@%d", stage, src.topic, src.partition, src.offset, exc_info=exc)
+    return "PROCESSING_ERROR", f"the {stage} failed: {type(exc).__name__}: {exc}"
 
 
 def origin_header(src: SourceRecord) -> bytes:

@@ -21,9 +21,9 @@ from streams.processing.records import (
     ORIGIN_HEADER,
     InputKind,
     Output,
-    Rejected,
     SourceRecord,
     dead_letter,
+    failure,
     origin_header,
 )
 from streams.processing.validate import Validator
@@ -51,11 +51,8 @@ class Router:
     def route(self, src: SourceRecord) -> Output:
         try:
             return self._route(src)
-        except Rejected as rej:
-            code, reason = rej.code, rej.reason
-        except Exception as exc:  # a bug: dead-letter the record and keep going
-            logger.exception("router failed on %s[%d]@%d", src.topic, src.partition, src.offset)
-            code, reason = "PROCESSING_ERROR", f"the router failed: {type(exc).__name__}: {exc}"
+        except Exception as exc:  # rejected input, or a bug: dead-letter it and go on
+            code, reason = failure(exc, "router", src, logger)
         return dead_letter(
             self.contract,
             self.settings.deadletter_topic,
