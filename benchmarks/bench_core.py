@@ -9,7 +9,7 @@ as the consent table (records/s and µs/record for the whole pipeline).
 
 Part 2, memory: bytes per consent-table entry. The encoded ConsentState size, then N opted-out
 (contact, channel) entries written into (a) a dict (RSS delta and tracemalloc growth) and (b) a real
-RocksDB opened with the exact options the worker's Faust store uses (RSS delta, on-disk size after
+RocksDB opened with the exact options the worker's store uses (RSS delta, on-disk size after
 flush and compaction). Each memory experiment runs in a fresh child process so RSS deltas are clean.
 
 Figures are printed, never asserted. Run:
@@ -50,7 +50,7 @@ from streams.processing.gate import Gate, keyword_policy
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import Router
 from streams.settings import Settings
-from streams.state.consent_store import ConsentStore, state_key
+from streams.state.consent_store import ConsentStore, DictTable, state_key
 
 R = RecordName
 console = Console(width=None if sys.stdout.isatty() else 110)
@@ -134,7 +134,7 @@ class Pipe:
 
     def __init__(self, settings: Settings, contract: Contract) -> None:
         self.settings = settings
-        self.table: dict[str, bytes] = {}
+        self.table = DictTable()
         self.router = Router(settings, contract)
         self.gate = Gate(
             settings, contract, ConsentStore(self.table, contract, settings.default_subscribed)
@@ -309,6 +309,7 @@ def generate_mix(
             else:
                 topic = settings.clicks_topic
                 q = rng.random()
+                fields: dict[str, Any]
                 if q < 0.7:
                     kind, fields = "click unsubscribe", {"kind": "UNSUBSCRIBE"}
                 elif q < 0.9:
@@ -407,7 +408,7 @@ def memory_child(kind: str, n: int) -> dict[str, Any]:
     gc.collect()
     if kind == "dict":
         rss0 = rss_kib()
-        table: dict[str, bytes] = {}
+        table: dict[bytes, bytes] = {}
         key_bytes = value_bytes = 0
         for k, v in _opted_out_entries(n):
             table[k] = v
@@ -426,19 +427,20 @@ def memory_child(kind: str, n: int) -> dict[str, Any]:
         result.update(traced=tracemalloc.get_traced_memory()[0] - before)
         tracemalloc.stop()
     elif kind == "rocksdb":
-        # The worker's store: faust's RocksDBOptions (64 MiB write buffers, bloom filter,
-        # 2 GiB block cache per partition DB), raw mode, one DB per table partition.
-        from faust.stores.rocksdb import RocksDBOptions
+        # The worker's store: one RocksDB per worker, opened with the worker's options.
+        from rocksdict import Rdict
+
+        from streams.state.store import db_options
 
         tmp = Path(tempfile.mkdtemp(prefix="bench-rocks-"))
         try:
             path = tmp / "consent-0.db"
-            entries = [(k.encode(), v) for k, v in _opted_out_entries(n)]
+            entries = list(_opted_out_entries(n))
             keys = [k for k, _ in entries]
             random.Random(3).shuffle(keys)
             gc.collect()
             rss0 = rss_kib()  # the entries are already in memory: only the store is measured
-            db = RocksDBOptions().open(path)
+            db = Rdict(str(path), db_options())
             rss_open = rss_kib()
             t0 = time.perf_counter()
             for k, v in entries:
@@ -567,8 +569,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{rk['hits']:,} hits")  # fmt: skip
         console.print(t)
         console.print(
-            "[dim]RocksDB opened with faust.stores.rocksdb.RocksDBOptions (what the worker uses; "
-            "one such DB per table partition). RSS deltas are of a fresh child process.[/]"
+            "[dim]RocksDB opened with streams.state.store.db_options (what the worker uses; "
+            "one DB per worker for all its partitions). RSS deltas are of a fresh child process.[/]"
         )
     return 0
 

@@ -524,7 +524,7 @@ def report(args: argparse.Namespace, res: dict[str, Any]) -> None:
     t.add_row(
         "set-up",
         f"{s.partitions} by-contact/table partitions, {s.output_partitions} per input/output "
-        f"topic, store {s.store}",
+        "topic, RocksDB state",
     )
     t.add_row(
         "opt-out phase (start-up + STOPs -> events)",

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
-from streams.logs import log_event, logging_config, setup_logging
+from streams.logs import log_event, setup_logging
 from streams.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("consent_gate.cli")
@@ -45,7 +45,7 @@ def worker(check: bool) -> None:
         "worker.start",
         broker=settings.bootstrap_servers,
         app_id=settings.app_id,
-        store=settings.store,
+        worker_id=settings.worker_id,
         state_dir=(settings.data_dir / settings.app_id).resolve(),
         partitions=settings.partitions,
         channels=",".join(settings.channels),
@@ -55,22 +55,9 @@ def worker(check: bool) -> None:
             asyncio.run(preflight(settings))
         except StartupError as exc:
             _fail(str(exc))
-    from faust.worker import Worker
+    from streams.kafka.worker import serve
 
-    from streams.kafka.wiring import create_app
-
-    app = create_app(settings)
-    w = Worker(
-        app,
-        loglevel=settings.library_log_level,
-        logging_config=logging_config(settings.log_level, settings.library_log_level),
-        quiet=True,
-        redirect_stdouts=False,
-    )
-    # Faust's terminal spinner sets the root logger to DEBUG (every aiokafka debug record is then
-    # built and dropped: measurable CPU) and writes cursor escapes into the log: not wanted.
-    w.spinner = None
-    w.execute_from_commandline()
+    sys.exit(asyncio.run(serve(settings)))
 
 
 @main.group()
@@ -106,9 +93,15 @@ def topics_list() -> None:
 @main.command("settings")
 def show_settings() -> None:
     """Print the effective settings and their environment variables."""
-    settings = _settings()
+    from pydantic import SecretStr
+
+    settings = _settings()  # refuses what the worker would refuse, in the same words
     for name, value in settings.model_dump().items():
-        shown: Any = ",".join(value) if isinstance(value, tuple) else value
+        shown: Any = value
+        if isinstance(value, tuple):
+            shown = ",".join(value)
+        elif isinstance(value, SecretStr):  # never printed: only whether it is set
+            shown = "***" if value.get_secret_value() else ""
         click.echo(f"CONSENT_GATE_{name.upper()}={shown}")
 
 

@@ -22,6 +22,7 @@ from rich.table import Table
 from streams.kafka import local_broker
 from streams.kafka.admin import StartupError, create_topics
 from streams.kafka.runner import Collector, Produce, WorkerProcess, produce
+from streams.kafka.security import client_options
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
@@ -175,10 +176,11 @@ def _phase(console: Console, text: str) -> Iterator[None]:
 async def _play(
     settings: Settings, contract: Contract, console: Console, worker: WorkerProcess
 ) -> Collector:
-    collector = await Collector(settings.bootstrap_servers, settings.output_topics).start()
+    options = client_options(settings)
+    collector = await Collector(settings.bootstrap_servers, settings.output_topics, options).start()
     try:
         for step in DemoTraffic(settings, contract).steps():
-            await produce(settings.bootstrap_servers, step.records)
+            await produce(settings.bootstrap_servers, step.records, **options)
             ok = await collector.wait_for(
                 step.expect, timeout_s=90.0, abort=lambda: not worker.alive
             )

@@ -6,20 +6,41 @@ Lists (channels, languages, keywords) are comma-separated in the environment.
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+import socket
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from streams.core.keywords import SUPPORTED_LANGUAGES
+from streams.core.keywords import SUPPORTED_LANGUAGES, KeywordPolicy
 
 CONSENT_TABLE = "consent"
 DEFAULT_CHANNELS = ("SMS", "WHATSAPP", "EMAIL", "MESSENGER", "INSTAGRAM", "TELEGRAM")
 _CHANNEL_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 CsvTuple = Annotated[tuple[str, ...], NoDecode]
+
+ENV_PREFIX = "CONSENT_GATE_"
+#: CONSENT_GATE_* variables that are not settings but are read elsewhere (so they are not unknown).
+NOT_SETTINGS = {
+    "CONSENT_GATE_SCHEMA_DIR": "the contract's schema folder (streams/models/contract.py)",
+    "CONSENT_GATE_TEST_BOOTSTRAP": "the broker the integration tests use",
+    "CONSENT_GATE_TEST_WORKER_SRC": "the source tree the fault run's workers run from",
+}
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+#: A day: the shortest retention CONSENT_GATE_AUDIT_RETENTION_MS accepts, besides -1 (forever).
+MIN_AUDIT_RETENTION_MS = 86_400_000
+#: The largest record the gate produces by default: below aiokafka's max_request_size (1048576)
+#: and the broker's default max.message.bytes (1048588), with room for the batch overhead.
+DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")  # what Kafka accepts
+_HOST_PORT = re.compile(r"^[^\s:,]+:(\d{1,5})$|^\[[0-9A-Fa-f:.]+\]:(\d{1,5})$")
 
 
 def _split_csv(value: Any) -> Any:
@@ -68,6 +89,12 @@ class Settings(BaseSettings):
     replication_factor: int = Field(
         1, ge=1, description="Replication factor of every topic the gate creates"
     )
+    audit_retention_ms: int = Field(
+        -1,
+        description="retention.ms of the audit topics (consent events, suppressed messages, dead "
+        "letters) when `consent-gate topics create` makes them: -1 keeps them forever, the proof "
+        "of consent and of every suppression (GDPR Art. 7(1), TCPA disputes)",
+    )
 
     session_timeout_s: float = Field(
         30.0,
@@ -79,10 +106,80 @@ class Settings(BaseSettings):
     producer_linger_ms: int = Field(
         5, ge=0, description="How long the producer waits to fill a batch (throughput vs latency)"
     )
+    max_message_bytes: int = Field(
+        DEFAULT_MAX_MESSAGE_BYTES,
+        ge=65_536,
+        le=1_048_576,
+        description="Largest record the gate produces: a dead letter that would be larger keeps "
+        "only a prefix of the original value (with its size and SHA-256)",
+    )
+
+    # --- Kafka security --------------------------------------------------------------------
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How clients talk to the brokers"
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "PLAIN", description="SASL mechanism (SASL_PLAINTEXT, SASL_SSL)"
+    )
+    sasl_username: str = Field("", description="SASL user name")
+    sasl_password: SecretStr = Field(
+        SecretStr(""), description="SASL password (never logged or printed)"
+    )
+    sasl_password_file: str = Field(
+        "", description="A file holding the SASL password, instead of CONSENT_GATE_SASL_PASSWORD"
+    )
+    ssl_cafile: str = Field("", description="CA certificates (PEM) to verify the brokers with")
+    ssl_certfile: str = Field("", description="Client certificate (PEM), for mutual TLS")
+    ssl_keyfile: str = Field("", description="The client certificate's private key (PEM)")
+
+    # --- Exactly once and event-time order (the engine) --------------------------------------
+    worker_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Stable name of this worker (its transactional id is <app_id>-<worker_id>); "
+        "unique per running worker, the same across its restarts",
+    )
+    commit_interval_ms: int = Field(
+        100, ge=10, le=10_000, description="How often a transaction is committed"
+    )
+    transaction_timeout_ms: int = Field(
+        10_000,
+        ge=1_000,
+        le=900_000,
+        description="How long a crashed worker's open transaction can hold readers back",
+    )
+    order_grace_ms: int = Field(
+        200,
+        ge=0,
+        le=600_000,
+        description="Bound on producer clock skew plus produce delay: how far a record's "
+        "timestamp may lag behind what its partition already showed",
+    )
+    max_hold_ms: int = Field(
+        60_000,
+        ge=100,
+        le=3_600_000,
+        description="Longest a record waits for the other inputs to catch up",
+    )
+    hold_expiry: Literal["suppress", "decide"] = Field(
+        "suppress",
+        description="What a CAMPAIGN send whose hold expired gets: suppressed (reason "
+        "ORDER_UNCERTAIN) or decided on the consent known then",
+    )
+    max_held: int = Field(
+        50_000,
+        ge=100,
+        description="Most records one by-contact partition holds at once (then the oldest "
+        "are released as if their hold expired)",
+    )
+    fetch_max_records: int = Field(
+        2_000, ge=1, le=100_000, description="Most records taken from Kafka per batch"
+    )
 
     # --- State -----------------------------------------------------------------------------
-    data_dir: Path = Field(Path(".local/state"), description="Where the RocksDB tables live")
-    store: str = Field("rocksdb://", description="Faust table store: rocksdb:// or memory://")
+    data_dir: Path = Field(Path(".local/state"), description="Where the RocksDB state lives")
 
     # --- Policy ----------------------------------------------------------------------------
     channels: CsvTuple = Field(DEFAULT_CHANNELS, description="Known channels (upper-case)")
@@ -108,8 +205,6 @@ class Settings(BaseSettings):
     progress_interval_s: float = Field(
         30.0, gt=0, description="Seconds between the worker's progress log lines"
     )
-    web_enabled: bool = Field(False, description="Faust's web server (stats pages)")
-    web_port: int = 6066
 
     @field_validator(
         "channels",
@@ -138,17 +233,128 @@ class Settings(BaseSettings):
     @classmethod
     def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         langs = tuple(v.lower() for v in value)
+        if not langs:
+            raise ValueError(
+                f"at least one language is needed (of {','.join(SUPPORTED_LANGUAGES)}), "
+                "or no reply would ever opt anyone out"
+            )
         unknown = [v for v in langs if v not in SUPPORTED_LANGUAGES]
         if unknown:
             raise ValueError(f"unknown language {unknown[0]!r}; supported: {SUPPORTED_LANGUAGES}")
         return langs
 
-    @field_validator("store")
+    @field_validator("extra_opt_out_keywords", "extra_opt_in_keywords", "extra_help_keywords")
     @classmethod
-    def _store(cls, value: str) -> str:
-        if value not in ("rocksdb://", "memory://"):
-            raise ValueError("must be rocksdb:// or memory://")
+    def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        KeywordPolicy((), extra_opt_out=value)  # the keyword rules live there
         return value
+
+    @field_validator("log_level", "library_log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in LOG_LEVELS:
+            return value.strip().lower()
+        raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+
+    @field_validator("security_protocol", "sasl_mechanism", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("bootstrap_servers")
+    @classmethod
+    def _bootstrap_servers(cls, value: str) -> str:
+        servers = [s.strip() for s in value.split(",")]
+        for server in servers:
+            match = _HOST_PORT.match(server)
+            port = match and int(match.group(1) or match.group(2))
+            if not port or port > 65535:
+                raise ValueError(f"{server!r} is not host:port")
+        return ",".join(servers)
+
+    @field_validator("audit_retention_ms")
+    @classmethod
+    def _audit_retention(cls, value: int) -> int:
+        if value != -1 and value < MIN_AUDIT_RETENTION_MS:
+            raise ValueError(
+                f"must be -1 (forever) or at least {MIN_AUDIT_RETENTION_MS} (a day): "
+                "the audit topics are the proof of consent and of every suppression"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _keywords_mean_what_they_say(self) -> Settings:
+        """An extra opt-in or help keyword that is already an opt-out keyword would stay one
+        (opt-out always wins): refused rather than silently ignored."""
+        policy = self.keyword_policy()
+        kinds = {"OPT_OUT": "an opt-out", "HELP": "a help", "OPT_IN": "an opt-in"}
+        for name, intent, words in (
+            ("extra_opt_in_keywords", "OPT_IN", self.extra_opt_in_keywords),
+            ("extra_help_keywords", "HELP", self.extra_help_keywords),
+        ):
+            for word in words:
+                actual = policy.keyword_intent(word)
+                if actual != intent:
+                    raise ValueError(
+                        f"{ENV_PREFIX}{name.upper()} has {word!r}, which is already "
+                        f"{kinds[actual]} keyword and stays one: remove it"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _security(self) -> Settings:
+        sasl = self.security_protocol.startswith("SASL_")
+        tls = self.security_protocol.endswith("SSL")
+        p = f"{ENV_PREFIX}SECURITY_PROTOCOL is {self.security_protocol}"
+        given = {
+            "sasl_username": bool(self.sasl_username),
+            "sasl_password": bool(self.sasl_password.get_secret_value()),
+            "sasl_password_file": bool(self.sasl_password_file),
+            "ssl_cafile": bool(self.ssl_cafile),
+            "ssl_certfile": bool(self.ssl_certfile),
+            "ssl_keyfile": bool(self.ssl_keyfile),
+        }
+        for name, is_set in given.items():
+            needed = "SASL_PLAINTEXT or SASL_SSL" if name.startswith("sasl_") else "SSL or SASL_SSL"
+            if is_set and not (sasl if name.startswith("sasl_") else tls):
+                raise ValueError(
+                    f"{ENV_PREFIX}{name.upper()} is set but {p}, so it would not be used: "
+                    f"set {ENV_PREFIX}SECURITY_PROTOCOL to {needed}, or unset it"
+                )
+        if sasl:
+            if not self.sasl_username:
+                raise ValueError(f"{p}: set {ENV_PREFIX}SASL_USERNAME")
+            if given["sasl_password"] == given["sasl_password_file"]:
+                raise ValueError(
+                    f"{p}: set either {ENV_PREFIX}SASL_PASSWORD or {ENV_PREFIX}SASL_PASSWORD_FILE"
+                )
+        if self.ssl_keyfile and not self.ssl_certfile:
+            raise ValueError(f"{ENV_PREFIX}SSL_KEYFILE is set: set {ENV_PREFIX}SSL_CERTFILE too")
+        for name in ("sasl_password_file", "ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            path = getattr(self, name)
+            if path and not os.access(path, os.R_OK):
+                raise ValueError(f"{ENV_PREFIX}{name.upper()}={path} is not a readable file")
+        if self.sasl_password_file and not self.sasl_secret():
+            raise ValueError(f"{ENV_PREFIX}SASL_PASSWORD_FILE={self.sasl_password_file} is empty")
+        if tls and (self.ssl_cafile or self.ssl_certfile):
+            from streams.kafka.security import ssl_context  # the TLS rules live there
+
+            try:
+                ssl_context(self)
+            except SettingsError as exc:
+                raise ValueError(str(exc).rstrip(".")) from None
+        return self
+
+    @model_validator(mode="after")
+    def _topic_names_legal(self) -> Settings:
+        for name in (*self.input_topics, *self.output_topics, *self.internal_topics):
+            if not _TOPIC_NAME.match(name) or name in (".", ".."):
+                raise ValueError(
+                    f"{name!r} is not a Kafka topic name (letters, digits, '.', '_', '-', at most "
+                    "249): fix CONSENT_GATE_TOPIC_PREFIX, CONSENT_GATE_APP_ID or the "
+                    "CONSENT_GATE_TOPIC_* variables"
+                )
+        return self
 
     @model_validator(mode="after")
     def _topics_distinct(self) -> Settings:
@@ -160,6 +366,23 @@ class Settings(BaseSettings):
                 "fix CONSENT_GATE_CHANNELS or the CONSENT_GATE_TOPIC_* variables"
             )
         return self
+
+    # --- Derived values --------------------------------------------------------------------
+    def keyword_policy(self) -> KeywordPolicy:
+        return KeywordPolicy(
+            self.keyword_languages,
+            extra_opt_out=self.extra_opt_out_keywords,
+            extra_opt_in=self.extra_opt_in_keywords,
+            extra_help=self.extra_help_keywords,
+        )
+
+    def sasl_secret(self) -> str:
+        """The SASL password, from CONSENT_GATE_SASL_PASSWORD or the file (one trailing newline
+        taken off)."""
+        if self.sasl_password_file:
+            text = Path(self.sasl_password_file).read_text(encoding="utf-8")
+            return text[:-1] if text.endswith("\n") else text
+        return self.sasl_password.get_secret_value()
 
     # --- Derived names ---------------------------------------------------------------------
     def topic(self, name: str) -> str:
@@ -207,8 +430,12 @@ class Settings(BaseSettings):
 
     @property
     def changelog_topic(self) -> str:
-        """The consent table's changelog (Faust's naming: ``<app_id>-<table>-changelog``)."""
+        """The consent table's changelog (``<app_id>-<table>-changelog``), compacted."""
         return f"{self.app_id}-{CONSENT_TABLE}-changelog"
+
+    @property
+    def transactional_id(self) -> str:
+        return f"{self.app_id}-{self.worker_id}"
 
     @property
     def input_topics(self) -> list[str]:
@@ -224,6 +451,15 @@ class Settings(BaseSettings):
         ]
 
     @property
+    def audit_topics(self) -> list[str]:
+        """The proof: kept for CONSENT_GATE_AUDIT_RETENTION_MS (never compacted)."""
+        return [self.events_topic, self.suppressed_topic, self.deadletter_topic]
+
+    @property
+    def internal_topics(self) -> list[str]:
+        return [self.by_contact_topic, self.changelog_topic]
+
+    @property
     def broker_url(self) -> str:
         return ",".join(f"kafka://{s.strip()}" for s in self.bootstrap_servers.split(","))
 
@@ -232,16 +468,43 @@ class SettingsError(ValueError):
     """A bad setting, explained in one sentence."""
 
 
+def known_variables() -> list[str]:
+    """Every CONSENT_GATE_* variable consent-gate reads."""
+    return sorted([*(f"{ENV_PREFIX}{n.upper()}" for n in Settings.model_fields), *NOT_SETTINGS])
+
+
+def check_variable_names(names: Iterable[str], where: str = "environment variable") -> None:
+    """A CONSENT_GATE_* name that is no setting is a typo or a setting that no longer exists:
+    either way what it says would silently not apply, so it is refused."""
+    known = known_variables()
+    suffixes = [k.removeprefix(ENV_PREFIX) for k in known]
+    for name in sorted(names):
+        upper = name.upper()
+        if upper.startswith(ENV_PREFIX) and upper not in known:
+            close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX), suffixes, n=1)
+            fix = f"rename it to {ENV_PREFIX}{close[0]} or remove it" if close else "remove it"
+            raise SettingsError(
+                f"Unknown setting {name} ({where}): {fix} "
+                "(the README's settings table lists every setting)."
+            )
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, or a :class:`SettingsError` that names the variable."""
+    """Settings from the environment (and ``.env``), or a :class:`SettingsError` that names the
+    variable to fix."""
+    check_variable_names(os.environ)
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    if isinstance(env_file, str | Path) and Path(env_file).is_file():
+        check_variable_names(dotenv_values(env_file), f"in {env_file}")
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
+        msg = str(err["msg"]).removeprefix("Value error, ")
         if not err["loc"]:  # a rule across several settings: the message names them
-            raise SettingsError(f"Bad settings: {err['msg']}.") from None
-        env = f"CONSENT_GATE_{str(err['loc'][0]).upper()}"
+            raise SettingsError(f"Bad settings: {msg}.") from None
+        env = f"{ENV_PREFIX}{str(err['loc'][0]).upper()}"
         raise SettingsError(
-            f"Bad setting {env}: {err['msg']}. Fix the environment variable "
+            f"Bad setting {env}: {msg}; fix the environment variable "
             f"(see the README's settings table)."
         ) from None

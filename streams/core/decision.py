@@ -4,6 +4,9 @@
 * CAMPAIGN messages are forwarded when the contact is subscribed on the message's channel, and
   suppressed otherwise: ``OPTED_OUT`` when the contact withdrew consent, ``NO_CONSENT`` when they
   never gave it (strict opt-in default).
+* A CAMPAIGN message whose place in event time could not be proven (its hold expired before the
+  consent inputs caught up, ``streams.core.ordering``) is suppressed as ``ORDER_UNCERTAIN`` when
+  the policy fails closed (the default), and decided on the consent known then otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class Origin(StrEnum):
 class SuppressionReason(StrEnum):
     OPTED_OUT = "OPTED_OUT"
     NO_CONSENT = "NO_CONSENT"
+    ORDER_UNCERTAIN = "ORDER_UNCERTAIN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +37,29 @@ class SendDecision:
 FORWARD = SendDecision(forward=True)
 SUPPRESS_OPTED_OUT = SendDecision(forward=False, reason=SuppressionReason.OPTED_OUT)
 SUPPRESS_NO_CONSENT = SendDecision(forward=False, reason=SuppressionReason.NO_CONSENT)
+SUPPRESS_ORDER_UNCERTAIN = SendDecision(forward=False, reason=SuppressionReason.ORDER_UNCERTAIN)
 
 
-def decide(origin: Origin | str, state: ConsentState) -> SendDecision:
-    """Forward or suppress a message of ``origin`` to a contact in ``state`` on its channel."""
-    if origin == Origin.INBOX or state.subscribed:
+def consent_applies(origin: Origin | str) -> bool:
+    """Whether consent can stop a message of ``origin`` (the one place the INBOX rule lives)."""
+    return origin != Origin.INBOX
+
+
+def decide(
+    origin: Origin | str,
+    state: ConsentState,
+    *,
+    order_uncertain: bool = False,
+    fail_closed: bool = True,
+) -> SendDecision:
+    """Forward or suppress a message of ``origin`` to a contact in ``state`` on its channel.
+
+    ``order_uncertain``: the consent inputs could not be shown to be applied up to the message's
+    time; with ``fail_closed`` such a campaign is suppressed rather than decided on ``state``."""
+    if not consent_applies(origin):
+        return FORWARD
+    if order_uncertain and fail_closed:
+        return SUPPRESS_ORDER_UNCERTAIN
+    if state.subscribed:
         return FORWARD
     return SUPPRESS_OPTED_OUT if state.explicit else SUPPRESS_NO_CONSENT

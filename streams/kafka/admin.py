@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
+from streams.kafka.security import client_options, connection_problem
 from streams.logs import log_event
-from streams.settings import Settings
+from streams.settings import Settings, SettingsError
 
 logger = logging.getLogger("consent_gate.admin")
 
@@ -22,20 +24,21 @@ class StartupError(RuntimeError):
 
 
 async def _admin(settings: Settings, timeout_s: float) -> AIOKafkaAdminClient:
+    try:
+        security = client_options(settings)
+    except SettingsError as exc:
+        raise StartupError(str(exc)) from None
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers,
         request_timeout_ms=int(timeout_s * 1000),
         client_id=f"{settings.app_id}-admin",
+        **security,
     )
     try:
         await asyncio.wait_for(admin.start(), timeout_s)
     except (KafkaError, OSError, TimeoutError) as exc:
         await admin.close()
-        raise StartupError(
-            f"Cannot reach the Kafka broker at {settings.bootstrap_servers} "
-            f"({type(exc).__name__}): start it (scripts/kafka-local start) "
-            f"or set CONSENT_GATE_BOOTSTRAP_SERVERS."
-        ) from None
+        raise StartupError(await connection_problem(settings, exc, timeout_s)) from None
     return admin
 
 
@@ -47,25 +50,134 @@ async def existing_topics(settings: Settings, timeout_s: float = 10.0) -> set[st
         await admin.close()
 
 
+def topic_configs(settings: Settings, topic: str) -> dict[str, str]:
+    """The configs ``topics create`` gives a topic: the audit topics (consent events, suppressed
+    messages, dead letters) are the proof of consent and of every suppression, so they are kept
+    for CONSENT_GATE_AUDIT_RETENTION_MS (-1: forever), never by size and never compacted, whatever
+    the broker's defaults; the other topics get the broker's defaults."""
+    if topic in settings.audit_topics:
+        return {
+            "retention.ms": str(settings.audit_retention_ms),
+            "retention.bytes": "-1",
+            "cleanup.policy": "delete",
+        }
+    return {}
+
+
+def check_created(settings: Settings, response: Any) -> list[str]:
+    """The topics a CreateTopics ``response`` says were created. aiokafka returns the broker's
+    per-topic errors instead of raising them: "already exists" (a concurrent creator won) is fine,
+    anything else is a :class:`StartupError` naming the topic and what the broker said."""
+    created = []
+    for topic, code, *rest in response.topic_errors:
+        if code == 0:
+            created.append(topic)
+        elif code != TopicAlreadyExistsError.errno:
+            error = for_code(code)
+            said = str(rest[0] if rest and rest[0] else error.description).rstrip(".")
+            hint = _CREATE_HINTS.get(code, "")
+            raise StartupError(
+                f"The Kafka broker at {settings.bootstrap_servers} did not create topic {topic}: "
+                f"{error.__name__} ({said}){hint}."
+            )
+    return created
+
+
+_CREATE_HINTS = {
+    37: ": check CONSENT_GATE_OUTPUT_PARTITIONS and CONSENT_GATE_PARTITIONS",  # InvalidPartitions
+    38: ": set CONSENT_GATE_REPLICATION_FACTOR to at most the number of brokers",
+    40: ": check CONSENT_GATE_AUDIT_RETENTION_MS",  # InvalidConfiguration
+    29: ": the Kafka user needs permission to create topics (or create them yourself)",
+    31: ": the Kafka user needs permission to create topics (or create them yourself)",
+}
+
+
+async def _create(
+    admin: AIOKafkaAdminClient, settings: Settings, new: list[NewTopic], timeout_s: float
+) -> list[str]:
+    """Create ``new`` and wait until the topics created are usable; returns their names."""
+    created = check_created(settings, await admin.create_topics(new))
+    for n in new:
+        if n.name in created:
+            log_event(logger, "topic.created", topic=n.name, partitions=n.num_partitions)
+    if created:
+        await _wait_for_leaders(admin, created, timeout_s)
+    return created
+
+
 async def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     """Create the input and output topics that are missing; returns the ones created."""
     admin = await _admin(settings, timeout_s)
     try:
         have = set(await admin.list_topics())
         wanted = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
-        if wanted:
-            new = [
-                NewTopic(t, settings.output_partitions, settings.replication_factor) for t in wanted
-            ]
-            with contextlib.suppress(TopicAlreadyExistsError):  # raced another creator: fine
-                await admin.create_topics(new)
-        for t in wanted:
-            log_event(logger, "topic.created", topic=t, partitions=settings.output_partitions)
-        if wanted:
-            await _wait_for_leaders(admin, wanted, timeout_s)
-        return wanted
+        new = [
+            NewTopic(
+                t,
+                settings.output_partitions,
+                settings.replication_factor,
+                topic_configs=topic_configs(settings, t),
+            )
+            for t in wanted
+        ]
+        created = await _create(admin, settings, new, timeout_s) if new else []
+        await _warn_about_audit_topics(admin, settings)
+        return created
     finally:
         await admin.close()
+
+
+async def _warn_about_audit_topics(admin: AIOKafkaAdminClient, settings: Settings) -> None:
+    """An audit topic that existed already keeps its own retention: say so when it is not the
+    one configured (``topics create`` never changes an existing topic)."""
+    try:
+        configs = await _configs(admin, settings.audit_topics)
+    except (StartupError, KafkaError) as exc:  # e.g. not allowed to describe configs
+        log_event(logger, "topic.audit_config_unknown", logging.WARNING, error=exc)
+        return
+    for topic, config in configs.items():
+        for name, value in topic_configs(settings, topic).items():
+            if config.get(name) != value:
+                log_event(
+                    logger,
+                    "topic.audit_config_differs",
+                    logging.WARNING,
+                    topic=topic,
+                    config=name,
+                    value=config.get(name),
+                    wanted=value,
+                    fix=f"kafka-configs --alter --entity-type topics --entity-name {topic} "
+                    f"--add-config {name}={value}",
+                )
+
+
+async def describe_topic_configs(
+    settings: Settings, topics: list[str], timeout_s: float = 10.0
+) -> dict[str, dict[str, str | None]]:
+    """topic -> {config name: value} as the broker has them."""
+    admin = await _admin(settings, timeout_s)
+    try:
+        return await _configs(admin, topics)
+    finally:
+        await admin.close()
+
+
+async def _configs(
+    admin: AIOKafkaAdminClient, topics: list[str]
+) -> dict[str, dict[str, str | None]]:
+    responses = await admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
+    )
+    out: dict[str, dict[str, str | None]] = {}
+    for response in responses:
+        for code, message, _type, name, entries in response.resources:
+            if code:
+                raise StartupError(
+                    f"Cannot read the configuration of topic {name}: {for_code(code).__name__} "
+                    f"({message or for_code(code).description})."
+                )
+            out[name] = {entry[0]: entry[1] for entry in entries}
+    return out
 
 
 async def _wait_for_leaders(
@@ -101,14 +213,12 @@ def check_state_dir(settings: Settings) -> None:
             f"The state directory {path} is not writable: "
             f"set CONSENT_GATE_DATA_DIR to a writable directory."
         )
-    if settings.store == "rocksdb://":
-        try:
-            import rocksdict  # noqa: F401
-        except ImportError:
-            raise StartupError(
-                "The RocksDB store needs the rocksdict package: pip install rocksdict "
-                "(or set CONSENT_GATE_STORE=memory:// for a throw-away run)."
-            ) from None
+    try:
+        import rocksdict  # noqa: F401
+    except ImportError:
+        raise StartupError(
+            "The RocksDB store needs the rocksdict package: pip install rocksdict."
+        ) from None
 
 
 async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
@@ -139,13 +249,7 @@ async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) ->
             for t, config in wanted.items()
             if t not in have
         ]
-        if new:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(new)
-            await _wait_for_leaders(admin, [n.name for n in new], timeout_s)
-            for n in new:
-                log_event(logger, "topic.created", topic=n.name, partitions=settings.partitions)
-        return [n.name for n in new]
+        return await _create(admin, settings, new, timeout_s) if new else []
     finally:
         await admin.close()
 

@@ -13,9 +13,18 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["bootstrap_servers", "is_running", "script_path", "start", "stop"]
+__all__ = [
+    "bootstrap_servers",
+    "is_running",
+    "sasl_bootstrap_servers",
+    "scram_credentials",
+    "script_path",
+    "start",
+    "stop",
+]
 
 DEFAULT_PORT = 9092
+SASL_PORT_OFFSET = 2  # the SASL (SCRAM) listener is on KAFKA_PORT + 2 unless KAFKA_SASL_PORT says
 
 # start fetches jars (cold: ~10-20 s) and waits for the broker (default up to
 # KAFKA_START_TIMEOUT=120 s); leave generous room on top of that.
@@ -40,6 +49,24 @@ def bootstrap_servers(env: Mapping[str, str] | None = None) -> str:
     """The bootstrap address clients should use, e.g. ``"localhost:9092"``."""
     port = _env(env).get("KAFKA_PORT") or str(DEFAULT_PORT)
     return f"localhost:{port}"
+
+
+def sasl_bootstrap_servers(env: Mapping[str, str] | None = None) -> str:
+    """The address of the broker's SASL (SCRAM) listener, e.g. ``"localhost:9094"``."""
+    merged = _env(env)
+    port = merged.get("KAFKA_SASL_PORT") or str(
+        int(merged.get("KAFKA_PORT") or DEFAULT_PORT) + SASL_PORT_OFFSET
+    )
+    return f"localhost:{port}"
+
+
+def scram_credentials(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(user, password) of the SCRAM user the script creates: test values, see its header."""
+    merged = _env(env)
+    return (
+        merged.get("KAFKA_SCRAM_USER") or "consent-gate",
+        merged.get("KAFKA_SCRAM_PASSWORD") or "consent-gate-secret",
+    )
 
 
 def _run(

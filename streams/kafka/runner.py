@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pydantic import SecretStr
 
 from streams.settings import Settings
 
@@ -26,6 +27,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """Environment variables that reproduce ``settings`` in another process."""
     env: dict[str, str] = {}
     for name, value in settings.model_dump().items():
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
         if isinstance(value, tuple | list):
             value = ",".join(value)
         elif isinstance(value, bool):
@@ -40,6 +43,7 @@ class WorkerProcess:
 
     settings: Settings
     log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
     _log: TextIO | None = None
 
@@ -47,7 +51,12 @@ class WorkerProcess:
         return [sys.executable, "-m", "streams.cli", "worker"]
 
     def start(self) -> WorkerProcess:
-        env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            **settings_env(self.settings),
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("a", encoding="utf-8")
         self.proc = subprocess.Popen(
@@ -96,8 +105,10 @@ class Produce:
     partition: int | None = None
 
 
-async def produce(bootstrap: str, records: Iterable[Produce]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def produce(bootstrap: str, records: Iterable[Produce], **options: Any) -> None:
+    """Produce ``records`` and wait until every one is acknowledged (``options``: more aiokafka
+    settings, e.g. :func:`streams.kafka.security.client_options`)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", **options)
     await producer.start()
     try:
         futures = [
@@ -123,10 +134,12 @@ class Consumed:
 
 @dataclass
 class Collector:
-    """Reads topics from the beginning (no consumer group) and keeps every record."""
+    """Reads topics from the beginning (no consumer group, committed records only) and keeps
+    every record."""
 
     bootstrap: str
     topics: Sequence[str]
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. security.client_options
     records: dict[str, list[Consumed]] = field(default_factory=lambda: defaultdict(list))
     _consumer: AIOKafkaConsumer | None = None
 
@@ -137,6 +150,8 @@ class Collector:
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
+            isolation_level="read_committed",  # the worker writes in transactions
+            **self.options,
         )
         await self._consumer.start()
         return self

@@ -8,6 +8,12 @@ so any Avro library can read a value without a schema registry. ``schemas/<recor
 holds every version of a record ever published; the highest N is the *current* one. The writer
 always uses the current version; the reader finds the writer's version by fingerprint and
 resolves it against the current one (schema evolution).
+
+Decoding is exactly as strict as Apache avro, the reference implementation: a value is read when
+Apache avro reads it, with the same result, and is refused (``UNDECODABLE``) otherwise. fastavro
+does the work whenever the body is *plain* (``wire_check.py``: nothing where the two libraries
+differ, such as an enum or union index of -1, which fastavro takes as the last symbol); any other
+body, which no ordinary writer produces, is read by Apache avro itself.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from typing import Any, cast
 import fastavro
 from fastavro.schema import fingerprint as _fingerprint
 from fastavro.schema import to_parsing_canonical_form
+
+from streams.models.wire_check import PlainCheck, plain_check
 
 MAGIC = b"\xc3\x01"
 HEADER_LEN = len(MAGIC) + 8
@@ -46,6 +54,8 @@ class RecordName(StrEnum):
     SUPPRESSED_MESSAGE = "suppressed_message"
     DEAD_LETTER = "dead_letter"
     CONSENT_STATE = "consent_state"
+    WATERMARK = "watermark"
+    HELD_RECORD = "held_record"
 
 
 class DecodeError(ValueError):
@@ -71,22 +81,29 @@ class SchemaVersion:
     schema: dict[str, Any]  # parsed by fastavro
     fingerprint: bytes
     full_name: str
+    declared: dict[str, Any]  # the .avsc file as written (JSON)
 
 
 class _RecordCodec:
     """Encoder/decoder for one record, all of its versions known."""
 
-    __slots__ = ("_prefix", "_readers", "current", "versions")
+    __slots__ = ("_apache", "_prefix", "_readers", "current", "versions")
 
     def __init__(self, versions: list[SchemaVersion]) -> None:
         self.versions = versions
         self.current = versions[-1]
         self._prefix = MAGIC + self.current.fingerprint
-        # writer fingerprint -> (writer schema, reader schema or None when no resolution needed)
-        self._readers: dict[bytes, tuple[dict[str, Any], dict[str, Any] | None]] = {
-            v.fingerprint: (v.schema, None if v is self.current else self.current.schema)
+        # writer fingerprint -> (writer schema, reader schema or None when no resolution needed,
+        # the writer's plain-body check)
+        self._readers: dict[bytes, tuple[dict[str, Any], dict[str, Any] | None, PlainCheck]] = {
+            v.fingerprint: (
+                v.schema,
+                None if v is self.current else self.current.schema,
+                plain_check(v.declared),
+            )
             for v in versions
         }
+        self._apache: dict[bytes, tuple[Any, Any]] = {}  # built on first use
 
     def encode(self, record: Mapping[str, Any]) -> bytes:
         buf = io.BytesIO()
@@ -111,20 +128,46 @@ class _RecordCodec:
                 "UNKNOWN_SCHEMA",
                 f"schema fingerprint {fp.hex()} is not a known version of {self.current.full_name}",
             )
+        writer, resolved, plain = reader
+        if plain(data, HEADER_LEN):
+            buf = io.BytesIO(data)
+            buf.seek(HEADER_LEN)
+            try:
+                record = cast(dict[str, Any], fastavro.schemaless_reader(buf, writer, resolved))
+            except Exception:  # e.g. invalid UTF-8: Apache avro refuses it too, and says why
+                pass
+            else:
+                if buf.tell() == len(data):
+                    return record
+        return self._decode_strictly(fp, data)
+
+    def _decode_strictly(self, fp: bytes, data: bytes) -> dict[str, Any]:
+        """Apache avro's reading of a body that is not plain, or ``UNDECODABLE``."""
+        import avro.io  # only needed for bodies no ordinary writer produces
+        import avro.schema
+
+        if fp not in self._apache:
+            by_fp = {v.fingerprint: v for v in self.versions}
+            current = avro.schema.parse(json.dumps(self.current.declared))
+            writer = avro.schema.parse(json.dumps(by_fp[fp].declared))
+            self._apache[fp] = (writer, current)
+        writer, current = self._apache[fp]
         buf = io.BytesIO(data)
         buf.seek(HEADER_LEN)
         try:
-            record = cast(dict[str, Any], fastavro.schemaless_reader(buf, reader[0], reader[1]))
-        except Exception as exc:  # fastavro raises EOFError, ValueError, UnicodeDecodeError...
+            record = avro.io.DatumReader(writer, current).read(avro.io.BinaryDecoder(buf))
+        except Exception as exc:  # InvalidAvroBinaryEncoding, SchemaResolutionException, ...
+            why = (str(exc).splitlines() or [""])[0]  # the rest is the whole schema
             raise DecodeError(
-                "UNDECODABLE", f"Avro body of {self.current.full_name} is corrupt: {exc!r}"
+                "UNDECODABLE",
+                f"Avro body of {self.current.full_name} is corrupt: {type(exc).__name__}: {why}",
             ) from exc
         if buf.tell() != len(data):
             raise DecodeError(
                 "UNDECODABLE",
                 f"{len(data) - buf.tell()} stray bytes after the {self.current.full_name} body",
             )
-        return record
+        return cast(dict[str, Any], record)
 
 
 _VERSION_FILE = re.compile(r"^v(\d+)\.avsc$")
@@ -163,6 +206,7 @@ class Contract:
                     schema=parsed,
                     fingerprint=crc64_avro_fingerprint(raw),
                     full_name=parsed["name"],
+                    declared=raw,
                 )
             )
         return versions

@@ -55,29 +55,37 @@ def _origin(raw: bytes | None) -> tuple[str, int, int, int | None] | None:
 
 
 def keyword_policy(settings: Settings) -> KeywordPolicy:
-    return KeywordPolicy(
-        settings.keyword_languages,
-        extra_opt_out=settings.extra_opt_out_keywords,
-        extra_opt_in=settings.extra_opt_in_keywords,
-        extra_help=settings.extra_help_keywords,
-    )
+    return settings.keyword_policy()
 
 
 class Gate:
-    def __init__(self, settings: Settings, contract: Contract, store: ConsentStore) -> None:
+    """Decides the records of one by-contact partition against its consent table (``store``)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        contract: Contract,
+        store: ConsentStore,
+        policy: KeywordPolicy | None = None,
+    ) -> None:
         self.settings = settings
         self.contract = contract
         self.store = store
-        self.policy = keyword_policy(settings)
+        self.policy = policy or keyword_policy(settings)
+        self.fail_closed = settings.hold_expiry == "suppress"
         self.validator = Validator(contract, settings.channels, settings.max_text_length)
         self.channel_topics = settings.channel_topics
         self.act_on_contained = settings.act_on_contained_keyword
 
-    def handle(self, src: SourceRecord, now_ms: int | None = None) -> list[Output]:
+    def handle(
+        self, src: SourceRecord, now_ms: int | None = None, *, order_uncertain: bool = False
+    ) -> list[Output]:
+        """The outputs of one record of the by-contact topic. ``order_uncertain``: its hold
+        expired before the other inputs were shown to have caught up with it."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         headers, raw_kind, raw_origin = split_internal(src.headers)
         try:
-            return self._handle(src, headers, raw_kind, now_ms)
+            return self._handle(src, headers, raw_kind, now_ms, order_uncertain)
         except Exception as exc:  # rejected input, or a bug / corrupt entry: fail closed, go on
             code, reason = failure(exc, "gate", src, logger)
         return [
@@ -91,11 +99,17 @@ class Gate:
                 now_ms=now_ms,
                 origin=_origin(raw_origin),
                 headers=headers,
+                max_bytes=self.settings.max_message_bytes,
             )
         ]
 
     def _handle(
-        self, src: SourceRecord, headers: Headers, raw_kind: bytes | None, now_ms: int
+        self,
+        src: SourceRecord,
+        headers: Headers,
+        raw_kind: bytes | None,
+        now_ms: int,
+        order_uncertain: bool,
     ) -> list[Output]:
         if raw_kind is None:
             raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
@@ -105,13 +119,22 @@ class Gate:
             raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
-            return [self._send(valid, src, headers, now_ms)]
+            return [self._send(valid, src, headers, now_ms, order_uncertain)]
         return self._consent(valid, now_ms)
 
-    def _send(self, valid: Valid, src: SourceRecord, headers: Headers, now_ms: int) -> Output:
+    def _send(
+        self,
+        valid: Valid,
+        src: SourceRecord,
+        headers: Headers,
+        now_ms: int,
+        order_uncertain: bool,
+    ) -> Output:
         msg = valid.record
         state = self.store.get(valid.contact_id, valid.channel)
-        decision = decide(msg["origin"], state)
+        decision = decide(
+            msg["origin"], state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
+        )
         assert src.value is not None
         if decision.forward:
             return Output(self.channel_topics[valid.channel], src.key, src.value, headers)
@@ -123,9 +146,10 @@ class Gate:
             "campaign_id": msg.get("campaign_id"),
             "message_type": msg.get("message_type"),
             "reason": decision.reason.value,
-            "opted_out_at_ms": state.changed_at_ms,
-            "opt_out_source": state.source,
-            "opt_out_event_id": state.event_id,
+            # The proof of the opt-out (none when the send was held too long, still subscribed).
+            "opted_out_at_ms": None if state.subscribed else state.changed_at_ms,
+            "opt_out_source": None if state.subscribed else state.source,
+            "opt_out_event_id": None if state.subscribed else state.event_id,
             "suppressed_at_ms": now_ms,
             "original_value": src.value,
         }
@@ -151,7 +175,9 @@ class Gate:
         outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
         if outcome.rejection is not None:
             raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
-        if outcome.changed:
+        if outcome.changed or outcome.replayed:
+            # A replayed input writes its state again: should its changelog record have been
+            # lost, this restores it.
             self.store.put(valid.contact_id, valid.channel, outcome.state)
         if outcome.event is None:
             return []

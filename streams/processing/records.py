@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 from streams.models.contract import Contract, RecordName
+from streams.processing.oversize import record_size
+from streams.settings import DEFAULT_MAX_MESSAGE_BYTES
 
 Headers = Sequence[tuple[str, bytes | None]]
 
@@ -20,6 +23,10 @@ class InputKind(StrEnum):
     CLICK = "click"
     REQUEST = "request"
     COMMAND = "command"
+
+
+#: The kind header of a watermark the routers publish on the internal topic (not an input).
+WATERMARK_KIND = b"watermark"
 
 
 RECORD_OF_KIND = {
@@ -51,13 +58,15 @@ class SourceRecord:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One record to produce. ``partition`` None means the producer's default partitioner."""
+    """One record to produce. ``partition`` None means the producer's default partitioner;
+    ``timestamp_ms`` None means now."""
 
     topic: str
     key: bytes | None
     value: bytes
     headers: Headers = ()
     partition: int | None = None
+    timestamp_ms: int | None = None
 
 
 @dataclass(slots=True)
@@ -112,18 +121,25 @@ def dead_letter(
     now_ms: int,
     origin: tuple[str, int, int, int | None] | None = None,
     headers: Headers | None = None,
+    max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
 ) -> Output:
     """A dead-letter record keeping the original key, value bytes and headers untouched
     (``origin`` and ``headers``: where the record first came from and its original headers, when
-    ``src`` is its copy on the internal topic)."""
+    ``src`` is its copy on the internal topic), with the size and SHA-256 of the value.
+
+    It never exceeds ``max_bytes`` (CONSENT_GATE_MAX_MESSAGE_BYTES, counted as the producer counts
+    a record), so the producer never refuses it: when the whole would not fit, only the beginning
+    of the value is kept (``value_truncated``); if even that leaves no room, the original headers
+    and then the key are left out, and the error says so."""
     s_topic, s_part, s_off, s_ts = origin or (
         src.topic,
         src.partition,
         src.offset,
         src.timestamp_ms,
     )
-    headers = list(src.headers if headers is None else headers)
-    record = {
+    kept = list(src.headers if headers is None else headers)
+    value = src.value
+    record: dict[str, Any] = {
         "error": reason,
         "error_code": code,
         "source_topic": s_topic,
@@ -131,9 +147,40 @@ def dead_letter(
         "source_offset": s_off,
         "source_timestamp_ms": s_ts,
         "key": src.key,
-        "value": src.value,
-        "headers": [{"key": k, "value": v} for k, v in headers],
+        "value": value,
+        "headers": [{"key": k, "value": v} for k, v in kept],
         "failed_at_ms": now_ms,
         "stage": stage,
+        "value_truncated": False,
+        "original_size": None if value is None else len(value),
+        "original_sha256": None if value is None else hashlib.sha256(value).hexdigest(),
     }
-    return Output(topic, src.key, contract.encode(RecordName.DEAD_LETTER, record), headers)
+    key = src.key
+    encoded = contract.encode(RecordName.DEAD_LETTER, record)
+    if record_size(key, encoded, kept) <= max_bytes:
+        return Output(topic, key, encoded, kept)
+
+    def size_without_value() -> int:
+        body = contract.encode(RecordName.DEAD_LETTER, {**record, "value": b""})
+        return record_size(key, body, kept)
+
+    left_out: list[str] = []  # what had to go besides most of the value, in the error
+    if size_without_value() > max_bytes and kept:
+        size = sum(len(k.encode()) + len(v or b"") for k, v in kept)
+        left_out.append(f"its {len(kept)} headers ({size} bytes)")
+        kept = []
+        record["headers"] = []
+    if size_without_value() > max_bytes and key is not None:
+        left_out.append(f"its key ({len(key)} bytes)")
+        key = record["key"] = None
+    if left_out:
+        record["error"] = f"{reason} (left out of this dead letter to fit: {', '.join(left_out)})"
+    if size_without_value() > max_bytes:  # a reason of the size of a record: never ours
+        record["error"] = record["error"][: max_bytes // 8]
+    if value:
+        # the length varint of a prefix is at most 4 bytes longer than that of an empty value
+        room = max(0, max_bytes - size_without_value() - 4)
+        if room < len(value):
+            record["value"] = value[:room]
+            record["value_truncated"] = True
+    return Output(topic, key, contract.encode(RecordName.DEAD_LETTER, record), kept)

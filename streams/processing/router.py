@@ -3,7 +3,8 @@
 * dead-letters what cannot be used (with the reason and the original bytes),
 * forwards INBOX messages straight to their channel topic, untouched (they never depend on consent),
 * re-partitions everything else by contact id onto the internal by-contact topic with a fixed
-  partitioner, so that the gate sees every input of one contact in one partition, in order.
+  partitioner, so that the gate sees every input of one contact in one partition; the copy keeps
+  the input's timestamp, by which the gate orders what it decides (``streams.core.ordering``).
 
 The record goes to the internal topic byte-for-byte; the router only adds two headers (the input
 kind and where the record came from), which the gate strips before anything leaves it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 
+from streams.core.decision import consent_applies
 from streams.kafka.partitioner import partition_for
 from streams.models.contract import Contract
 from streams.processing.records import (
@@ -61,13 +63,14 @@ class Router:
             reason=reason,
             stage="router",
             now_ms=int(time.time() * 1000),
+            max_bytes=self.settings.max_message_bytes,
         )
 
     def _route(self, src: SourceRecord) -> Output:
         kind = self.kind_of_topic[src.topic]
         valid = self.validator.check(kind, src.value)
         assert src.value is not None
-        if kind is InputKind.REQUEST and valid.record["origin"] == "INBOX":
+        if kind is InputKind.REQUEST and not consent_applies(valid.record["origin"]):
             return Output(self.channel_topics[valid.channel], src.key, src.value, src.headers)
         headers = [
             *src.headers,
@@ -80,4 +83,5 @@ class Router:
             src.value,
             headers,
             partition=partition_for(valid.contact_id, self.partitions),
+            timestamp_ms=src.timestamp_ms,
         )

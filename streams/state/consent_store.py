@@ -1,26 +1,36 @@
 """The consent table: one entry per (contact, channel), the value a ``ConsentState`` record.
 
-The table is a Faust table (RocksDB by default, backed by a changelog topic) in the worker, and a
-plain dict in unit tests and benchmarks: anything with ``get`` and item assignment will do.
-Keys are ``CHANNEL/contact_id`` (a channel name never contains ``/``).
+In the worker the table is a :class:`streams.state.store.PartitionState` (RocksDB plus the open
+transaction's writes, backed by the changelog); in unit tests and benchmarks a :class:`DictTable`.
+Keys are ``CHANNEL/contact_id`` in UTF-8 (a channel name never contains ``/``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from streams.core.consent import ConsentState, default_state, state_from_record, state_record
 from streams.models.contract import Contract, RecordName
 
 
 class KeyValue(Protocol):
-    def get(self, key: str, default: Any = None) -> Any: ...
+    def get(self, key: bytes) -> bytes | None: ...
 
-    def __setitem__(self, key: str, value: bytes) -> None: ...
+    def put(self, key: bytes, value: bytes | None) -> None: ...
 
 
-def state_key(contact_id: str, channel: str) -> str:
-    return f"{channel}/{contact_id}"
+class DictTable(dict[bytes, bytes]):
+    """A plain dict as a table (tests, benchmarks)."""
+
+    def put(self, key: bytes, value: bytes | None) -> None:
+        if value is None:
+            self.pop(key, None)
+        else:
+            self[key] = value
+
+
+def state_key(contact_id: str, channel: str) -> bytes:
+    return f"{channel}/{contact_id}".encode()
 
 
 class ConsentStore:
@@ -36,6 +46,7 @@ class ConsentStore:
         return state_from_record(self.contract.decode(RecordName.CONSENT_STATE, raw))
 
     def put(self, contact_id: str, channel: str, state: ConsentState) -> None:
-        self.table[state_key(contact_id, channel)] = self.contract.encode(
-            RecordName.CONSENT_STATE, state_record(state)
+        self.table.put(
+            state_key(contact_id, channel),
+            self.contract.encode(RecordName.CONSENT_STATE, state_record(state)),
         )

@@ -1,10 +1,10 @@
-"""Integration fixtures: the real Kafka broker (scripts/kafka-local) and the worker as its own
-process. Every test gets its own topics (uuid prefix), consumer group (app id) and state dir."""
+"""Integration fixtures: the worker as its own process, on the real Kafka broker (the
+``kafka_bootstrap`` fixture, in tests/fixtures.py). Every test gets its own topics (uuid prefix),
+consumer group (app id) and state dir."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import pytest
 
-from streams.kafka import local_broker
 from streams.kafka.admin import create_topics as _create_topics
 from streams.kafka.runner import Collector, Consumed, Produce, WorkerProcess, produce
 from streams.models import builders as b
@@ -21,24 +20,8 @@ from streams.settings import Settings
 
 R = RecordName
 
-pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
-
-
-@pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    """The broker the tests use: CONSENT_GATE_TEST_BOOTSTRAP, or the local one (started if needed,
-    and stopped again at the end if this session started it)."""
-    given = os.environ.get("CONSENT_GATE_TEST_BOOTSTRAP")
-    if given:
-        yield given
-        return
-    was_running = local_broker.is_running()
-    bootstrap = local_broker.start()
-    yield bootstrap
-    if not was_running:
-        local_broker.stop()
 
 
 class Gate:
@@ -164,11 +147,11 @@ def _as_is(c: Consumed) -> Hashable:
 
 
 def _msg_id(d: dict[str, Any]) -> Hashable:
-    return d["message_id"]
+    return str(d["message_id"])
 
 
 def _event_id(d: dict[str, Any]) -> Hashable:
-    return d["event_id"]
+    return str(d["event_id"])
 
 
 def _source(d: dict[str, Any]) -> Hashable:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from streams.kafka.runner import WorkerProcess, settings_env
+from streams.kafka.runner import settings_env
 from tests.integration.conftest import Gate, gate_settings
 
 
@@ -59,28 +59,7 @@ def test_worker_logs_where_it_connects_where_state_lives_and_progress(
     assert f"broker={gate.s.bootstrap_servers}" in log
     assert f"state_dir={(gate.s.data_dir / gate.s.app_id).resolve()}" in log
     assert "event=progress" in log and "forwarded.SMS=1" in log and "routed=1" in log
-    assert "level=DEBUG" not in log and "level=INFO logger=faust" not in log  # quiet
-
-
-class FaustCliWorker(WorkerProcess):
-    def command(self) -> list[str]:
-        return [
-            str(Path(sys.executable).parent / "faust"),
-            "-A",
-            "streams.app",
-            "worker",
-            "-l",
-            "warn",
-        ]
-
-
-def test_app_runs_with_the_faust_command_line(make_gate: Callable[..., Gate]) -> None:
-    gate = make_gate()
-    gate.worker = FaustCliWorker(gate.s, gate.tmp / "faust-cli.log").start()
-    gate.produce(gate.reply("c1", "SMS", "STOP"))
-    gate.wait(lambda g: len(g.events()) == 1)
-    gate.produce(gate.send("c1", "SMS"))
-    gate.wait(lambda g: len(g.suppressed()) == 1)
+    assert "level=DEBUG" not in log and "logger=aiokafka" not in log  # quiet
 
 
 def test_changing_the_partition_count_of_existing_state_is_refused(

@@ -64,6 +64,8 @@ def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
     shutil.rmtree(gate.s.data_dir)
     assert not gate.s.data_dir.exists()
     changelog = asyncio.run(_read_all(gate.s.bootstrap_servers, gate.s.changelog_topic))
+    # Engine-owned keys (watermarks, held records) start with \x00 / \x01; the rest is consent.
+    changelog = [(k, v) for k, v in changelog if k[:1] not in (b"\x00", b"\x01")]
     assert {k for k, _ in changelog} == {b"SMS/c1", b"EMAIL/c2"}  # what the rebuild starts from
     states = [gate.c.decode(R.CONSENT_STATE, v) for _, v in changelog]
     assert {(s["subscribed"], s["source"]) for s in states} == {

@@ -52,8 +52,14 @@ def spec_fingerprint(schema: avro.schema.Schema) -> bytes:
     return fingerprint64(schema.canonical_form.encode("utf-8")).to_bytes(8, "little")
 
 
-def schema_text(record: RecordName, version: int = 1, schema_dir: Path = DEFAULT_SCHEMA_DIR) -> str:
-    return (Path(schema_dir) / record.value / f"v{version}.avsc").read_text(encoding="utf-8")
+def schema_text(
+    record: RecordName, version: int | None = None, schema_dir: Path = DEFAULT_SCHEMA_DIR
+) -> str:
+    """The schema file of ``version``, by default the current (highest) one."""
+    folder = Path(schema_dir) / record.value
+    if version is None:
+        version = max(int(p.stem[1:]) for p in folder.glob("v*.avsc"))
+    return (folder / f"v{version}.avsc").read_text(encoding="utf-8")
 
 
 def apache_schema(record: RecordName) -> avro.schema.Schema:
@@ -175,10 +181,37 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             "headers": [{"key": "trace", "value": b"abc"}, {"key": "empty", "value": None}],
             "failed_at_ms": 3,
             "stage": "router",
+            "value_truncated": False,
+            "original_size": 9,
+            "original_sha256": "ab" * 32,
         },
     ),
     (R.CONSENT_STATE, core.state_record(core.SUBSCRIBED)),
     (R.CONSENT_STATE, core.state_record(STOPPED)),
+    (
+        R.WATERMARK,
+        {
+            "worker": "worker-1",
+            "published_at_ms": 1_700_000_000_000,
+            "marks": [
+                {"topic": "messaging.inbound.replies", "partition": 3, "timestamp_ms": -5},
+                {"topic": "consent.commands", "partition": 0, "timestamp_ms": 1_700_000_000_000},
+            ],
+        },
+    ),
+    (
+        R.HELD_RECORD,
+        {
+            "offset": 42,
+            "timestamp_ms": 1_700_000_000_001,
+            "key": b"c1",
+            "value": b"\xc3\x01 anything",
+            "headers": [
+                {"key": "consent-gate-kind", "value": b"request"},
+                {"key": "x", "value": None},
+            ],
+        },
+    ),
 ]
 SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
 

@@ -12,7 +12,7 @@ from streams.processing.gate import Gate
 from streams.processing.records import KIND_HEADER, ORIGIN_HEADER, Output, SourceRecord
 from streams.processing.router import Router
 from streams.settings import Settings
-from streams.state.consent_store import ConsentStore
+from streams.state.consent_store import ConsentStore, DictTable
 
 R = RecordName
 
@@ -23,7 +23,7 @@ class Pipeline:
     def __init__(self, settings: Settings, contract: Contract) -> None:
         self.settings = settings
         self.contract = contract
-        self.table: dict[str, bytes] = {}
+        self.table = DictTable()
         self.router = Router(settings, contract)
         self.gate = Gate(
             settings, contract, ConsentStore(self.table, contract, settings.default_subscribed)
@@ -280,7 +280,7 @@ def test_redelivered_stop_gives_the_same_event_again(p: Pipeline) -> None:
 
 
 def test_a_corrupt_table_entry_dead_letters_the_send_and_never_forwards_it(p: Pipeline) -> None:
-    p.table["SMS/c1"] = b"\xc3\x01garbage state"
+    p.table[b"SMS/c1"] = b"\xc3\x01garbage state"
     [out] = p.send("c1", "SMS")
     assert out.topic == p.settings.deadletter_topic
     rec = p.contract.decode(R.DEAD_LETTER, out.value)

@@ -1,0 +1,176 @@
+"""Event-time order across inputs: watermarks and the hold queue. Pure: no Kafka, no Faust.
+
+The inputs (replies, clicks, commands, send requests) arrive on different topics with different
+partition counts and partitioners, and are routed by several workers onto one by-contact
+partition each. Arrival order there says little about when things happened: a STOP acknowledged
+by the broker before a campaign was produced can still reach the gate after it (a backlog on the
+replies topic, another worker routing it). So the gate decides in **event time**:
+
+* Every router publishes, for each input partition it consumes, a *watermark* ``w``: every record
+  of that partition with a timestamp ``<= w`` has been routed already (it is earlier on the
+  by-contact topic than the watermark). :func:`watermark` computes it.
+* The gate holds what it reads in a :class:`HoldQueue` ordered by :class:`OrderKey` and releases a
+  record once the watermarks it depends on have passed its timestamp: a CAMPAIGN send waits for
+  every *consent* input partition (a STOP of the same instant or earlier must be applied first); a
+  consent change waits for *every* input partition (an earlier send is decided on the state before
+  the change). Ties go to consent changes first, then by (topic, partition, offset): a total order,
+  so a replay of the same inputs gives the same decisions.
+* A hold is bounded (``max_hold_ms``): when it expires the record is released anyway and the
+  release says so (the gate counts it, and by default suppresses such a campaign).
+
+The clock assumption: timestamps are the producers' (Kafka CreateTime), and within one input
+partition a record's timestamp is at most ``grace_ms`` behind the highest timestamp before it,
+and it reaches the broker within ``grace_ms`` of its timestamp (by the workers' clocks).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+#: A watermark below every timestamp: nothing is known to be routed yet.
+UNKNOWN = -(2**63)
+
+InputPartition = tuple[str, int]
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class OrderKey:
+    """The position of an input in event time; the total order of decisions."""
+
+    timestamp_ms: int
+    rank: int  # CONSENT before SEND at the same instant
+    topic: str
+    partition: int
+    offset: int
+
+
+CONSENT = 0
+SEND = 1
+
+
+def watermark(
+    max_timestamp_ms: int | None, caught_up: bool, now_ms: int, grace_ms: int
+) -> int | None:
+    """What a router may promise for one input partition it consumes: every record with a
+    timestamp ``<=`` the result has been routed. None: nothing can be promised yet.
+
+    ``max_timestamp_ms`` is the highest timestamp routed from the partition so far (None: none),
+    ``caught_up`` says the partition was consumed to its end as of ``now_ms``. A later record may
+    carry the same timestamp as the highest seen, or one up to ``grace_ms`` below it, or arrive
+    up to ``grace_ms`` after its timestamp; a partition at its end is good up to ``now - grace``.
+    """
+    candidates = []
+    if max_timestamp_ms is not None:
+        candidates.append(max_timestamp_ms - 1)
+    if caught_up:
+        candidates.append(now_ms)
+    if not candidates:
+        return None
+    return max(candidates) - grace_ms
+
+
+@dataclass(slots=True)
+class _Held(Generic[T]):
+    key: OrderKey
+    item: T
+    arrived_ms: int
+    released: bool = False
+
+    def __lt__(self, other: _Held[T]) -> bool:
+        return self.key < other.key
+
+
+@dataclass(frozen=True, slots=True)
+class Released(Generic[T]):
+    key: OrderKey
+    item: T
+    expired: bool  # released because the hold bound was hit, not because order was proven
+
+
+@dataclass
+class HoldQueue(Generic[T]):
+    """The records of one by-contact partition waiting for the watermarks to pass them.
+
+    ``partitions`` maps every input topic to its partition count; ``consent_topics`` are the
+    topics whose records change consent (everything else is a send request).
+    """
+
+    partitions: Mapping[str, int]
+    consent_topics: frozenset[str]
+    max_hold_ms: int
+    max_held: int = 1_000_000
+    marks: dict[InputPartition, int] = field(default_factory=dict)
+    _heap: list[_Held[T]] = field(default_factory=list)
+    _arrivals: deque[_Held[T]] = field(default_factory=deque)
+    _size: int = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def observe(self, topic: str, partition: int, mark: int) -> bool:
+        """Take a router's watermark; True if it moved ours (watermarks only move forward)."""
+        if mark > self.marks.get((topic, partition), UNKNOWN):
+            self.marks[(topic, partition)] = mark
+            return True
+        return False
+
+    def low_marks(self) -> tuple[int, int]:
+        """(lowest watermark of the consent inputs, lowest of all inputs). A topic whose
+        partition count is unknown (0) holds everything back."""
+        consent = every = 2**63 - 1
+        for topic, count in self.partitions.items():
+            is_consent = topic in self.consent_topics
+            if count <= 0:
+                every = UNKNOWN
+                consent = UNKNOWN if is_consent else consent
+            for p in range(count):
+                m = self.marks.get((topic, p), UNKNOWN)
+                every = min(every, m)
+                if is_consent:
+                    consent = min(consent, m)
+        return consent, every
+
+    def hold(self, key: OrderKey, item: T, now_ms: int) -> None:
+        held = _Held(key, item, now_ms)
+        heapq.heappush(self._heap, held)
+        self._arrivals.append(held)
+        self._size += 1
+
+    def held(self) -> Iterable[tuple[OrderKey, T]]:
+        return ((h.key, h.item) for h in self._heap)
+
+    def release(self, now_ms: int) -> list[Released[T]]:
+        """Everything that may be decided now, in order."""
+        out: list[Released[T]] = []
+        consent_mark, every_mark = self.low_marks()
+        heap = self._heap
+        while heap:
+            top = heap[0]
+            bound = consent_mark if top.key.rank == SEND else every_mark
+            if top.key.timestamp_ms > bound:
+                break
+            out.append(self._pop(expired=False))
+        # The hold bound: the record waiting longest, or the oldest beyond the size limit, goes
+        # now, with everything that precedes it in event time.
+        while self._arrivals:
+            oldest = self._arrivals[0]
+            if oldest.released:
+                self._arrivals.popleft()
+                continue
+            if now_ms - oldest.arrived_ms < self.max_hold_ms and self._size <= self.max_held:
+                break
+            while not oldest.released:
+                out.append(self._pop(expired=True))
+        return out
+
+    def _pop(self, *, expired: bool) -> Released[T]:
+        held = heapq.heappop(self._heap)
+        held.released = True
+        self._size -= 1
+        return Released(held.key, held.item, expired)

@@ -1,0 +1,750 @@
+"""The worker's engine: route and gate, exactly once, in event-time order, over many workers.
+
+One consumer (group ``app_id``, ``read_committed``) reads the four inputs and the by-contact
+topic; one transactional producer (``transactional.id = <app_id>-<worker_id>``, as Kafka
+Streams' exactly-once v2) writes everything the worker produces:
+
+* the router's copies onto the by-contact topic, INBOX messages to their channel topics, dead
+  letters; and, each commit, a watermark per input partition it consumes into every by-contact
+  partition (``streams.core.ordering``);
+* the gate's forwarded and suppressed messages, consent events, and the table's changelog (consent
+  entries, what is still held, the watermarks);
+* the input offsets (``send_offsets_to_transaction``).
+
+All of it commits atomically every ``commit_interval_ms``, so a crash at any point leaves either
+all of a batch's effects or none: no duplicate, no loss, and the table in RocksDB is written only
+after its changelog records committed (``streams.state.store``). Readers of the outputs must use
+``isolation.level=read_committed``.
+
+Rebalances: before partitions are revoked, the open transaction is committed; a newly assigned
+by-contact partition is restored from its changelog (from the offset the local RocksDB reached)
+before anything of it is decided. On any Kafka error the transaction is aborted and the worker
+rewinds to the last commit (positions and table), then tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.consumer.fetcher import Fetcher
+from aiokafka.errors import (
+    ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    InvalidMessageError,
+    InvalidTimestampError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    ProducerFenced,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+    TransactionalIdAuthorizationFailed,
+)
+
+from streams.core.ordering import watermark
+from streams.kafka.security import client_options
+from streams.logs import log_event
+from streams.models.contract import Contract, RecordName
+from streams.processing.gate import keyword_policy
+from streams.processing.partition import GatePartition
+from streams.processing.records import (
+    KIND_HEADER,
+    WATERMARK_KIND,
+    Output,
+    SourceRecord,
+    dead_letter,
+)
+from streams.processing.router import Router
+from streams.settings import Settings
+from streams.state.store import StateStore
+
+logger = logging.getLogger("consent_gate.engine")
+
+
+class FatalError(RuntimeError):
+    """The worker cannot go on; the message says why in one sentence."""
+
+
+#: Errors that trying again cannot mend: the worker stops (loudly, committing nothing past the
+#: record) rather than skip a record or retry for ever.
+_HOPELESS = (
+    ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    TopicAuthorizationFailedError,
+    TransactionalIdAuthorizationFailed,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    InvalidMessageError,
+    InvalidTimestampError,
+)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _time_fetches() -> None:
+    """Note on each partition's fetch state when the request that brought its latest high
+    watermark was *sent* (``cg_heard_ms``): the broker had appended nothing then that the high
+    watermark does not cover. A caught-up partition is only good up to that time, however long
+    the response then waited to be read (aiokafka 0.14, pinned: ``Fetcher._proc_fetch_request``
+    sets ``tp_state.timestamp`` for each partition of a response it takes)."""
+    original = Fetcher._proc_fetch_request
+    if getattr(original, "_cg_timed", False):
+        return
+
+    async def timed(self: Any, assignment: Any, node_id: int, request: Any) -> Any:
+        sent_ms = _now_ms()
+        tps = [TopicPartition(t, p) for t, parts in request.topics for p, *_ in parts]
+        before = {tp: getattr(assignment.state_value(tp), "timestamp", None) for tp in tps}
+        result = await original(self, assignment, node_id, request)
+        for tp in tps:
+            state = assignment.state_value(tp)
+            if state is not None and state.timestamp != before[tp]:
+                state.cg_heard_ms = sent_ms
+        return result
+
+    timed._cg_timed = True  # type: ignore[attr-defined]
+    Fetcher._proc_fetch_request = timed
+
+
+class CrashPoints:
+    """Fault injection for the tests: ``CG_TEST_CRASH_AT=point:n`` ends the process (as
+    ``kill -9`` would) the n-th time the engine reaches ``point``: ``produced`` (a transaction
+    with table writes sent, not committed), ``committed`` (committed, RocksDB not yet written),
+    ``restoring`` (in the middle of a restore). Not a setting: unset in production."""
+
+    def __init__(self, spec: str | None = None) -> None:
+        spec = os.environ.get("CG_TEST_CRASH_AT", "") if spec is None else spec
+        self.point, _, n = spec.partition(":")
+        self.left = int(n or 1)
+
+    def reached(self, point: str) -> None:
+        if point == self.point:
+            self.left -= 1
+            if self.left <= 0:
+                logger.critical("test crash at %s", point)
+                os._exit(137)
+
+
+@dataclass(slots=True)
+class InputProgress:
+    """What the router has routed of one input partition."""
+
+    max_timestamp_ms: int | None = None
+
+    def seen(self, timestamp_ms: int) -> None:
+        if self.max_timestamp_ms is None or timestamp_ms > self.max_timestamp_ms:
+            self.max_timestamp_ms = timestamp_ms
+
+
+class Outage:
+    """One log line when Kafka goes away, one when it is back (with how long). A blip shorter
+    than ``quiet_s`` (a coordinator moving, a fresh broker loading) is not an outage."""
+
+    def __init__(self, quiet_s: float = 2.0) -> None:
+        self.quiet_s = quiet_s
+        self.since: float | None = None
+        self.reported = False
+
+    def down(self, error: BaseException | str) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        if not self.reported and now - self.since >= self.quiet_s:
+            self.reported = True
+            text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+            log_event(
+                logger,
+                "kafka.unavailable",
+                logging.WARNING,
+                error=text,
+                action="retrying; nothing is committed until it is back",
+            )
+
+    def up(self) -> None:
+        if self.since is not None and self.reported:
+            log_event(logger, "kafka.available", down_s=round(time.monotonic() - self.since, 1))
+        self.since = None
+        self.reported = False
+
+
+#: aiokafka's messages while a broker is away (each client logs them again and again) and its
+#: notes on produce retries: the worker says it once (:class:`Outage`) instead.
+_TRANSIENT = (
+    "Unable connect to",
+    "Unable to update metadata",
+    "Unable to request metadata",
+    "Failed fetch messages",
+    "Failed fetch offsets",
+    "Group Coordinator Request failed",
+    "FindCoordinator Request failed",
+    "Heartbeat failed",
+    "Heartbeat send request failed",
+    "Heartbeat session expired",
+    "Got error produce response",
+    "OffsetCommit failed",
+    "LeaveGroup request failed",
+    "Cannot send",
+    "Could not send",
+    "Error sending",
+    "Marking the coordinator dead",
+)
+_NOISE = ("Got error produce response", "Heartbeat failed")
+
+
+class KafkaLogFilter(logging.Filter):
+    """Turns aiokafka's repeated connection errors into one :class:`Outage` line."""
+
+    def __init__(self, outage: Outage) -> None:
+        super().__init__()
+        self.outage = outage
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not record.name.startswith("aiokafka"):
+            return True
+        message = str(record.msg)
+        if not message.startswith(_TRANSIENT):
+            return True
+        if not message.startswith(_NOISE):
+            self.outage.down(record.getMessage())
+        return False
+
+
+class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        await self.engine.on_revoked(list(revoked))
+
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        await self.engine.on_assigned(list(assigned))
+
+
+class Engine:
+    def __init__(self, settings: Settings, contract: Contract | None = None) -> None:
+        self.s = settings
+        self.contract = contract or Contract()
+        self.router = Router(settings, self.contract)
+        self.policy = keyword_policy(settings)
+        self.counters: Counter[str] = Counter()
+        self.kind_of_topic = {t: k for k, t in settings.channel_topics.items()}
+        self.inputs = list(settings.input_topics)
+        self.by_contact = settings.by_contact_topic
+        self.lock = asyncio.Lock()
+        self.outage = Outage()
+        self.store: StateStore | None = None
+        self.consumer: AIOKafkaConsumer | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.restorer: AIOKafkaConsumer | None = None
+        self.parts: dict[int, GatePartition] = {}
+        self.progress: dict[TopicPartition, InputProgress] = {}
+        self.input_partitions: dict[str, int] = {}
+        self._offsets: dict[TopicPartition, int] = {}
+        self._futures: list[asyncio.Future[Any]] = []
+        self._changelog: dict[int, list[asyncio.Future[Any]]] = {}
+        self._in_txn = False
+        self._committed: dict[TopicPartition, int] = {}  # offsets our transactions committed
+        # The next offset to process of each partition we own (None: whatever comes first).
+        self._expected: dict[TopicPartition, int | None] = {}
+        self._last_commit = time.monotonic()
+        self._stopping = asyncio.Event()
+        self._fetch_wait_ms = min(100, settings.commit_interval_ms)
+        self.started = asyncio.Event()
+        self._log_filter = KafkaLogFilter(self.outage)
+        self.crash = CrashPoints()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def _client(self) -> dict[str, Any]:
+        return {"bootstrap_servers": self.s.bootstrap_servers, **client_options(self.s)}
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            **self._client(),
+            client_id=f"{self.s.transactional_id}-producer",
+            transactional_id=self.s.transactional_id,
+            transaction_timeout_ms=self.s.transaction_timeout_ms,
+            linger_ms=self.s.producer_linger_ms,
+            max_request_size=max(self.s.max_message_bytes, 1_048_576),
+            acks="all",
+        )
+
+    async def start(self) -> None:
+        _time_fetches()
+        for handler in logging.getLogger().handlers:  # records of every aiokafka logger
+            handler.addFilter(self._log_filter)
+        self.store = StateStore(self.s.data_dir / self.s.app_id / "state")
+        self.producer = self._new_producer()
+        await self._start_producer()
+        self.restorer = AIOKafkaConsumer(
+            **self._client(),
+            client_id=f"{self.s.transactional_id}-restore",
+            group_id=None,
+            isolation_level="read_committed",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=50,
+        )
+        await self.restorer.start()
+        self.consumer = AIOKafkaConsumer(
+            **self._client(),
+            client_id=f"{self.s.transactional_id}-consumer",
+            group_id=self.s.app_id,
+            isolation_level="read_committed",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=int(self.s.session_timeout_s * 1000),
+            heartbeat_interval_ms=int(min(3.0, self.s.session_timeout_s / 3) * 1000),
+            fetch_max_wait_ms=self._fetch_wait_ms,
+            max_poll_records=self.s.fetch_max_records,
+        )
+        await self.consumer.start()
+        self.consumer.subscribe([*self.inputs, self.by_contact], listener=_Listener(self))
+        log_event(
+            logger,
+            "engine.started",
+            transactional_id=self.s.transactional_id,
+            commit_interval_ms=self.s.commit_interval_ms,
+            order_grace_ms=self.s.order_grace_ms,
+        )
+
+    async def _start_producer(self) -> None:
+        """Start the transactional producer; this fences (and aborts) the open transaction of
+        this worker's previous run, if any."""
+        assert self.producer is not None
+        delay = 0.5
+        while True:
+            try:
+                await self.producer.start()
+                self.outage.up()
+                return
+            except KafkaError as exc:
+                self.outage.down(exc)
+                with contextlib.suppress(Exception):
+                    await self.producer.stop()
+                self.producer = self._new_producer()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def stop_soon(self) -> None:
+        self._stopping.set()
+
+    async def stop(self) -> None:
+        """Commit what was processed, leave the group, close everything."""
+        self._stopping.set()
+        async with self.lock:
+            if self.producer is not None and self.consumer is not None:
+                try:
+                    await self._commit(final=True)
+                except KafkaError as exc:
+                    log_event(logger, "engine.final_commit_failed", logging.WARNING, error=exc)
+        if self.consumer is not None:
+            # Leaving the group revokes our partitions; there is nothing left to commit.
+            self.parts.clear()
+            self.progress.clear()
+            await self.consumer.stop()
+        if self.restorer is not None:
+            await self.restorer.stop()
+        if self.producer is not None:
+            with contextlib.suppress(Exception):
+                await self.producer.stop()
+        if self.store is not None:
+            self.store.close()
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(self._log_filter)
+        log_event(logger, "engine.stopped", **dict(sorted(self.counters.items())))
+
+    # --- the loop ----------------------------------------------------------------------------
+    async def run(self) -> None:
+        assert self.consumer is not None
+        self.started.set()
+        poll_ms = max(10, self.s.commit_interval_ms // 2)
+        while not self._stopping.is_set():
+            batch = await self.consumer.getmany(
+                timeout_ms=poll_ms, max_records=self.s.fetch_max_records
+            )
+            if batch:
+                self.outage.up()
+            async with self.lock:
+                try:
+                    await self._process(batch)
+                    if time.monotonic() - self._last_commit >= self.s.commit_interval_ms / 1000:
+                        await self._commit()
+                except ProducerFenced:
+                    raise FatalError(
+                        f"Another worker uses CONSENT_GATE_WORKER_ID={self.s.worker_id} "
+                        f"(transactional id {self.s.transactional_id}): give each worker its own."
+                    ) from None
+                except _HOPELESS as exc:
+                    await self._recover(exc)
+                    raise FatalError(
+                        f"Kafka refused what the worker produced ({type(exc).__name__}: {exc}); "
+                        "nothing past it was committed: fix the cause (topic permissions, the "
+                        "broker's message.max.bytes) and start the worker again."
+                    ) from None
+                except (KafkaError, OSError, TimeoutError) as exc:
+                    await self._recover(exc)
+
+    async def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        now_ms = _now_ms()
+        for tp, msgs in batch.items():
+            msgs = self._unseen(tp, msgs)
+            if not msgs:
+                continue
+            if tp.topic == self.by_contact:
+                part = self.parts.get(tp.partition)
+                if part is None:
+                    continue  # revoked meanwhile: its new owner reads it from the last commit
+                for m in msgs:
+                    await self._send_all(part.receive(_source(m), now_ms), m)
+            else:
+                progress = self.progress.get(tp)
+                if progress is None:
+                    continue
+                for m in msgs:
+                    src = _source(m)
+                    out = self.router.route(src)
+                    if m.timestamp is not None:
+                        progress.seen(m.timestamp)
+                    await self._send_all([out], m)
+            self._offsets[tp] = self._expected[tp] = msgs[-1].offset + 1
+        for part in self.parts.values():
+            if len(part.queue):
+                await self._send_all(part.release(now_ms), None)
+
+    def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
+        """The records of a batch to process: none of a partition we no longer own, none before
+        the next expected offset (a batch fetched before a rebalance or a rewind reset the
+        position: those records come again, or were processed already)."""
+        if tp not in self._expected:
+            return []
+        expected = self._expected[tp]
+        if expected is None or not msgs or msgs[0].offset >= expected:
+            return msgs
+        return [m for m in msgs if m.offset >= expected]
+
+    async def _begin(self) -> None:
+        if not self._in_txn:
+            assert self.producer is not None
+            await self.producer.begin_transaction()
+            self._in_txn = True
+
+    async def _send_all(self, outputs: list[Output], msg: Any) -> None:
+        for out in outputs:
+            await self._send(out, msg)
+
+    async def _send(self, out: Output, msg: Any, counter: str | None = None) -> None:
+        assert self.producer is not None
+        await self._begin()
+        try:
+            fut = await self.producer.send(
+                out.topic,
+                out.value,
+                key=out.key,
+                partition=out.partition,
+                timestamp_ms=out.timestamp_ms,
+                headers=list(out.headers),
+            )
+        except MessageSizeTooLargeError as exc:
+            if msg is None or out.topic == self.s.deadletter_topic:
+                raise
+            # Too large once the router's headers are on it: a dead letter (within the limit).
+            src = _source(msg)
+            dl = dead_letter(
+                self.contract,
+                self.s.deadletter_topic,
+                src=src,
+                code="TOO_LARGE",
+                reason=f"the record is too large to produce to {out.topic}: {exc}",
+                stage="router" if msg.topic != self.by_contact else "gate",
+                now_ms=_now_ms(),
+                max_bytes=self.s.max_message_bytes,
+            )
+            await self._send(dl, None)
+            return
+        self._futures.append(fut)
+        self.counters[counter or self._counter(out.topic)] += 1
+
+    def _counter(self, topic: str) -> str:
+        if topic == self.by_contact:
+            return "routed"
+        if topic in self.kind_of_topic:
+            return f"forwarded.{self.kind_of_topic[topic]}"
+        if topic == self.s.suppressed_topic:
+            return "suppressed"
+        if topic == self.s.events_topic:
+            return "consent_events"
+        if topic == self.s.deadletter_topic:
+            return "dead_letters"
+        return "internal"
+
+    # --- commit ------------------------------------------------------------------------------
+    def _caught_up(self, tp: TopicPartition) -> int | None:
+        """When the partition was last seen consumed to its end (the time the fetch that told
+        its end was sent), or None if it is not at its end."""
+        assert self.consumer is not None
+        # aiokafka keeps, per partition, the position of the next record getmany returns, and
+        # what the last fetch said of its end (pinned version).
+        subscription = self.consumer._subscription.subscription
+        assignment = subscription.assignment if subscription is not None else None
+        state = assignment.state_value(tp) if assignment is not None else None
+        if state is None or not state.has_valid_position:
+            return None
+        end = state.lso if state.lso is not None and state.lso >= 0 else state.highwater
+        heard: int | None = getattr(state, "cg_heard_ms", None)
+        if end is None or heard is None or state.position < end:
+            return None
+        return heard
+
+    async def _publish_watermarks(self, now_ms: int) -> None:
+        marks = []
+        for tp, progress in self.progress.items():
+            heard = self._caught_up(tp)
+            wm = watermark(
+                progress.max_timestamp_ms,
+                heard is not None,
+                heard if heard is not None else now_ms,
+                self.s.order_grace_ms,
+            )
+            if wm is not None:
+                marks.append({"topic": tp.topic, "partition": tp.partition, "timestamp_ms": wm})
+        if not marks:
+            return
+        value = self.contract.encode(
+            RecordName.WATERMARK,
+            {"worker": self.s.worker_id, "published_at_ms": now_ms, "marks": marks},
+        )
+        headers = [(KIND_HEADER, WATERMARK_KIND)]
+        for p in range(self.s.partitions):
+            out = Output(self.by_contact, None, value, headers, partition=p)
+            await self._send(out, None, "watermarks")
+
+    async def _commit(self, *, final: bool = False) -> None:
+        assert self.producer is not None and self.store is not None
+        now_ms = _now_ms()
+        if 0 in self.input_partitions.values():
+            self._refresh_input_partitions()
+        if not final or self.progress:
+            await self._publish_watermarks(now_ms)
+        changelog = self.s.changelog_topic
+        writes: dict[int, dict[bytes, bytes | None]] = {}
+        for p, part in self.parts.items():
+            part.save(now_ms, marks_every_ms=0 if final else 1000)
+            pending = part.state.take_pending()
+            if pending:
+                writes[p] = pending
+                futs = self._changelog.setdefault(p, [])
+                for key, value in pending.items():
+                    await self._begin()
+                    futs.append(await self.producer.send(changelog, value, key=key, partition=p))
+        if not self._in_txn and not self._offsets:
+            self._last_commit = time.monotonic()
+            return
+        await self._begin()
+        if self._offsets:
+            await self.producer.send_offsets_to_transaction(dict(self._offsets), self.s.app_id)
+            self._committed.update(self._offsets)
+        await asyncio.gather(*self._futures, *(f for fs in self._changelog.values() for f in fs))
+        next_offsets = {
+            p: max(f.result().offset for f in fs) + 1 for p, fs in self._changelog.items()
+        }
+        if writes:  # the crash tests aim at transactions that change the table
+            self.crash.reached("produced")
+        await self.producer.commit_transaction()
+        if writes:
+            self.crash.reached("committed")
+        self._in_txn = False
+        for p, pending in writes.items():
+            self.store.apply(p, pending, next_offsets[p])
+        self._offsets.clear()
+        self._futures.clear()
+        self._changelog.clear()
+        self._last_commit = time.monotonic()
+        self.outage.up()
+
+    async def _recover(self, exc: BaseException) -> None:
+        """Abort, and go back to the last commit: positions, table, held records."""
+        self.outage.down(exc)
+        log_event(logger, "engine.rewind", logging.DEBUG, error=repr(exc))
+        assert self.producer is not None and self.consumer is not None
+        aborted = False
+        if self._in_txn:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.producer.abort_transaction(), 10)
+                aborted = True
+        if self._in_txn and not aborted:
+            with contextlib.suppress(Exception):
+                await self.producer.stop()
+            self.producer = self._new_producer()
+            await self._start_producer()
+        self._in_txn = False
+        for fut in [*self._futures, *(f for fs in self._changelog.values() for f in fs)]:
+            fut.add_done_callback(_retrieve)  # their errors are this one; don't log them again
+        self._futures.clear()
+        self._changelog.clear()
+        self._offsets.clear()
+        await asyncio.sleep(1.0)
+        owned = [*self.progress, *(TopicPartition(self.by_contact, p) for p in self.parts)]
+        try:
+            await self._rewind(owned)
+        except (KafkaError, OSError, TimeoutError) as again:
+            self.outage.down(again)
+
+    async def _rewind(self, owned: list[TopicPartition]) -> None:
+        assert self.consumer is not None
+        for tp in owned:
+            committed = await self.consumer.committed(tp)
+            if committed is None:
+                await self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, committed)
+            self._expected[tp] = committed
+        for tp in list(self.progress):
+            self.progress[tp] = InputProgress()
+        await self._open_partitions(list(self.parts))
+
+    # --- rebalances --------------------------------------------------------------------------
+    async def on_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self.lock:
+            try:
+                await self._commit()
+            except ProducerFenced:
+                raise
+            except (KafkaError, OSError, TimeoutError) as exc:
+                # Not committed: the partitions' next owner starts from the last commit.
+                await self._recover(exc)
+            await self._offsets_visible(revoked)
+            for tp in revoked:
+                self.progress.pop(tp, None)
+                self._offsets.pop(tp, None)
+                self._committed.pop(tp, None)
+                self._expected.pop(tp, None)
+                if tp.topic == self.by_contact:
+                    self.parts.pop(tp.partition, None)
+            if revoked:
+                log_event(logger, "partitions.revoked", count=len(revoked))
+
+    async def _offsets_visible(self, partitions: list[TopicPartition], wait_s: float = 2.0) -> None:
+        """Wait (briefly) until the group coordinator shows the offsets our last transaction
+        committed: it applies them when the commit markers are written, just after the commit
+        returns, and the partitions' next owner must not read the ones before."""
+        assert self.consumer is not None
+        deadline = time.monotonic() + wait_s
+        for tp in partitions:
+            want = self._committed.get(tp)
+            if want is None:
+                continue
+            with contextlib.suppress(KafkaError, OSError, TimeoutError):
+                while (await self.consumer.committed(tp)) != want:
+                    if time.monotonic() > deadline:
+                        return
+                    await asyncio.sleep(0.02)
+
+    async def on_assigned(self, assigned: list[TopicPartition]) -> None:
+        async with self.lock:
+            assert self.consumer is not None
+            self._refresh_input_partitions()
+            started = time.monotonic()
+            gate = [tp.partition for tp in assigned if tp.topic == self.by_contact]
+            await self._open_partitions(gate)
+            for tp in assigned:
+                if tp.topic != self.by_contact:
+                    self.progress[tp] = InputProgress()
+                # Where the consumer starts: the group's committed offset (None: the beginning).
+                self._expected[tp] = await self.consumer.committed(tp)
+            log_event(
+                logger,
+                "partitions.assigned",
+                inputs=sum(1 for tp in assigned if tp.topic != self.by_contact),
+                gate=len(gate),
+                held=sum(p.held() for p in self.parts.values()),
+                restore_s=round(time.monotonic() - started, 2),
+            )
+
+    def _refresh_input_partitions(self) -> None:
+        assert self.consumer is not None
+        for topic in self.inputs:
+            # Unknown (0) holds everything until the topic's metadata is known.
+            parts = self.consumer.partitions_for_topic(topic)
+            self.input_partitions[topic] = len(parts) if parts else 0
+        for part in self.parts.values():
+            part.set_input_partitions(self.input_partitions)
+
+    def _open_partition(self, partition: int) -> GatePartition:
+        assert self.store is not None
+        return GatePartition(
+            partition,
+            settings=self.s,
+            contract=self.contract,
+            policy=self.policy,
+            store=self.store,
+            input_partitions=self.input_partitions,
+            counters=self.counters,
+            now_ms=_now_ms(),
+        )
+
+    async def _open_partitions(self, partitions: list[int]) -> None:
+        await self._restore(partitions)
+        for p in partitions:
+            self.parts[p] = self._open_partition(p)
+
+    async def _restore(self, partitions: list[int]) -> None:
+        """Bring the local table of ``partitions`` up to the end of their changelog."""
+        assert self.restorer is not None and self.store is not None
+        if not partitions:
+            return
+        store = self.store
+        tps = {TopicPartition(self.s.changelog_topic, p): p for p in partitions}
+        self.restorer.assign(list(tps))
+        ends = await self.restorer.end_offsets(list(tps))
+        todo: dict[TopicPartition, int] = {}
+        for tp, p in tps.items():
+            start, end = store.next_offset(p), ends[tp]
+            if start > end:  # the changelog is not the one this state came from
+                log_event(logger, "state.mismatch", logging.WARNING, partition=p)
+                store.clear_partition(p)
+                start = 0
+            if start < end:
+                self.restorer.seek(tp, start)
+                todo[tp] = end
+        count = 0
+        while todo:
+            batch = await self.restorer.getmany(*todo, timeout_ms=200, max_records=10_000)
+            for tp, msgs in batch.items():
+                if msgs:
+                    store.apply(tps[tp], ((m.key, m.value) for m in msgs), msgs[-1].offset + 1)
+                    count += len(msgs)
+                    self.crash.reached("restoring")
+            for tp in list(todo):
+                if await self.restorer.position(tp) >= todo[tp]:
+                    store.apply(tps[tp], (), todo.pop(tp))
+        if count:
+            log_event(logger, "state.restored", partitions=len(partitions), records=count)
+
+
+def _retrieve(fut: asyncio.Future[Any]) -> None:
+    if not fut.cancelled():
+        fut.exception()
+
+
+def _source(m: Any) -> SourceRecord:
+    return SourceRecord(
+        topic=m.topic,
+        partition=m.partition,
+        offset=m.offset,
+        timestamp_ms=m.timestamp,
+        key=m.key,
+        value=m.value,
+        headers=list(m.headers or ()),
+    )

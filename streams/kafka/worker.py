@@ -1,0 +1,48 @@
+"""Running the engine as a process: signals, progress lines, and a plain exit code."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from streams.kafka.engine import Engine, FatalError
+from streams.logs import log_event
+from streams.settings import Settings
+
+logger = logging.getLogger("consent_gate.worker")
+
+
+async def _progress(engine: Engine, interval_s: float) -> None:
+    """Totals since start, one line each interval in which something happened."""
+    last: dict[str, int] = {}
+    while True:
+        await asyncio.sleep(interval_s)
+        if engine.counters != last:
+            last = dict(engine.counters)
+            held = sum(p.held() for p in engine.parts.values())
+            log_event(logger, "progress", held=held, **dict(sorted(last.items())))
+
+
+async def serve(settings: Settings) -> int:
+    """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
+    clean stop, 2 when the worker cannot go on (the reason is logged in one sentence)."""
+    engine = Engine(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, engine.stop_soon)
+    code = 0
+    progress = asyncio.create_task(_progress(engine, settings.progress_interval_s))
+    try:
+        await engine.start()
+        await engine.run()
+    except FatalError as exc:
+        logger.critical("%s", exc)
+        code = 2
+    finally:
+        progress.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await progress
+        await engine.stop()
+    return code

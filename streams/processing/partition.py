@@ -1,0 +1,188 @@
+"""One partition of the by-contact topic at the gate: its consent table, the records it holds until
+event-time order is proven (``streams.core.ordering``), and the watermarks the routers sent.
+
+What it holds and the watermarks are part of its state: whatever is still held when a transaction
+commits is written to the changelog with it (and deleted once decided), so a crash or a partition
+moving to another worker loses nothing that was read. A record read and decided within one
+transaction never reaches the changelog.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from streams.core.keywords import KeywordPolicy
+from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
+from streams.models.contract import Contract, RecordName
+from streams.processing.gate import Gate
+from streams.processing.records import (
+    KIND_HEADER,
+    WATERMARK_KIND,
+    InputKind,
+    Output,
+    SourceRecord,
+    parse_origin_header,
+    split_internal,
+)
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore
+from streams.state.store import PartitionState, StateStore
+
+#: Engine-owned keys of the table (consent keys are ``CHANNEL/contact_id``).
+MARKS_KEY = b"\x00marks"
+HELD_PREFIX = b"\x01"
+
+_REQUEST = InputKind.REQUEST.value.encode()
+
+
+def held_key(offset: int) -> bytes:
+    return HELD_PREFIX + struct.pack(">q", offset)
+
+
+def is_watermark(src: SourceRecord) -> bool:
+    hs = src.headers
+    return len(hs) == 1 and hs[0][0] == KIND_HEADER and hs[0][1] == WATERMARK_KIND
+
+
+def order_key(src: SourceRecord) -> OrderKey | None:
+    """Where a routed record stands in event time (None: it lacks the router's headers)."""
+    _, raw_kind, raw_origin = split_internal(src.headers)
+    if raw_kind is None or raw_origin is None:
+        return None
+    try:
+        topic, partition, offset, ts = parse_origin_header(raw_origin)
+    except ValueError:
+        return None
+    if ts is None:
+        ts = src.timestamp_ms if src.timestamp_ms is not None else 0
+    return OrderKey(ts, SEND if raw_kind == _REQUEST else CONSENT, topic, partition, offset)
+
+
+class GatePartition:
+    def __init__(
+        self,
+        partition: int,
+        *,
+        settings: Settings,
+        contract: Contract,
+        policy: KeywordPolicy,
+        store: StateStore,
+        input_partitions: Mapping[str, int],
+        counters: Counter[str],
+        now_ms: int,
+    ) -> None:
+        self.partition = partition
+        self.contract = contract
+        self.counters = counters
+        self.state = PartitionState(store, partition)
+        self.gate = Gate(
+            settings,
+            contract,
+            ConsentStore(self.state, contract, settings.default_subscribed),
+            policy,
+        )
+        consent_topics = frozenset(
+            (settings.replies_topic, settings.clicks_topic, settings.commands_topic)
+        )
+        self.queue: HoldQueue[SourceRecord] = HoldQueue(
+            dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
+        )
+        self._unsaved: dict[int, SourceRecord] = {}  # held, not in the changelog
+        self._saved: set[int] = set()  # held and in the changelog
+        self._marks_dirty = False
+        self._marks_saved_ms = 0
+        self._load(store, now_ms)
+
+    def _load(self, store: StateStore, now_ms: int) -> None:
+        raw = store.get(self.partition, MARKS_KEY)
+        if raw is not None:
+            for m in self.contract.decode(RecordName.WATERMARK, raw)["marks"]:
+                self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"])
+        for _, value in store.scan(self.partition, HELD_PREFIX):
+            rec = self.contract.decode(RecordName.HELD_RECORD, value)
+            src = SourceRecord(
+                topic="",
+                partition=self.partition,
+                offset=rec["offset"],
+                timestamp_ms=rec["timestamp_ms"],
+                key=rec["key"],
+                value=rec["value"],
+                headers=[(h["key"], h["value"]) for h in rec["headers"]],
+            )
+            key = order_key(src)
+            if key is not None:
+                self.queue.hold(key, src, now_ms)
+                self._saved.add(src.offset)
+
+    def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
+        self.queue.partitions = dict(input_partitions)
+
+    def receive(self, src: SourceRecord, now_ms: int) -> list[Output]:
+        """Take one record of the partition: a watermark, or an input to hold until its turn."""
+        if is_watermark(src):
+            assert src.value is not None
+            for m in self.contract.decode(RecordName.WATERMARK, src.value)["marks"]:
+                if self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"]):
+                    self._marks_dirty = True
+            return []
+        key = order_key(src)
+        if key is None:
+            return self.gate.handle(src, now_ms)  # not routed by us: dead-lettered
+        self.queue.hold(key, src, now_ms)
+        self._unsaved[src.offset] = src
+        return []
+
+    def release(self, now_ms: int) -> list[Output]:
+        """Decide everything whose turn has come (or whose hold expired), in event-time order."""
+        outputs: list[Output] = []
+        for r in self.queue.release(now_ms):
+            src = r.item
+            if self._unsaved.pop(src.offset, None) is None and src.offset in self._saved:
+                self._saved.discard(src.offset)
+                self.state.put(held_key(src.offset), None)
+            if r.expired:
+                self.counters["hold_expired"] += 1
+            outputs.extend(self.gate.handle(src, now_ms, order_uncertain=r.expired))
+        return outputs
+
+    def held(self) -> int:
+        return len(self.queue)
+
+    def save(self, now_ms: int, *, marks_every_ms: int = 1000) -> None:
+        """Put what is still held, and (now and then) the watermarks, into this transaction.
+
+        Watermarks only ever grow, so saving them late is safe: a restart with older ones holds
+        records a little longer, never less."""
+        for offset, src in self._unsaved.items():
+            self.state.put(held_key(offset), self._held_record(src))
+            self._saved.add(offset)
+        self._unsaved.clear()
+        if self._marks_dirty and now_ms - self._marks_saved_ms >= marks_every_ms:
+            marks: list[dict[str, Any]] = [
+                {"topic": t, "partition": p, "timestamp_ms": ts}
+                for (t, p), ts in sorted(self.queue.marks.items())
+            ]
+            self.state.put(
+                MARKS_KEY,
+                self.contract.encode(
+                    RecordName.WATERMARK,
+                    {"worker": "", "published_at_ms": now_ms, "marks": marks},
+                ),
+            )
+            self._marks_dirty = False
+            self._marks_saved_ms = now_ms
+
+    def _held_record(self, src: SourceRecord) -> bytes:
+        return self.contract.encode(
+            RecordName.HELD_RECORD,
+            {
+                "offset": src.offset,
+                "timestamp_ms": src.timestamp_ms,
+                "key": src.key,
+                "value": src.value,
+                "headers": [{"key": k, "value": v} for k, v in src.headers],
+            },
+        )
