@@ -62,12 +62,17 @@ from streams.processing.records import (
     Output,
     SourceRecord,
     dead_letter,
+    read_origin,
+    split_internal,
 )
 from streams.processing.router import Router
 from streams.settings import Settings
 from streams.state.store import StateStore
 
 logger = logging.getLogger("consent_gate.engine")
+
+#: How often an idle worker (nothing routed since its last watermarks) publishes watermarks.
+IDLE_MARKS_MS = 1000
 
 
 class FatalError(RuntimeError):
@@ -256,6 +261,8 @@ class Engine:
         self._changelog: dict[int, list[asyncio.Future[Any]]] = {}
         self._in_txn = False
         self._committed: dict[TopicPartition, int] = {}  # offsets our transactions committed
+        self._last_routed_ms = 0
+        self._marks_published_ms = 0
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
@@ -407,21 +414,24 @@ class Engine:
                 if part is None:
                     continue  # revoked meanwhile: its new owner reads it from the last commit
                 for m in msgs:
-                    await self._send_all(part.receive(_source(m), now_ms), m)
+                    src = _source(m)
+                    await self._send_all(part.receive(src, now_ms), src)
             else:
                 progress = self.progress.get(tp)
                 if progress is None:
                     continue
+                self._last_routed_ms = now_ms
                 for m in msgs:
                     src = _source(m)
                     out = self.router.route(src)
                     if m.timestamp is not None:
                         progress.seen(m.timestamp)
-                    await self._send_all([out], m)
+                    await self._send_all([out], src)
             self._offsets[tp] = self._expected[tp] = msgs[-1].offset + 1
         for part in self.parts.values():
             if len(part.queue):
-                await self._send_all(part.release(now_ms), None)
+                for src, outputs in part.release(now_ms):
+                    await self._send_all(outputs, src)
 
     def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
         """The records of a batch to process: none of a partition we no longer own, none before
@@ -440,11 +450,15 @@ class Engine:
             await self.producer.begin_transaction()
             self._in_txn = True
 
-    async def _send_all(self, outputs: list[Output], msg: Any) -> None:
+    async def _send_all(self, outputs: list[Output], src: SourceRecord) -> None:
         for out in outputs:
-            await self._send(out, msg)
+            await self._send(out, src)
 
-    async def _send(self, out: Output, msg: Any, counter: str | None = None) -> None:
+    async def _send(
+        self, out: Output, src: SourceRecord | None, counter: str | None = None
+    ) -> None:
+        """Produce ``out`` (what ``src`` gave) in the open transaction. Should the producer find
+        it too large, ``src`` is dead-lettered instead (a dead letter always fits)."""
         assert self.producer is not None
         await self._begin()
         try:
@@ -457,24 +471,33 @@ class Engine:
                 headers=list(out.headers),
             )
         except MessageSizeTooLargeError as exc:
-            if msg is None or out.topic == self.s.deadletter_topic:
+            if src is None or out.topic == self.s.deadletter_topic:
                 raise
-            # Too large once the router's headers are on it: a dead letter (within the limit).
-            src = _source(msg)
-            dl = dead_letter(
-                self.contract,
-                self.s.deadletter_topic,
-                src=src,
-                code="TOO_LARGE",
-                reason=f"the record is too large to produce to {out.topic}: {exc}",
-                stage="router" if msg.topic != self.by_contact else "gate",
-                now_ms=_now_ms(),
-                max_bytes=self.s.max_message_bytes,
-            )
-            await self._send(dl, None)
+            await self._send(self._too_large(src, out, exc), None)
             return
         self._futures.append(fut)
         self.counters[counter or self._counter(out.topic)] += 1
+
+    def _too_large(self, src: SourceRecord, out: Output, exc: Exception) -> Output:
+        headers: Any = None
+        origin = None
+        stage = "router"
+        if src.topic == self.by_contact:  # the gate's: name the original input
+            headers, _, raw_origin = split_internal(src.headers)
+            origin = read_origin(raw_origin)
+            stage = "gate"
+        return dead_letter(
+            self.contract,
+            self.s.deadletter_topic,
+            src=src,
+            code="TOO_LARGE",
+            reason=f"what it gave is too large to produce to {out.topic}: {exc}",
+            stage=stage,
+            now_ms=_now_ms(),
+            origin=origin,
+            headers=headers,
+            max_bytes=self.s.max_message_bytes,
+        )
 
     def _counter(self, topic: str) -> str:
         if topic == self.by_contact:
@@ -508,6 +531,13 @@ class Engine:
         return heard
 
     async def _publish_watermarks(self, now_ms: int) -> None:
+        # Each commit while routing, and for a while after (what it routed waits for watermarks
+        # past its timestamp, the grace later); when idle, once a second: what waits for an idle
+        # worker's watermarks waits that much longer, but an idle gate keeps quiet.
+        busy = now_ms - self._last_routed_ms <= self.s.order_grace_ms + IDLE_MARKS_MS
+        if not busy and now_ms - self._marks_published_ms < IDLE_MARKS_MS:
+            return
+        self._marks_published_ms = now_ms
         marks = []
         for tp, progress in self.progress.items():
             heard = self._caught_up(tp)

@@ -15,14 +15,16 @@ logger = logging.getLogger("consent_gate.worker")
 
 
 async def _progress(engine: Engine, interval_s: float) -> None:
-    """Totals since start, one line each interval in which something happened."""
+    """Totals since start, one line each interval in which something happened (the worker's own
+    watermarks do not count: an idle worker writes them too)."""
     last: dict[str, int] = {}
     while True:
         await asyncio.sleep(interval_s)
-        if engine.counters != last:
-            last = dict(engine.counters)
+        now = {k: v for k, v in engine.counters.items() if k != "watermarks"}
+        if now != last:
+            last = now
             held = sum(p.held() for p in engine.parts.values())
-            log_event(logger, "progress", held=held, **dict(sorted(last.items())))
+            log_event(logger, "progress", held=held, **dict(sorted(engine.counters.items())))
 
 
 async def serve(settings: Settings) -> int:

@@ -9,8 +9,9 @@ holds every version of a record ever published; the highest N is the *current* o
 always uses the current version; the reader finds the writer's version by fingerprint and
 resolves it against the current one (schema evolution).
 
-Decoding is exactly as strict as Apache avro, the reference implementation: a value is read when
-Apache avro reads it, with the same result, and is refused (``UNDECODABLE``) otherwise. fastavro
+Decoding is as strict as Apache avro, the reference implementation, plus two rules of the spec it
+lets pass (:func:`_strict_avro`): a value is read when Apache avro reads it, with the same result,
+and is refused (``UNDECODABLE``) otherwise. fastavro
 does the work whenever the body is *plain* (``wire_check.py``: nothing where the two libraries
 differ, such as an enum or union index of -1, which fastavro takes as the last symbol); any other
 body, which no ordinary writer produces, is read by Apache avro itself.
@@ -18,6 +19,7 @@ body, which no ordinary writer produces, is read by Apache avro itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -142,9 +144,11 @@ class _RecordCodec:
         return self._decode_strictly(fp, data)
 
     def _decode_strictly(self, fp: bytes, data: bytes) -> dict[str, Any]:
-        """Apache avro's reading of a body that is not plain, or ``UNDECODABLE``."""
-        import avro.io  # only needed for bodies no ordinary writer produces
-        import avro.schema
+        """Apache avro's reading of a body that is not plain, or ``UNDECODABLE``; stricter than
+        Apache avro in two places where the spec leaves no doubt (:func:`_strict_avro`)."""
+        import avro.schema  # only needed for bodies no ordinary writer produces
+
+        reader_class, decoder_class = _strict_avro()
 
         if fp not in self._apache:
             by_fp = {v.fingerprint: v for v in self.versions}
@@ -155,7 +159,7 @@ class _RecordCodec:
         buf = io.BytesIO(data)
         buf.seek(HEADER_LEN)
         try:
-            record = avro.io.DatumReader(writer, current).read(avro.io.BinaryDecoder(buf))
+            record = reader_class(writer, current).read(decoder_class(buf))
         except Exception as exc:  # InvalidAvroBinaryEncoding, SchemaResolutionException, ...
             why = (str(exc).splitlines() or [""])[0]  # the rest is the whole schema
             raise DecodeError(
@@ -168,6 +172,38 @@ class _RecordCodec:
                 f"{len(data) - buf.tell()} stray bytes after the {self.current.full_name} body",
             )
         return cast(dict[str, Any], record)
+
+
+@functools.cache
+def _strict_avro() -> tuple[Any, Any]:
+    """Apache avro's reader and decoder, refusing what the spec rules out but Apache avro 1.12
+    reads anyway: a boolean byte other than 0 or 1 (it reads False: a corrupt ``prefetch`` flag
+    would turn a scanner's click into an opt-out), and an enum index beyond the writer's symbols
+    (it reads the enum's default: but the writer is our own schema, whose symbols are all known,
+    so such an index can only be corrupt; the default is for *readers* that lack a symbol)."""
+    import avro.errors
+    import avro.io
+
+    class StrictDecoder(avro.io.BinaryDecoder):
+        def read_boolean(self) -> bool:
+            byte = self.read(1)
+            if byte not in (b"\x00", b"\x01"):
+                raise avro.errors.InvalidAvroBinaryEncoding(f"boolean byte {byte!r}")
+            return byte == b"\x01"
+
+    class StrictReader(avro.io.DatumReader):
+        def read_enum(self, writers_schema: Any, readers_schema: Any, decoder: Any) -> str:
+            start = decoder.reader.tell()
+            index = decoder.read_int()
+            if not 0 <= index < len(writers_schema.symbols):
+                raise avro.errors.InvalidAvroBinaryEncoding(
+                    f"enum index {index} outside the {len(writers_schema.symbols)} symbols of "
+                    f"{writers_schema.name}"
+                )
+            decoder.reader.seek(start)
+            return super().read_enum(writers_schema, readers_schema, decoder)
+
+    return StrictReader, StrictDecoder
 
 
 _VERSION_FILE = re.compile(r"^v(\d+)\.avsc$")

@@ -12,6 +12,7 @@ The gate is plain Python: the Faust agent hands it records and produces what it 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -27,6 +28,7 @@ from streams.core.consent import (
 from streams.core.decision import decide
 from streams.core.keywords import KeywordPolicy
 from streams.models.contract import Contract, RecordName
+from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
     Headers,
@@ -36,7 +38,7 @@ from streams.processing.records import (
     SourceRecord,
     dead_letter,
     failure,
-    parse_origin_header,
+    read_origin,
     split_internal,
 )
 from streams.processing.validate import Valid, Validator
@@ -44,14 +46,6 @@ from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
 
 logger = logging.getLogger("consent_gate.gate")
-
-
-def _origin(raw: bytes | None) -> tuple[str, int, int, int | None] | None:
-    """Where the router read the record (from its header), if it is there and readable."""
-    try:
-        return parse_origin_header(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def keyword_policy(settings: Settings) -> KeywordPolicy:
@@ -97,7 +91,7 @@ class Gate:
                 reason=reason,
                 stage="gate",
                 now_ms=now_ms,
-                origin=_origin(raw_origin),
+                origin=read_origin(raw_origin),
                 headers=headers,
                 max_bytes=self.settings.max_message_bytes,
             )
@@ -152,13 +146,29 @@ class Gate:
             "opt_out_event_id": None if state.subscribed else state.event_id,
             "suppressed_at_ms": now_ms,
             "original_value": src.value,
+            "value_truncated": False,
+            "original_size": None,
+            "original_sha256": None,
         }
-        return Output(
-            self.settings.suppressed_topic,
-            valid.contact_id.encode(),
-            self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed),
-            headers,
-        )
+        key = valid.contact_id.encode()
+        encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
+        limit = self.settings.max_message_bytes
+        if record_size(key, encoded, headers) > limit:
+            # Too large for the producer with the original in it: keep its beginning, its size
+            # and its hash (and, should even that not fit, leave the headers out).
+            suppressed.update(
+                original_value=b"",
+                value_truncated=True,
+                original_size=len(src.value),
+                original_sha256=hashlib.sha256(src.value).hexdigest(),
+            )
+            empty = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
+            if record_size(key, empty, headers) > limit:
+                headers = []
+            room = max(0, limit - record_size(key, empty, headers) - 4)
+            suppressed["original_value"] = src.value[:room]
+            encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
+        return Output(self.settings.suppressed_topic, key, encoded, headers)
 
     def _trigger(self, valid: Valid) -> Trigger | None:
         if valid.kind is InputKind.REPLY:

@@ -135,9 +135,10 @@ class GatePartition:
         self._unsaved[src.offset] = src
         return []
 
-    def release(self, now_ms: int) -> list[Output]:
-        """Decide everything whose turn has come (or whose hold expired), in event-time order."""
-        outputs: list[Output] = []
+    def release(self, now_ms: int) -> list[tuple[SourceRecord, list[Output]]]:
+        """Decide everything whose turn has come (or whose hold expired), in event-time order:
+        each record with its outputs."""
+        decided: list[tuple[SourceRecord, list[Output]]] = []
         for r in self.queue.release(now_ms):
             src = r.item
             if self._unsaved.pop(src.offset, None) is None and src.offset in self._saved:
@@ -145,8 +146,8 @@ class GatePartition:
                 self.state.put(held_key(src.offset), None)
             if r.expired:
                 self.counters["hold_expired"] += 1
-            outputs.extend(self.gate.handle(src, now_ms, order_uncertain=r.expired))
-        return outputs
+            decided.append((src, self.gate.handle(src, now_ms, order_uncertain=r.expired)))
+        return decided
 
     def held(self) -> int:
         return len(self.queue)

@@ -100,6 +100,14 @@ def parse_origin_header(value: bytes) -> tuple[str, int, int, int | None]:
     return topic, int(partition), int(offset), (int(ts) if ts else None)
 
 
+def read_origin(raw: bytes | None) -> tuple[str, int, int, int | None] | None:
+    """Where the router read a record (from its origin header), if it is there and readable."""
+    try:
+        return parse_origin_header(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def split_internal(
     headers: Headers,
 ) -> tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]:

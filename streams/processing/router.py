@@ -18,11 +18,13 @@ import time
 from streams.core.decision import consent_applies
 from streams.kafka.partitioner import partition_for
 from streams.models.contract import Contract
+from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
     ORIGIN_HEADER,
     InputKind,
     Output,
+    Rejected,
     SourceRecord,
     dead_letter,
     failure,
@@ -32,6 +34,10 @@ from streams.processing.validate import Validator
 from streams.settings import Settings
 
 logger = logging.getLogger("consent_gate.router")
+
+#: What a routed record grows by when the gate keeps it in the changelog while it waits for its
+#: turn (a HeldRecord: its offset, timestamp and the Avro framing of key, value and headers).
+HELD_OVERHEAD = 128
 
 
 class Router:
@@ -77,6 +83,14 @@ class Router:
             (KIND_HEADER, self._kind_headers[kind]),
             (ORIGIN_HEADER, origin_header(src)),
         ]
+        size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
+        if size > self.settings.max_message_bytes:
+            raise Rejected(
+                "TOO_LARGE",
+                f"the record would take {size} bytes once routed and held for ordering, more "
+                f"than the producer's limit of {self.settings.max_message_bytes} "
+                "(CONSENT_GATE_MAX_MESSAGE_BYTES)",
+            )
         return Output(
             self.internal_topic,
             src.key,

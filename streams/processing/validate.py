@@ -10,6 +10,18 @@ from streams.models.contract import Contract, DecodeError
 from streams.processing.records import RECORD_OF_KIND, InputKind, Rejected
 
 MAX_ID_LENGTH = 256
+#: The longest a field the gate copies into what it produces may be (campaign, reason, proof...):
+#: an absurd one is refused here rather than make a consent event or a suppression too large.
+MAX_FIELD_LENGTH = 4096
+
+#: The string fields of each input that reach the gate's outputs (besides ids and reply text).
+_COPIED = {
+    InputKind.REPLY: ("in_reply_to_message_id", "campaign_id", "message_type"),
+    InputKind.CLICK: ("url", "message_id", "campaign_id", "message_type", "feedback_reason"),
+    InputKind.REQUEST: ("campaign_id", "message_type"),
+    InputKind.COMMAND: ("reason", "campaign_id", "actor"),
+}
+_PROOF_FIELDS = ("method", "evidence", "ip_address")
 
 _ID_FIELD = {
     InputKind.REPLY: "event_id",
@@ -48,12 +60,23 @@ class Validator:
         id_field = _ID_FIELD[kind]
         if not record[id_field].strip():
             raise Rejected("INVALID_FIELD", f"{id_field} is empty")
+        if len(record[id_field]) > MAX_ID_LENGTH:
+            raise Rejected("INVALID_FIELD", f"{id_field} is longer than {MAX_ID_LENGTH} characters")
         channel = record["channel"].strip().upper()
         if channel not in self.channels:
             raise Rejected(
                 "UNKNOWN_CHANNEL",
                 f"channel {record['channel']!r} is not one of the configured channels "
                 f"({', '.join(sorted(self.channels))})",
+            )
+        too_long = [f for f in _COPIED[kind] if len(record.get(f) or "") > MAX_FIELD_LENGTH]
+        proof = record.get("proof") or {}
+        too_long += [
+            f"proof.{f}" for f in _PROOF_FIELDS if len(proof.get(f) or "") > MAX_FIELD_LENGTH
+        ]
+        if too_long:
+            raise Rejected(
+                "INVALID_FIELD", f"{too_long[0]} is longer than {MAX_FIELD_LENGTH} characters"
             )
         if kind is InputKind.REPLY and len(record["text"]) > self.max_text_length:
             raise Rejected(

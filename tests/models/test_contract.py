@@ -165,6 +165,9 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             "opt_out_event_id": "click-1",
             "suppressed_at_ms": 2,
             "original_value": bytes(range(256)),
+            "value_truncated": True,
+            "original_size": 1_000_000,
+            "original_sha256": "ab" * 32,
         },
     ),
     (

@@ -72,8 +72,8 @@ class Harness:
         self.changelog_offset += len(pending)
         self.store.apply(0, pending, self.changelog_offset)
 
-    def topics(self, outs: list[Output]) -> list[str]:
-        return [o.topic for o in outs]
+    def topics(self, decided: list[tuple[SourceRecord, list[Output]]]) -> list[str]:
+        return [o.topic for _, outs in decided for o in outs]
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_an_expired_campaign_is_suppressed_as_order_uncertain(
     h = Harness(settings.model_copy(update={"max_hold_ms": 1_000}), contract, tmp_path / "db")
     h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
     assert h.part.release(now_ms=999) == []
-    [out] = h.part.release(now_ms=1_000)
+    [(_, [out])] = h.part.release(now_ms=1_000)
     assert h.c.decode(R.SUPPRESSED_MESSAGE, out.value)["reason"] == "ORDER_UNCERTAIN"
     assert h.counters["hold_expired"] == 1
 

@@ -1,0 +1,1 @@
+"""The fuzz run: malformed input interleaved with valid traffic, against the real worker."""

@@ -1,0 +1,113 @@
+"""Nothing the gate produces can exceed the producer's limit: a record too large to be held for
+ordering is dead-lettered by the router, a suppression of a huge campaign keeps the beginning of
+the original with its size and hash, and absurdly long fields are refused up front."""
+
+from __future__ import annotations
+
+import hashlib
+
+from streams.models import builders as b
+from streams.models.contract import Contract, RecordName
+from streams.processing.gate import Gate
+from streams.processing.oversize import record_size
+from streams.processing.records import Output, SourceRecord
+from streams.processing.router import HELD_OVERHEAD, Router
+from streams.processing.validate import MAX_FIELD_LENGTH
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore, DictTable
+
+R = RecordName
+LIMIT = 100_000
+
+
+def _settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"max_message_bytes": LIMIT})
+
+
+def _src(
+    s: Settings, c: Contract, topic: str, name: RecordName, rec: dict[str, object]
+) -> SourceRecord:
+    return SourceRecord(topic, 0, 7, 1_000, b"k", c.encode(name, rec), [("h", b"v")])
+
+
+def test_a_record_that_would_not_fit_once_held_is_dead_lettered_by_the_router(
+    settings: Settings, contract: Contract
+) -> None:
+    s = _settings(settings)
+    body = "x" * (LIMIT - 200)
+    src = _src(
+        s,
+        contract,
+        s.requests_topic,
+        R.OUTBOUND_MESSAGE,
+        b.outbound_message("c1", "SMS", body=body),
+    )
+    out = Router(s, contract).route(src)
+    assert out.topic == s.deadletter_topic
+    letter = contract.decode(R.DEAD_LETTER, out.value)
+    assert letter["error_code"] == "TOO_LARGE"
+    assert record_size(out.key, out.value, out.headers) <= LIMIT
+    assert letter["original_sha256"] == hashlib.sha256(src.value or b"").hexdigest()
+
+
+def test_a_record_that_fits_once_held_is_routed(settings: Settings, contract: Contract) -> None:
+    s = _settings(settings)
+    src = _src(
+        s,
+        contract,
+        s.requests_topic,
+        R.OUTBOUND_MESSAGE,
+        b.outbound_message("c1", "SMS", body="x" * 50_000),
+    )
+    out = Router(s, contract).route(src)
+    assert out.topic == s.by_contact_topic
+    assert record_size(out.key, out.value, out.headers) + HELD_OVERHEAD <= LIMIT
+
+
+def test_a_huge_suppressed_campaign_keeps_its_beginning_size_and_hash(
+    settings: Settings, contract: Contract
+) -> None:
+    s = _settings(settings)
+    table = DictTable()
+    gate = Gate(s, contract, ConsentStore(table, contract, s.default_subscribed))
+    router = Router(s, contract)
+
+    def through(src: SourceRecord) -> list[Output]:
+        routed = router.route(src)
+        assert routed.topic == s.by_contact_topic
+        return list(
+            gate.handle(
+                SourceRecord(
+                    routed.topic, 0, src.offset, 1_000, routed.key, routed.value, routed.headers
+                )
+            )
+        )
+
+    through(
+        _src(s, contract, s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"))
+    )
+    # Fits once routed, but the suppression wraps it with more fields and a big campaign id.
+    send = b.outbound_message("c1", "SMS", body="y" * (LIMIT - 5_000), campaign_id="z" * 4_000)
+    src = _src(s, contract, s.requests_topic, R.OUTBOUND_MESSAGE, send)
+    [out] = through(src)
+    assert out.topic == s.suppressed_topic
+    rec = contract.decode(R.SUPPRESSED_MESSAGE, out.value)
+    assert record_size(out.key, out.value, out.headers) <= LIMIT
+    assert rec["value_truncated"] is True and rec["reason"] == "OPTED_OUT"
+    assert rec["original_size"] == len(src.value or b"")
+    assert rec["original_sha256"] == hashlib.sha256(src.value or b"").hexdigest()
+    assert (src.value or b"").startswith(rec["original_value"])
+
+
+def test_an_absurdly_long_field_is_refused_before_it_reaches_an_output(
+    settings: Settings, contract: Contract
+) -> None:
+    click = b.link_click("c1", "EMAIL", feedback_reason="r" * (MAX_FIELD_LENGTH + 1))
+    out = Router(settings, contract).route(
+        _src(settings, contract, settings.clicks_topic, R.LINK_CLICK, click)
+    )
+    letter = contract.decode(R.DEAD_LETTER, out.value)
+    assert (letter["error_code"], letter["error"]) == (
+        "INVALID_FIELD",
+        f"feedback_reason is longer than {MAX_FIELD_LENGTH} characters",
+    )
