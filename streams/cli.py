@@ -55,9 +55,9 @@ def worker(check: bool) -> None:
             asyncio.run(preflight(settings))
         except StartupError as exc:
             _fail(str(exc))
-    from streams.kafka.worker import serve
+    from streams.kafka.worker import run
 
-    sys.exit(asyncio.run(serve(settings)))
+    sys.exit(run(settings))
 
 
 @main.group()

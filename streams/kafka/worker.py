@@ -27,6 +27,15 @@ async def _progress(engine: Engine, interval_s: float) -> None:
             log_event(logger, "progress", held=held, **dict(sorted(engine.counters.items())))
 
 
+def run(settings: Settings) -> int:
+    """Run the worker on uvloop (a faster event loop) where it is installed, else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(serve(settings))
+    return uvloop.run(serve(settings))
+
+
 async def serve(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
     clean stop, 2 when the worker cannot go on (the reason is logged in one sentence)."""
