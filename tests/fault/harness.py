@@ -1,0 +1,2083 @@
+"""Fault-injection harness: load generator, worker and fault driver, output reader and checker.
+
+Used by ``python -m tests.fault.run`` (the full run), ``tests/fault/test_fault_run.py`` (a small
+one for CI) and ``tests/integration/test_ordering.py``. It only talks to the worker through Kafka
+and the process table, so it checks any engine that honours the contract:
+
+* inputs are produced with **confluent-kafka** (librdkafka, its own default partitioner) and
+  encoded with the **Apache avro** library (single-object encoding), never with the worker's code;
+* every output is read back with ``isolation.level=read_committed`` and decoded with Apache avro
+  (the writer schema is picked by its CRC-64-AVRO fingerprint among every ``schemas/*/vN.avsc``);
+* the expected outcome is computed by reading every input record back from Kafka and replaying
+  each contact's inputs in event-time order (record timestamp; ties: consent inputs before sends,
+  then topic, partition, offset) through the pure core (``streams.core``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import io
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import avro.io
+import avro.schema
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    ConsumerGroupTopicPartitions,
+    KafkaError,
+    Message,
+    Producer,
+    TopicPartition,
+)
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from streams.core.consent import (
+    ConsentState,
+    Trigger,
+    apply,
+    click_trigger,
+    command_trigger,
+    default_state,
+    event_id,
+    reply_trigger,
+    state_record,
+)
+from streams.core.decision import decide
+from streams.core.keywords import KeywordPolicy
+from streams.kafka.admin import create_topics as create_gate_topics
+from streams.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = REPO / "schemas"
+KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
+
+Log = Callable[[str], None]
+Headers = tuple[tuple[str, bytes | None], ...]
+
+
+class HarnessError(RuntimeError):
+    """The run could not be carried out (not a finding about the worker)."""
+
+
+# =================================================================================================
+# Apache avro, single-object encoding
+# =================================================================================================
+
+MAGIC = b"\xc3\x01"
+HEADER_LEN = 10
+_CRC64_EMPTY = 0xC15D213AA4D7A795
+
+
+def _crc64_table() -> list[int]:
+    table = []
+    for i in range(256):
+        fp = i
+        for _ in range(8):
+            fp = (fp >> 1) ^ (_CRC64_EMPTY & -(fp & 1))
+        table.append(fp)
+    return table
+
+
+_CRC64_TABLE = _crc64_table()
+
+
+def crc64_avro(canonical_form: str) -> bytes:
+    """The spec's reference CRC-64-AVRO of a schema's parsing canonical form, as the 8 bytes of a
+    single-object header (little-endian)."""
+    fp = _CRC64_EMPTY
+    for byte in canonical_form.encode("utf-8"):
+        fp = (fp >> 8) ^ _CRC64_TABLE[(fp ^ byte) & 0xFF]
+    return fp.to_bytes(8, "little")
+
+
+class AvroError(ValueError):
+    """A value that is not what it should be; ``code`` as the worker's dead-letter codes."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class _Version:
+    record: str  # the folder name under schemas/, e.g. "outbound_message"
+    number: int
+    schema: avro.schema.Schema
+    fingerprint: bytes
+    reader: avro.io.DatumReader
+    writer: avro.io.DatumWriter
+
+
+class AvroCodec:
+    """Every version of every record in ``schemas/``, read and written with Apache avro only."""
+
+    def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
+        self.by_fingerprint: dict[bytes, _Version] = {}
+        self.current: dict[str, _Version] = {}
+        for folder in sorted(p for p in schema_dir.iterdir() if p.is_dir()):
+            numbered = []
+            for path in folder.glob("v*.avsc"):
+                match = re.fullmatch(r"v(\d+)\.avsc", path.name)
+                if match:
+                    numbered.append((int(match.group(1)), path))
+            for number, path in sorted(numbered):
+                schema = avro.schema.parse(path.read_text(encoding="utf-8"))
+                fingerprint = crc64_avro(schema.canonical_form)
+                if schema.fingerprint("CRC-64-AVRO") != fingerprint:  # two independent sums
+                    raise HarnessError(f"CRC-64-AVRO of {path} disagrees with Apache avro's")
+                version = _Version(
+                    folder.name,
+                    number,
+                    schema,
+                    fingerprint,
+                    avro.io.DatumReader(schema),
+                    avro.io.DatumWriter(schema),
+                )
+                self.by_fingerprint[fingerprint] = version
+                self.current[folder.name] = version
+
+    def encode(self, record: str, datum: Mapping[str, Any]) -> bytes:
+        version = self.current[record]
+        buf = io.BytesIO()
+        buf.write(MAGIC + version.fingerprint)
+        version.writer.write(dict(datum), avro.io.BinaryEncoder(buf))
+        return buf.getvalue()
+
+    def decode(self, data: bytes | None, record: str | None = None) -> dict[str, Any]:
+        """Decode with the writer's schema (found by fingerprint); ``record``: the record it
+        must be. Raises :class:`AvroError` with NOT_AVRO, UNKNOWN_SCHEMA or UNDECODABLE."""
+        if data is None or data[:2] != MAGIC or len(data) < HEADER_LEN:
+            raise AvroError("NOT_AVRO", "not Avro single-object encoded")
+        version = self.by_fingerprint.get(bytes(data[2:HEADER_LEN]))
+        if version is None or (record is not None and version.record != record):
+            raise AvroError("UNKNOWN_SCHEMA", f"fingerprint {data[2:HEADER_LEN].hex()}")
+        buf = io.BytesIO(data)
+        buf.seek(HEADER_LEN)
+        try:
+            datum = version.reader.read(avro.io.BinaryDecoder(buf))
+        except Exception as exc:
+            raise AvroError("UNDECODABLE", repr(exc)) from exc
+        if buf.tell() != len(data):
+            raise AvroError("UNDECODABLE", "stray bytes after the body")
+        if not isinstance(datum, dict):
+            raise AvroError("UNDECODABLE", "not a record")
+        return datum
+
+
+# =================================================================================================
+# Settings and names
+# =================================================================================================
+
+
+def make_settings(bootstrap: str, tag: str, **overrides: Any) -> Settings:
+    """Settings of one run (its own topic prefix and app id). Overrides naming a setting this
+    version of ``Settings`` does not have are dropped, so the harness runs across versions."""
+    values: dict[str, Any] = {
+        "bootstrap_servers": bootstrap,
+        "app_id": f"cg-fault-{tag}",
+        "topic_prefix": f"fault-{tag}.",
+        "channels": ("SMS", "WHATSAPP", "EMAIL", "MESSENGER"),
+        "partitions": 8,
+        "output_partitions": 3,
+        "session_timeout_s": 6,
+        "progress_interval_s": 10,
+        "log_level": "info",
+        **overrides,
+    }
+    known = {k: v for k, v in values.items() if k in Settings.model_fields}
+    return Settings(_env_file=None, **known)  # type: ignore[call-arg]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``CONSENT_GATE_*`` variables that reproduce ``settings`` in a worker process."""
+    env: dict[str, str] = {}
+    for name, value in settings.model_dump().items():
+        if isinstance(value, tuple | list):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[f"CONSENT_GATE_{name.upper()}"] = str(value)
+    return env
+
+
+def keyword_policy(settings: Settings) -> KeywordPolicy:
+    return KeywordPolicy(
+        settings.keyword_languages,
+        extra_opt_out=settings.extra_opt_out_keywords,
+        extra_opt_in=settings.extra_opt_in_keywords,
+        extra_help=settings.extra_help_keywords,
+    )
+
+
+#: input kind -> (record, id field)
+KINDS: dict[str, tuple[str, str]] = {
+    "reply": ("inbound_reply", "event_id"),
+    "click": ("link_click", "event_id"),
+    "command": ("consent_command", "command_id"),
+    "request": ("outbound_message", "message_id"),
+}
+
+
+def input_topics(settings: Settings) -> dict[str, str]:
+    """input kind -> topic."""
+    return {
+        "reply": settings.replies_topic,
+        "click": settings.clicks_topic,
+        "command": settings.commands_topic,
+        "request": settings.requests_topic,
+    }
+
+
+# =================================================================================================
+# Kafka I/O (confluent-kafka)
+# =================================================================================================
+
+
+@dataclass(frozen=True, slots=True)
+class Rec:
+    """One consumed record."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = ()
+
+    @property
+    def coords(self) -> tuple[str, int, int]:
+        return (self.topic, self.partition, self.offset)
+
+
+def _rec(msg: Message) -> Rec:
+    topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+    assert topic is not None and partition is not None and offset is not None
+    return Rec(
+        topic,
+        partition,
+        offset,
+        msg.timestamp()[1],
+        msg.key(),
+        msg.value(),
+        _headers(msg),
+    )
+
+
+def _headers(msg: Message) -> Headers:
+    raw = msg.headers() or []
+    pairs = raw.items() if isinstance(raw, dict) else raw
+    return tuple((k, v.encode() if isinstance(v, str) else v) for k, v in pairs)
+
+
+#: librdkafka logs every refused connection (a broker restart): errors reach us anyway (delivery
+#: reports, consumer error events, timeouts), so its log stays off.
+QUIET = {"log_level": 0}
+
+
+def admin_client(bootstrap: str) -> AdminClient:
+    return AdminClient({"bootstrap.servers": bootstrap, **QUIET})
+
+
+def create_topics(bootstrap: str, partitions: Mapping[str, int], timeout_s: float = 30) -> None:
+    """Create topics (name -> partition count) and wait until every partition has a leader."""
+    admin = admin_client(bootstrap)
+    futures = admin.create_topics(
+        [NewTopic(t, num_partitions=n, replication_factor=1) for t, n in partitions.items()]
+    )
+    for future in futures.values():
+        future.result(timeout_s)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        meta = admin.list_topics(timeout=10)
+        if all(
+            t in meta.topics
+            and len(meta.topics[t].partitions) == n
+            and all(p.leader >= 0 for p in meta.topics[t].partitions.values())
+            for t, n in partitions.items()
+        ):
+            return
+        time.sleep(0.2)
+    raise HarnessError(f"topics {sorted(partitions)} have no leaders after {timeout_s} s")
+
+
+def delete_topics(bootstrap: str, prefixes: Sequence[str], timeout_s: float = 30) -> list[str]:
+    admin = admin_client(bootstrap)
+    names = [t for t in admin.list_topics(timeout=10).topics if t.startswith(tuple(prefixes))]
+    if names:
+        for future in admin.delete_topics(names, operation_timeout=timeout_s).values():
+            with contextlib.suppress(Exception):
+                future.result(timeout_s)
+    return names
+
+
+def _consumer(bootstrap: str, **extra: Any) -> Consumer:
+    return Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"cg-fault-reader-{uuid.uuid4().hex[:8]}",  # never joined nor committed
+            "enable.auto.commit": False,
+            "isolation.level": "read_committed",
+            "enable.partition.eof": True,
+            "auto.offset.reset": "earliest",
+            "fetch.wait.max.ms": 100,
+            **QUIET,
+            **extra,
+        }
+    )
+
+
+def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[tuple[str, int]]:
+    admin = admin_client(bootstrap)
+    meta = admin.list_topics(timeout=10)
+    out: list[tuple[str, int]] = []
+    for t in topics:
+        if t not in meta.topics:
+            raise HarnessError(f"topic {t} does not exist")
+        out.extend((t, p) for p in sorted(meta.topics[t].partitions))
+    return out
+
+
+def group_lag(bootstrap: str, group: str, topic: str) -> int:
+    """Records of ``topic`` the consumer group ``group`` has not committed yet."""
+    parts = [TopicPartition(t, p) for t, p in partitions_of(bootstrap, [topic])]
+    request = [ConsumerGroupTopicPartitions(group, parts)]
+    admin = admin_client(bootstrap)  # kept referenced until the future is resolved
+    result = admin.list_consumer_group_offsets(request)[group].result(30)
+    committed = {(tp.topic, tp.partition): tp.offset for tp in result.topic_partitions or []}
+    ends = end_offsets(bootstrap, [(tp.topic, tp.partition) for tp in parts])
+    return sum(end - max(0, committed.get(tp, 0)) for tp, end in ends.items())
+
+
+def topic_exists(bootstrap: str, topic: str) -> bool:
+    return topic in admin_client(bootstrap).list_topics(timeout=10).topics
+
+
+def end_offsets(bootstrap: str, parts: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    consumer = _consumer(bootstrap)
+    try:
+        return {
+            (t, p): consumer.get_watermark_offsets(TopicPartition(t, p), timeout=10)[1]
+            for t, p in parts
+        }
+    finally:
+        consumer.close()
+
+
+class TopicReader:
+    """Reads whole topics from the beginning, committed records only, in a background thread."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str]) -> None:
+        self.bootstrap = bootstrap
+        self.topics = list(topics)
+        self.parts: list[tuple[str, int]] = []
+        self.count = 0
+        self.errors: Counter[str] = Counter()
+        self._new: list[Rec] = []
+        self._eof: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> TopicReader:
+        self.parts = partitions_of(self.bootstrap, self.topics)
+        self._thread = threading.Thread(target=self._run, name="topic-reader", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        consumer = _consumer(self.bootstrap)
+        consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in self.parts])
+        try:
+            while not self._stopping.is_set():
+                batch: list[Rec] = []
+                for msg in consumer.consume(2000, 0.2):
+                    err = msg.error()
+                    if err is None:
+                        batch.append(_rec(msg))
+                    elif err.code() == KafkaError._PARTITION_EOF:
+                        topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+                        assert topic is not None and partition is not None and offset is not None
+                        with self._lock:
+                            self._eof[(topic, partition)] = offset
+                    else:
+                        self.errors[err.name()] += 1
+                if batch:
+                    with self._lock:
+                        self._new.extend(batch)
+                        self.count += len(batch)
+        finally:
+            consumer.close()
+
+    def take(self) -> list[Rec]:
+        """The records read since the last call."""
+        with self._lock:
+            new, self._new = self._new, []
+        return new
+
+    def caught_up(self, ends: Mapping[tuple[str, int], int]) -> bool:
+        with self._lock:
+            return all(self._eof.get(tp, -1) >= end for tp, end in ends.items())
+
+    def wait_caught_up(self, timeout_s: float) -> bool:
+        """Until every partition is read up to the end it has now (committed or aborted)."""
+        ends = end_offsets(self.bootstrap, self.parts)
+        deadline = time.monotonic() + timeout_s
+        while not self.caught_up(ends):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(30)
+
+
+def read_all(bootstrap: str, topics: Sequence[str], timeout_s: float = 120) -> list[Rec]:
+    """Every committed record of ``topics`` as of now, in partition order."""
+    reader = TopicReader(bootstrap, topics).start()
+    try:
+        if not reader.wait_caught_up(timeout_s):
+            raise HarnessError(f"could not read {', '.join(topics)} to the end in {timeout_s} s")
+        return reader.take()
+    finally:
+        reader.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One input record to produce."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers = ()
+
+
+class InputProducer:
+    """confluent-kafka producer (its default partitioner), idempotent, acks=all; the record
+    timestamp is librdkafka's CreateTime at ``send``."""
+
+    def __init__(self, bootstrap: str, grace_ms: int = 200) -> None:
+        self.delivered = 0
+        self.errors = 0
+        self.first_error: str | None = None
+        self.grace_ms = grace_ms
+        #: Inputs acknowledged more than ``grace_ms`` after their timestamp: they may have reached
+        #: the broker later than the ordering assumption allows (an upper bound: the ack is later).
+        self.late: set[tuple[str, int, int]] = set()
+        self.max_ack_ms = 0
+        self._producer = Producer(
+            {
+                "bootstrap.servers": bootstrap,
+                "acks": "all",
+                "enable.idempotence": True,
+                "linger.ms": 2,
+                "message.timeout.ms": 600_000,  # survives a broker restart
+                "queue.buffering.max.messages": 2_000_000,
+                **QUIET,
+            }
+        )
+
+    def _delivered(self, err: KafkaError | None, msg: Message) -> None:
+        if err is None:
+            self.delivered += 1
+            ack_ms = int(time.time() * 1000) - msg.timestamp()[1]
+            self.max_ack_ms = max(self.max_ack_ms, ack_ms)
+            if ack_ms > self.grace_ms:
+                topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+                assert topic is not None and partition is not None and offset is not None
+                self.late.add((topic, partition, offset))
+        else:
+            self.errors += 1
+            self.first_error = self.first_error or str(err)
+
+    def send(self, p: Planned) -> None:
+        while True:
+            try:
+                self._producer.produce(
+                    p.topic,
+                    p.value,
+                    p.key,
+                    headers=list(p.headers) if p.headers else None,
+                    on_delivery=self._delivered,
+                )
+                return
+            except BufferError:
+                self._producer.poll(0.05)
+
+    def poll(self) -> None:
+        self._producer.poll(0)
+
+    def reconnect(self, timeout_s: float = 60.0) -> None:
+        """Until the producer has the cluster's metadata again (after a broker restart)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                self._producer.list_topics(timeout=5)
+                return
+
+    def flush(self, timeout_s: float) -> int:
+        """Wait for every delivery report; the number still undelivered."""
+        return self._producer.flush(timeout_s)
+
+
+# =================================================================================================
+# Load generation
+# =================================================================================================
+
+FULL_WIDTH_STOP = "\uff33\uff34\uff2f\uff30"
+STOP_TEXTS = ("STOP", "stop", " Stop! ", FULL_WIDTH_STOP, "UNSUBSCRIBE", "opt-out", "End.", "QUIT")
+START_TEXTS = ("START", "unstop", "Yes")
+CHATTER = (
+    "thanks",
+    "HELP",
+    "ok see you then",
+    "what time is my appointment?",
+    "please stop texting me",  # contained opt-out: POSSIBLE_OPT_OUT, no change
+    "yes please",
+    "Info",
+    "👍",
+)
+RACE_GAPS_MS = (0.0, 0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    inputs: int = 200_000
+    contacts: int = 10_000
+    opt_outs: int = 1_000  # opt-out inputs (reply, click and command in turn), at least
+    rate: float = 600.0  # inputs per second
+    race_share: float = 0.35  # opt-outs followed 0-100 ms later by a CAMPAIGN send
+    reverse_race_share: float = 0.1  # opt-outs produced 0-100 ms *after* a CAMPAIGN send
+    opt_in_share: float = 0.15  # opt-outs lifted later by an opt-in with proof
+    bad_share: float = 0.002  # undecodable / invalid inputs (dead letters)
+    seed: int = 7
+
+
+class LoadGenerator:
+    """A steady mix of inputs, with follow-ups scheduled in real time (races 0-100 ms apart).
+
+    ``take(now, target)`` returns what is due: scheduled follow-ups and new inputs until
+    ``target`` inputs have been handed out; exactly ``spec.inputs`` in all."""
+
+    def __init__(self, spec: LoadSpec, settings: Settings, codec: AvroCodec) -> None:
+        self.spec = spec
+        self.codec = codec
+        self.topics = input_topics(settings)
+        self.max_text = settings.max_text_length
+        self.rng = random.Random(spec.seed)
+        self.tag = uuid.uuid4().hex[:6]
+        self.contacts = [f"c{i:06d}" for i in range(spec.contacts)]
+        self.channels = settings.channels
+        self.produced = 0
+        self.opt_outs = 0
+        self.kinds: Counter[str] = Counter()
+        self.opted_out: set[tuple[str, str]] = set()
+        self._ids = itertools.count()
+        self._campaigns = itertools.count()
+        self._pending: list[tuple[float, int, Callable[[], Planned]]] = []
+        self._seq = itertools.count()
+
+    # --- scheduling ----------------------------------------------------------------------------
+    @property
+    def reserved(self) -> int:
+        return self.produced + len(self._pending)
+
+    @property
+    def done(self) -> bool:
+        return self.reserved >= self.spec.inputs and not self._pending
+
+    def next_due(self) -> float | None:
+        return self._pending[0][0] if self._pending else None
+
+    def _room(self, n: int = 1) -> bool:
+        return self.reserved + n <= self.spec.inputs
+
+    def _later(self, due: float, build: Callable[[], Planned]) -> None:
+        heapq.heappush(self._pending, (due, next(self._seq), build))
+
+    def take(self, now: float, target: int) -> list[Planned]:
+        out: list[Planned] = []
+        while True:
+            while self._pending and self._pending[0][0] <= now:
+                out.append(heapq.heappop(self._pending)[2]())
+                self.produced += 1
+            if self.produced >= target or self.reserved >= self.spec.inputs:
+                return out
+            self._next(now, out)
+
+    def _emit(self, out: list[Planned], p: Planned) -> None:
+        out.append(p)
+        self.produced += 1
+
+    # --- what comes next -----------------------------------------------------------------------
+    def _next(self, now: float, out: list[Planned]) -> None:
+        spec, rng = self.spec, self.rng
+        remaining = spec.inputs - self.reserved
+        need = spec.opt_outs - self.opt_outs
+        if need > 0 and (
+            need >= remaining or self.opt_outs * spec.inputs < self.reserved * spec.opt_outs
+        ):
+            self._opt_out(now, out)
+            return
+        r = rng.random()
+        contact, channel = rng.choice(self.contacts), rng.choice(self.channels)
+        if r < spec.bad_share:
+            self._emit(out, self._bad(contact, channel))
+        elif r < 0.62:
+            self._emit(out, self.send(contact, channel, "CAMPAIGN"))
+        elif r < 0.80:
+            self._emit(out, self.send(contact, channel, "INBOX"))
+        elif r < 0.88:
+            self._emit(out, self.reply(contact, channel, rng.choice(CHATTER)))
+        elif r < 0.94:
+            self._emit(out, self._harmless_click(contact, channel))
+        else:
+            self._emit(out, self._other_command(contact, channel))
+
+    def _pick_subscribed(self) -> tuple[str, str]:
+        pair = (self.rng.choice(self.contacts), self.rng.choice(self.channels))
+        for _ in range(20):
+            if pair not in self.opted_out:
+                break
+            pair = (self.rng.choice(self.contacts), self.rng.choice(self.channels))
+        return pair
+
+    def _gap_s(self) -> float:
+        gap = self.rng.choice((*RACE_GAPS_MS, self.rng.uniform(0, 100)))
+        return gap / 1000.0
+
+    def _opt_out(self, now: float, out: list[Planned]) -> None:
+        rng = self.rng
+        contact, channel = self._pick_subscribed()
+        kind = ("reply", "click", "command")[self.opt_outs % 3]
+        self.opt_outs += 1
+        self.opted_out.add((contact, channel))
+
+        def stop() -> Planned:
+            return self.stop(kind, contact, channel)
+
+        def campaign() -> Planned:
+            return self.send(contact, channel, "CAMPAIGN")
+
+        r = rng.random()
+        if r < self.spec.reverse_race_share and self._room(2):
+            self._emit(out, campaign())  # the send first, its STOP 0-100 ms later
+            self._later(now + self._gap_s(), stop)
+        else:
+            self._emit(out, stop())
+            if r < self.spec.reverse_race_share + self.spec.race_share and self._room():
+                self._later(now + self._gap_s(), campaign)
+        if rng.random() < 0.1 and self._room():
+            self._later(now + self._gap_s(), lambda: self.send(contact, channel, "INBOX"))
+        for _ in range(rng.randint(1, 2)):
+            if self._room():
+                self._later(now + rng.uniform(0.2, 5.0), campaign)
+        if rng.random() < 0.1 and self._room():
+            again = rng.choice(("reply", "click", "command"))
+            self._later(now + rng.uniform(1, 10), lambda: self.stop(again, contact, channel))
+        if rng.random() < self.spec.opt_in_share and self._room(2):
+            at = now + rng.uniform(3, 20)
+            self._later(at, lambda: self._opt_in(contact, channel))
+            self._later(at + rng.uniform(0.5, 3), campaign)
+
+    # --- records -------------------------------------------------------------------------------
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}-{self.tag}-{next(self._ids)}"
+
+    def _planned(
+        self, kind: str, record: Mapping[str, Any], headers: Headers = (), key: str | None = None
+    ) -> Planned:
+        self.kinds[kind] += 1
+        value = self.codec.encode(KINDS[kind][0], record)
+        k = record["contact_id"] if key is None else key
+        return Planned(self.topics[kind], k.encode(), value, headers)
+
+    @staticmethod
+    def _now_ms() -> int:
+        return int(time.time() * 1000)
+
+    def send(self, contact: str, channel: str, origin: str, **fields: Any) -> Planned:
+        rng = self.rng
+        campaign = f"camp-{rng.randrange(50)}" if origin == "CAMPAIGN" else None
+        message_id = self._id("msg")
+        record = {
+            "message_id": message_id,
+            "contact_id": contact,
+            "channel": channel,
+            "origin": origin,
+            "campaign_id": campaign,
+            "message_type": "promotion" if campaign else "conversation",
+            "recipient": f"{contact}@{channel.lower()}",
+            "template_id": None,
+            "body": f"Hello {contact}, message {message_id}",
+            "requested_at_ms": self._now_ms(),
+            "attributes": {"batch": str(next(self._campaigns) // 100)},
+            **fields,
+        }
+        headers: Headers = ()
+        r = rng.random()
+        if r < 0.4:
+            headers = (("trace-id", message_id.encode()),)
+        elif r < 0.45:
+            headers = (("tag", b"a"), ("tag", b"b"), ("empty", b""))
+        return self._planned("request", record, headers)
+
+    def reply(self, contact: str, channel: str, text: str) -> Planned:
+        record = {
+            "event_id": self._id("reply"),
+            "contact_id": contact,
+            "channel": channel,
+            "text": text,
+            "received_at_ms": self._now_ms(),
+            "in_reply_to_message_id": None,
+            "campaign_id": f"camp-{self.rng.randrange(50)}" if self.rng.random() < 0.5 else None,
+            "message_type": None,
+        }
+        return self._planned("reply", record)
+
+    def click(self, contact: str, channel: str, kind: str, method: str, **fields: Any) -> Planned:
+        record = {
+            "event_id": self._id("click"),
+            "contact_id": contact,
+            "channel": channel,
+            "kind": kind,
+            "http_method": method,
+            "prefetch": False,
+            "url": "https://example.com/u",
+            "message_id": None,
+            "campaign_id": f"camp-{self.rng.randrange(50)}",
+            "message_type": "promotion",
+            "feedback_reason": None,
+            "clicked_at_ms": self._now_ms(),
+            **fields,
+        }
+        return self._planned("click", record)
+
+    def command(self, contact: str, channel: str, action: str, **fields: Any) -> Planned:
+        record = {
+            "command_id": self._id("cmd"),
+            "contact_id": contact,
+            "channel": channel,
+            "action": action,
+            "source": "API",
+            "issued_at_ms": self._now_ms(),
+            "proof": None,
+            "reason": None,
+            "campaign_id": None,
+            "actor": "fault-run",
+            **fields,
+        }
+        return self._planned("command", record)
+
+    def proof(self) -> dict[str, Any]:
+        return {
+            "captured_at_ms": self._now_ms(),
+            "method": "web_form",
+            "evidence": self._id("form"),
+            "ip_address": None,
+        }
+
+    def stop(self, kind: str, contact: str, channel: str) -> Planned:
+        """An opt-out by reply, click or command."""
+        rng = self.rng
+        if kind == "reply":
+            return self.reply(contact, channel, rng.choice(STOP_TEXTS))
+        if kind == "click":
+            if rng.random() < 0.5:
+                reason = rng.choice((None, "too many messages", "not interested"))
+                return self.click(
+                    contact, channel, "UNSUBSCRIBE", rng.choice(("GET", "POST")),
+                    feedback_reason=reason,
+                )  # fmt: skip
+            return self.click(contact, channel, "ONE_CLICK_UNSUBSCRIBE", "POST")
+        source = "IMPORT" if rng.random() < 0.2 else "API"
+        return self.command(contact, channel, "OPT_OUT", source=source, reason="asked by phone")
+
+    def _opt_in(self, contact: str, channel: str) -> Planned:
+        self.opted_out.discard((contact, channel))
+        if self.rng.random() < 0.5:
+            return self.reply(contact, channel, self.rng.choice(START_TEXTS))
+        return self.command(contact, channel, "OPT_IN", proof=self.proof())
+
+    def _harmless_click(self, contact: str, channel: str) -> Planned:
+        r = self.rng.random()
+        if r < 0.5:
+            return self.click(contact, channel, "OTHER", "GET")
+        if r < 0.8:
+            return self.click(contact, channel, "UNSUBSCRIBE", "GET", prefetch=True)
+        return self.click(contact, channel, "ONE_CLICK_UNSUBSCRIBE", "GET")
+
+    def _other_command(self, contact: str, channel: str) -> Planned:
+        """Refused or no-op commands: an opt-in without proof, an import opt-in (refused on an
+        opted-out contact), an opt-in with proof for a subscribed contact."""
+        r = self.rng.random()
+        if r < 0.4:
+            return self.command(contact, channel, "OPT_IN")
+        if r < 0.8:
+            if self.opted_out and self.rng.random() < 0.5:
+                contact, channel = self.rng.choice(sorted(self.opted_out))
+            return self.command(contact, channel, "OPT_IN", source="IMPORT", proof=self.proof())
+        contact, channel = self._pick_subscribed()
+        return self.command(contact, channel, "OPT_IN", proof=self.proof())
+
+    def _bad(self, contact: str, channel: str) -> Planned:
+        r = self.rng.random()
+        if r < 0.3:
+            kind = self.rng.choice(sorted(self.topics))
+            self.kinds[kind] += 1
+            return Planned(self.topics[kind], contact.encode(), b"not avro: " + os.urandom(8))
+        if r < 0.5:
+            return self.send(contact, "FAX", "CAMPAIGN")  # UNKNOWN_CHANNEL
+        if r < 0.65:
+            return self.reply(contact, channel, "x" * (self.max_text + 1))  # TEXT_TOO_LONG
+        if r < 0.8:
+            p = self.command("  ", channel, "OPT_OUT")  # INVALID_FIELD (empty contact id)
+            return Planned(p.topic, contact.encode(), p.value)
+        reply = self.reply(contact, channel, "STOP")  # a reply on the requests topic
+        self.kinds["reply"] -= 1
+        self.kinds["request"] += 1
+        return Planned(self.topics["request"], reply.key, reply.value)  # UNKNOWN_SCHEMA
+
+
+# =================================================================================================
+# Workers and faults
+# =================================================================================================
+
+
+class Worker:
+    """One ``streams.cli worker`` process with its own worker id and state directory."""
+
+    def __init__(
+        self, name: str, settings: Settings, log_path: Path, cwd: Path, src: Path | None = None
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.log_path = log_path
+        self.cwd = cwd
+        self.src = src
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        self.started_at = 0.0
+        self.expected_up = False
+
+    def start(self) -> None:
+        env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
+        if self.src is not None:
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(self.src), env.get("PYTHONPATH", "")) if p
+            )
+        self.starts += 1
+        self.started_at = time.monotonic()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.cwd.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            log.write(f"\n=== start {self.starts} at {time.strftime('%H:%M:%S')}\n".encode())
+            log.flush()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streams.cli", "worker"],
+                env=env,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.expected_up = True
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def up_for(self, seconds: float) -> bool:
+        """Running, and for at least ``seconds`` (a fault on a worker still starting is moved)."""
+        return self.alive and time.monotonic() - self.started_at >= seconds
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def kill(self) -> None:
+        """kill -9 (its whole process group: it was started in a session of its own)."""
+        self.expected_up = False
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(30)
+
+    def terminate(
+        self, timeout_s: float = 60.0, signal_it: bool = True
+    ) -> tuple[int | None, float]:
+        """SIGTERM and wait (SIGKILL after ``timeout_s``): (exit code, seconds it took)."""
+        self.expected_up = False
+        started = time.monotonic()
+        if self.proc is None:
+            return None, 0.0
+        if self.proc.poll() is None:
+            if signal_it:
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode, time.monotonic() - started
+
+    def wipe_state(self) -> None:
+        shutil.rmtree(self.settings.data_dir, ignore_errors=True)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    at_s: float  # seconds after the load started
+    kind: str  # "kill" (kill -9), "term" (SIGTERM, graceful) or "broker" (restart the broker)
+    worker: int = 0
+    restart_after_s: float = 1.0  # how long the worker (or the broker) stays down
+    wipe: bool = False  # delete the worker's state directory before it restarts
+
+
+def plan_faults(
+    duration_s: float,
+    workers: int,
+    kills: int,
+    graceful: int = 1,
+    broker_restart: bool = False,
+    wipe: bool = True,
+    session_timeout_s: float = 6.0,
+    seed: int = 7,
+) -> list[Fault]:
+    """Faults spread over the load: every third kill stays down past the session timeout (its
+    partitions move), the middle kill also loses its state directory, the broker restart is in
+    the middle, graceful restarts in between."""
+    rng = random.Random(seed)
+    kinds = ["kill"] * kills
+    for g in range(graceful):
+        kinds.insert(round((g + 1) * len(kinds) / (graceful + 1)), "term")
+    if broker_restart:
+        kinds.insert(len(kinds) // 2, "broker")
+    begin, end = 0.12 * duration_s, 0.85 * duration_s
+    faults: list[Fault] = []
+    kill_no = term_no = target = 0
+    wipe_at = (kills - 1) // 2 if kills else -1
+    for i, kind in enumerate(kinds):
+        at = begin + (end - begin) * (i + 0.5) / len(kinds)
+        if kind == "broker":
+            faults.append(Fault(at, "broker", restart_after_s=3.0))
+            continue
+        worker = target % workers
+        target += 1
+        if kind == "kill":
+            long_down = kill_no % 3 == 1
+            down = session_timeout_s + 4 if long_down else rng.uniform(0.5, 2.5)
+            faults.append(Fault(at, "kill", worker, down, wipe and kill_no == wipe_at))
+            kill_no += 1
+        else:
+            faults.append(Fault(at, "term", worker, 1.0, wipe and wipe_at < 0 and term_no == 0))
+            term_no += 1
+    return faults
+
+
+def broker_command(command: str, timeout_s: float = 300) -> None:
+    """``scripts/kafka-local <command>`` (its KAFKA_* environment as ours)."""
+    proc = subprocess.run(
+        [str(KAFKA_LOCAL), command], capture_output=True, text=True, timeout=timeout_s, check=False
+    )
+    if proc.returncode != 0:
+        raise HarnessError(f"kafka-local {command} failed: {proc.stdout}{proc.stderr}")
+
+
+class LoadPause:
+    """Lets the fault driver hold the load while the broker is down: inputs produced then would
+    reach the broker long after their timestamps, outside the ordering assumption (a record
+    reaches the broker within the grace of its timestamp)."""
+
+    def __init__(self) -> None:
+        self.active = False  # set by the producing loop while it runs
+        self._allowed = threading.Event()
+        self._allowed.set()
+        self._paused = threading.Event()
+
+    def request(self, timeout_s: float = 120.0) -> bool:
+        """Ask the load to stop (it flushes what it produced); True once it has."""
+        self._allowed.clear()
+        return not self.active or self._paused.wait(timeout_s)
+
+    def release(self) -> None:
+        self._paused.clear()
+        self._allowed.set()
+
+    def checkpoint(self, flush: Callable[[], object], reconnect: Callable[[], object]) -> float:
+        """Called by the producing loop: if asked, flush, wait until released and reconnected
+        (else the first inputs after the pause reach the broker late); the seconds paused."""
+        if self._allowed.is_set():
+            return 0.0
+        started = time.monotonic()
+        flush()
+        self._paused.set()
+        self._allowed.wait()
+        reconnect()
+        return time.monotonic() - started
+
+
+@dataclass
+class FaultStats:
+    kills: int = 0
+    long_kills: int = 0  # down longer than the session timeout
+    graceful: int = 0
+    graceful_stop_s: list[float] = field(default_factory=list)
+    graceful_exit_codes: list[int | None] = field(default_factory=list)
+    wipes: int = 0
+    broker_restarts: int = 0
+    broker_down_s: float = 0.0
+    unexpected_exits: int = 0
+    unexpected: list[str] = field(default_factory=list)
+
+
+class FaultDriver:
+    """Carries out the fault plan in a thread and restarts workers that die unasked."""
+
+    def __init__(
+        self,
+        workers: Sequence[Worker],
+        faults: Sequence[Fault],
+        log: Log,
+        session_timeout_s: float,
+        max_unexpected_exits: int = 8,
+        pause: LoadPause | None = None,
+    ) -> None:
+        self.workers = list(workers)
+        self.pause = pause or LoadPause()
+        self.log = log
+        self.session_timeout_s = session_timeout_s
+        self.max_unexpected = max_unexpected_exits
+        self.stats = FaultStats()
+        self.failed: str | None = None
+        self._queue: list[tuple[float, int, str, int, float, bool]] = []
+        self._seq = itertools.count()
+        self._t0 = time.monotonic()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        for f in faults:
+            self._push(f.at_s, f.kind, f.worker, f.restart_after_s, f.wipe)
+
+    def _push(self, at: float, kind: str, worker: int, after: float, wipe: bool) -> None:
+        with self._lock:
+            heapq.heappush(self._queue, (at, next(self._seq), kind, worker, after, wipe))
+
+    def now(self) -> float:
+        return time.monotonic() - self._t0
+
+    def start(self) -> FaultDriver:
+        self._t0 = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="fault-driver", daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def idle(self) -> bool:
+        with self._lock:
+            return not self._queue
+
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Until every planned fault and restart is done."""
+        deadline = time.monotonic() + timeout_s
+        while not self.idle:
+            if time.monotonic() > deadline or self.failed:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(60)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._step()
+                self._watch()
+                time.sleep(0.1)
+        except Exception as exc:  # a harness bug: say so, never hang
+            self.failed = f"fault driver crashed: {exc!r}"
+
+    def _step(self) -> None:
+        with self._lock:
+            if not self._queue or self._queue[0][0] > self.now():
+                return
+            _, _, kind, index, after, wipe = heapq.heappop(self._queue)
+        stats = self.stats
+        if kind == "broker":
+            self.log(
+                f"fault: broker restart (load paused, scripts/kafka-local stop, {after:.0f} s "
+                "down, start)"
+            )
+            started = time.monotonic()
+            if not self.pause.request():
+                self.log("fault: the load did not pause in 120 s; restarting the broker anyway")
+            try:
+                broker_command("stop")
+                time.sleep(after)
+                broker_command("start")
+            finally:
+                self.pause.release()
+            stats.broker_restarts += 1
+            stats.broker_down_s += time.monotonic() - started
+            self.log(f"fault: broker back after {time.monotonic() - started:.1f} s")
+            return
+        if kind != "start" and not self.workers[index].up_for(3.0):
+            # The target is down or just starting: hit another worker, or try again shortly.
+            ready = [i for i, w in enumerate(self.workers) if w.up_for(3.0)]
+            if not ready:
+                self._push(self.now() + 1.0, kind, index, after, wipe)
+                return
+            index = ready[0]
+        worker = self.workers[index]
+        if kind == "start":
+            if wipe:
+                worker.wipe_state()
+                stats.wipes += 1
+            worker.start()
+            self.log(f"fault: {worker.name} started again" + (" (state wiped)" if wipe else ""))
+            return
+        if kind == "kill":
+            worker.kill()
+            stats.kills += 1
+            moves = after > self.session_timeout_s
+            stats.long_kills += moves
+            self.log(
+                f"fault: kill -9 {worker.name} (pid {worker.proc.pid if worker.proc else '?'}), "
+                f"down {after:.1f} s{' (partitions move)' if moves else ''}"
+                f"{', state dir to be wiped' if wipe else ''}"
+            )
+        else:
+            rc, took = worker.terminate()
+            stats.graceful += 1
+            stats.graceful_stop_s.append(round(took, 2))
+            stats.graceful_exit_codes.append(rc)
+            self.log(f"fault: SIGTERM {worker.name}: exit {rc} after {took:.1f} s")
+        self._push(self.now() + after, "start", index, 0.0, wipe)
+
+    def _watch(self) -> None:
+        for index, worker in enumerate(self.workers):
+            if worker.expected_up and not worker.alive:
+                worker.expected_up = False
+                self.stats.unexpected_exits += 1
+                note = f"{worker.name} exited unasked (code {worker.returncode})"
+                self.stats.unexpected.append(note)
+                self.log(f"fault: {note}; restarting it. Log tail:\n{worker.log_tail(15)}")
+                if self.stats.unexpected_exits > self.max_unexpected:
+                    self.failed = (
+                        f"workers exited unasked {self.stats.unexpected_exits} times; "
+                        f"last: {note}\n{worker.log_tail(40)}"
+                    )
+                    return
+                self._push(self.now() + 1.0, "start", index, 0.0, False)
+
+
+# =================================================================================================
+# Expected outcome: replay every input in event-time order through the pure core
+# =================================================================================================
+
+
+@dataclass(slots=True, eq=False)
+class Input:
+    """One input record read back from Kafka, and what the replay expects of it."""
+
+    rec: Rec
+    kind: str  # reply, click, command, request
+    record: dict[str, Any] | None = None
+    error: str | None = None  # expected dead-letter code (invalid, or a refused command)
+    ident: str | None = None  # message_id / event_id / command_id
+    contact: str | None = None
+    channel: str | None = None
+    origin: str | None = None  # requests: CAMPAIGN or INBOX
+    expect: str = "none"  # forward, suppress, deadletter, event, none
+    reason: str | None = None  # expected suppression reason
+    event_type: str | None = None
+    event_id: str | None = None  # expected consent event id
+    state_by: Input | None = None  # the consent input behind the state a send was decided on
+
+    @property
+    def order_independent(self) -> bool:
+        """Whether some output is due whatever the order: a send, or an input dead-lettered in
+        any order (invalid, an opt-in without proof). The others (an opt-out's event, an import
+        refused because of an earlier opt-out) depend on what came before."""
+        return self.kind == "request" or (
+            self.expect == "deadletter" and self.error != "IMPORT_CANNOT_LIFT_OPT_OUT"
+        )
+
+    @property
+    def is_campaign(self) -> bool:
+        return self.kind == "request" and self.error is None and self.origin == "CAMPAIGN"
+
+    @property
+    def is_inbox(self) -> bool:
+        return self.kind == "request" and self.error is None and self.origin == "INBOX"
+
+    def order_key(self) -> tuple[int, int, str, int, int]:
+        """Event time; ties: consent inputs before sends, then topic, partition, offset."""
+        r = self.rec
+        return (r.timestamp_ms, 1 if self.kind == "request" else 0, r.topic, r.partition, r.offset)
+
+
+def read_inputs(recs: Iterable[Rec], settings: Settings, codec: AvroCodec) -> list[Input]:
+    """Decode and check each input record the way the contract says the worker must."""
+    kind_of_topic = {t: k for k, t in input_topics(settings).items()}
+    channels = set(settings.channels)
+    inputs = []
+    for rec in recs:
+        inp = Input(rec, kind_of_topic[rec.topic])
+        inputs.append(inp)
+        record_name, id_field = KINDS[inp.kind]
+        try:
+            record = codec.decode(rec.value, record_name)
+        except AvroError as exc:
+            inp.error = exc.code
+            continue
+        inp.record = record
+        inp.ident = record[id_field]
+        contact = record["contact_id"].strip()
+        channel = record["channel"].strip().upper()
+        if inp.kind == "request":
+            inp.origin = record["origin"]
+        if not contact or len(contact) > 256 or not record[id_field].strip():
+            inp.error = "INVALID_FIELD"
+        elif channel not in channels:
+            inp.error = "UNKNOWN_CHANNEL"
+        elif inp.kind == "reply" and len(record["text"]) > settings.max_text_length:
+            inp.error = "TEXT_TOO_LONG"
+        else:
+            inp.contact, inp.channel = contact, channel
+    return inputs
+
+
+StateTable = dict[tuple[str, str], tuple[ConsentState, Input]]
+
+
+def replay(inputs: Sequence[Input], settings: Settings) -> StateTable:
+    """Fill in each input's expected outcome; the final consent table ((contact, channel) ->
+    (state, the input that set it))."""
+    policy = keyword_policy(settings)
+    default = default_state(settings.default_subscribed)
+    by_contact: dict[str, list[Input]] = defaultdict(list)
+    for inp in inputs:
+        if inp.error is not None:
+            inp.expect = "deadletter"
+        else:
+            assert inp.contact is not None
+            by_contact[inp.contact].append(inp)
+    table: StateTable = {}
+    for contact, items in by_contact.items():
+        items.sort(key=Input.order_key)
+        for inp in items:
+            assert inp.record is not None and inp.channel is not None
+            key = (contact, inp.channel)
+            state, by = table.get(key, (default, None))
+            if inp.kind == "request":
+                decision = decide(inp.record["origin"], state)
+                inp.expect = "forward" if decision.forward else "suppress"
+                inp.reason = None if decision.reason is None else decision.reason.value
+                inp.state_by = by
+                continue
+            trigger: Trigger | None
+            if inp.kind == "reply":
+                trigger = reply_trigger(
+                    inp.record, policy, act_on_contained=settings.act_on_contained_keyword
+                )
+            elif inp.kind == "click":
+                trigger = click_trigger(inp.record)
+            else:
+                trigger = command_trigger(inp.record)
+            if trigger is None:
+                continue
+            outcome = apply(state, trigger, default_subscribed=settings.default_subscribed)
+            if outcome.rejection is not None:
+                inp.expect, inp.error = "deadletter", outcome.rejection.value
+                continue
+            if outcome.changed:
+                table[key] = (outcome.state, inp)
+            if outcome.event is not None:
+                inp.expect = "event"
+                inp.event_type = outcome.event.value
+                inp.event_id = event_id(trigger.event_id, inp.channel, outcome.event)
+    return table
+
+
+# =================================================================================================
+# Outputs and the check
+# =================================================================================================
+
+
+class Outputs:
+    """Every output record read so far, indexed by what identifies it."""
+
+    def __init__(self, settings: Settings, codec: AvroCodec, inputs: Sequence[Input]) -> None:
+        self.settings = settings
+        self.codec = codec
+        self.channel_topics = set(settings.channel_topics.values())
+        self._by_value = {
+            inp.rec.value: inp for inp in inputs if inp.kind == "request" and inp.rec.value
+        }
+        self.forwarded: dict[str, list[Rec]] = defaultdict(list)
+        self.suppressed: dict[str, list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
+        self.events: dict[str, list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
+        self.dead: dict[tuple[str, int, int], list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
+        self.undecodable: list[str] = []
+        self.per_topic: Counter[str] = Counter()
+        self.count = 0
+
+    def add(self, recs: Iterable[Rec]) -> int:
+        s = self.settings
+        n = 0
+        for rec in recs:
+            n += 1
+            self.per_topic[rec.topic] += 1
+            try:
+                if rec.topic in self.channel_topics:
+                    # A forwarded record is the original bytes: the input decoded (by Apache avro)
+                    # from the very same bytes gives its message id; anything else is decoded.
+                    inp = self._by_value.get(rec.value) if rec.value else None
+                    if inp is not None and inp.ident is not None:
+                        message_id = inp.ident
+                    else:
+                        message_id = self.codec.decode(rec.value, "outbound_message")["message_id"]
+                    self.forwarded[message_id].append(rec)
+                elif rec.topic == s.suppressed_topic:
+                    d = self.codec.decode(rec.value, "suppressed_message")
+                    self.suppressed[d["message_id"]].append((rec, d))
+                elif rec.topic == s.events_topic:
+                    d = self.codec.decode(rec.value, "consent_event")
+                    self.events[d["event_id"]].append((rec, d))
+                elif rec.topic == s.deadletter_topic:
+                    d = self.codec.decode(rec.value, "dead_letter")
+                    coords = (d["source_topic"], d["source_partition"], d["source_offset"])
+                    self.dead[coords].append((rec, d))
+            except AvroError as exc:
+                self.undecodable.append(f"{rec.topic}[{rec.partition}]@{rec.offset}: {exc.code}")
+        self.count += n
+        return n
+
+    def outcome(self, inp: Input) -> str | None:
+        """What was seen for ``inp``: forwarded, suppressed, dead-lettered, event, or None."""
+        if inp.kind == "request" and inp.ident is not None:
+            if inp.ident in self.forwarded:
+                return "forwarded"
+            if inp.ident in self.suppressed:
+                return "suppressed"
+        if inp.rec.coords in self.dead:
+            return "dead-lettered"
+        if inp.event_id is not None and inp.event_id in self.events:
+            return "event"
+        return None
+
+
+def missing_inputs(inputs: Iterable[Input], outputs: Outputs) -> list[Input]:
+    """Inputs that should have some output (by the replay) and have none."""
+    return [i for i in inputs if i.expect != "none" and outputs.outcome(i) is None]
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return float(values[0])
+    return float(statistics.quantiles(values, n=100, method="inclusive")[max(0, int(q) - 1)])
+
+
+def _latency(values: Sequence[float]) -> dict[str, float | int | None]:
+    return {"n": len(values), "p50": _percentile(values, 50), "p99": _percentile(values, 99)}
+
+
+@dataclass
+class Report:
+    """The figures of one run (``asdict`` is the JSON written by ``--json``)."""
+
+    run: dict[str, Any] = field(default_factory=dict)
+    inputs: int = 0
+    inputs_by_kind: dict[str, int] = field(default_factory=dict)
+    opt_out_inputs: int = 0  # inputs whose replay yields an OPTED_OUT event
+    accounted: dict[str, int] = field(default_factory=dict)
+    missing: int = 0
+    missing_order_dependent: int = 0  # of which: consent outcomes that depend on the order
+    duplicates: dict[str, int] = field(default_factory=dict)
+    violations: dict[str, int] = field(default_factory=dict)
+    leaks_outside_assumption: int = 0  # of the campaign leaks: an input was acked too late
+    late_inputs: dict[str, int] = field(default_factory=dict)  # acked later than the grace
+    conservative: int = 0
+    order_uncertain: int = 0
+    reason_mismatches: int = 0
+    consent_events: dict[str, int] = field(default_factory=dict)
+    dead_letters: dict[str, int] = field(default_factory=dict)
+    table: dict[str, int] = field(default_factory=dict)
+    latency_ms: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+    faults: dict[str, Any] = field(default_factory=dict)
+    produce_errors: int = 0
+    settled: bool = False
+    wall_s: float = 0.0
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    work_dir: str = ""
+
+    @property
+    def violation_total(self) -> int:
+        return sum(self.violations.values())
+
+    @property
+    def duplicate_total(self) -> int:
+        return sum(self.duplicates.values())
+
+    @property
+    def table_differs(self) -> bool:
+        return self.table.get("mismatches", 0) > 0
+
+    @property
+    def ok(self) -> bool:
+        """The pass condition of the run: nothing missing, no violation, the table equal."""
+        return (
+            self.missing == 0
+            and self.violation_total == 0
+            and not self.table_differs
+            and self.produce_errors == 0
+        )
+
+    def failures(self, strict: bool = False) -> list[str]:
+        out = []
+        if self.missing:
+            out.append(f"{self.missing} inputs MISSING")
+        if self.violation_total:
+            out.append(f"{self.violation_total} violations")
+        if self.table_differs:
+            out.append(f"table differs ({self.table.get('mismatches')} keys)")
+        if self.produce_errors:
+            out.append(f"{self.produce_errors} inputs failed to produce")
+        if strict:
+            if self.duplicate_total:
+                out.append(f"{self.duplicate_total} duplicates")
+            ev = self.consent_events
+            if ev.get("missing") or ev.get("unexpected"):
+                out.append("consent events differ from the replay")
+        return out
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.update(
+            ok=self.ok,
+            violation_total=self.violation_total,
+            duplicate_total=self.duplicate_total,
+            table_differs=self.table_differs,
+        )
+        return json.dumps(data, indent=2, sort_keys=True, default=str)
+
+
+def _example(inp: Input, note: str) -> str:
+    r = inp.rec
+    text = f"{inp.kind} {inp.ident} {inp.contact}/{inp.channel} {r.topic}[{r.partition}]@{r.offset}"
+    return f"{text} ts={r.timestamp_ms}: {note}"
+
+
+def _identical(rec: Rec, inp: Input, topic: str) -> bool:
+    r = inp.rec
+    return rec.topic == topic and (rec.key, rec.value, rec.headers) == (r.key, r.value, r.headers)
+
+
+def check(
+    inputs: Sequence[Input],
+    outputs: Outputs,
+    table: StateTable,
+    changelog: Sequence[Rec] | None,
+    settings: Settings,
+    codec: AvroCodec,
+    examples: int = 5,
+    late: Set[tuple[str, int, int]] = frozenset(),
+) -> Report:
+    """Compare what the worker wrote with what the replay expects. ``late``: inputs that may
+    have reached the broker later than the ordering assumption allows (a leak whose opt-out is
+    one of them is counted apart as well)."""
+    rep = Report(inputs=len(inputs))
+    ex: dict[str, list[str]] = defaultdict(list)
+
+    def note(kind: str, text: str) -> None:
+        if len(ex[kind]) < examples:
+            ex[kind].append(text)
+
+    rep.inputs_by_kind = dict(sorted(Counter(i.kind for i in inputs).items()))
+    rep.opt_out_inputs = sum(1 for i in inputs if i.event_type == "OPTED_OUT")
+
+    # --- accounted for -------------------------------------------------------------------------
+    acc: Counter[str] = Counter()
+    for inp in inputs:
+        seen = outputs.outcome(inp)
+        if seen is not None:
+            acc[seen] += 1
+        elif inp.expect == "none":
+            acc["no output (replay)"] += 1
+        else:
+            acc["MISSING"] += 1
+            note("missing", _example(inp, f"expected {inp.expect}"))
+    order = ("forwarded", "suppressed", "dead-lettered", "event", "no output (replay)", "MISSING")
+    rep.accounted = {k: acc.get(k, 0) for k in order}
+    rep.missing = acc.get("MISSING", 0)
+    rep.missing_order_dependent = sum(
+        1
+        for i in inputs
+        if not i.order_independent and outputs.outcome(i) is None and i.expect != "none"
+    )
+
+    # --- duplicates ----------------------------------------------------------------------------
+    dup: Counter[str] = Counter()
+    for recs in outputs.forwarded.values():
+        for topic, n in Counter(r.topic for r in recs).items():
+            dup[topic.removeprefix(settings.topic_prefix)] += n - 1
+    dup["suppressed"] = sum(len(v) - 1 for v in outputs.suppressed.values())
+    dup["consent.events"] = sum(len(v) - 1 for v in outputs.events.values())
+    dup["deadletter"] = sum(len(v) - 1 for v in outputs.dead.values())
+    dup["decided both ways"] = sum(1 for m in outputs.forwarded if m in outputs.suppressed)
+    rep.duplicates = dict(sorted(dup.items()))
+
+    # --- sends ---------------------------------------------------------------------------------
+    leaks = late_leaks = inbox_bad = altered = conservative = uncertain = reason_mismatch = 0
+    lat_campaign: list[float] = []
+    lat_inbox: list[float] = []
+    for inp in inputs:
+        if inp.kind != "request" or inp.error is not None or inp.ident is None:
+            continue
+        assert inp.channel is not None
+        topic = settings.channel_topic(inp.channel)
+        fw = outputs.forwarded.get(inp.ident, [])
+        sp = outputs.suppressed.get(inp.ident, [])
+        dl = outputs.dead.get(inp.rec.coords, [])
+        first = [r.timestamp_ms for r in fw] + [r.timestamp_ms for r, _ in sp]
+        if inp.is_inbox:
+            if fw or sp or dl:
+                if sp or dl or not all(_identical(r, inp, topic) for r in fw):
+                    inbox_bad += 1
+                    note("inbox", _example(inp, f"forwarded {len(fw)}, suppressed {len(sp)}"))
+                if first:
+                    lat_inbox.append(min(first) - inp.rec.timestamp_ms)
+            continue
+        if first:
+            lat_campaign.append(min(first) - inp.rec.timestamp_ms)
+        if fw:
+            if inp.expect == "suppress":
+                leaks += 1
+                by = inp.state_by
+                why = (
+                    f"opted out by {by.kind} {by.ident} at ts={by.rec.timestamp_ms} "
+                    f"({inp.rec.timestamp_ms - by.rec.timestamp_ms} ms earlier)"
+                    if by is not None
+                    else f"replay says {inp.reason}"
+                )
+                if by is not None and (by.rec.coords in late or inp.rec.coords in late):
+                    late_leaks += 1
+                    why += " [acked later than the grace: outside the ordering assumption]"
+                note("campaign leak", _example(inp, f"FORWARDED, {why}"))
+            altered += sum(1 for r in fw if not _identical(r, inp, topic))
+        if sp:
+            reasons = {d["reason"] for _, d in sp}
+            if "ORDER_UNCERTAIN" in reasons:
+                uncertain += 1
+            elif inp.expect == "forward" and not fw:
+                conservative += 1
+                note("conservative", _example(inp, f"suppressed {sorted(reasons)}"))
+            elif inp.expect == "suppress" and inp.reason not in reasons:
+                reason_mismatch += 1
+    known_ids = {i.ident for i in inputs if i.kind == "request"}
+    known_coords = {i.rec.coords for i in inputs}
+    strays = [f"forwarded {m}" for m in outputs.forwarded if m not in known_ids]
+    strays += [f"suppressed {m}" for m in outputs.suppressed if m not in known_ids]
+    strays += [f"dead letter for {c}" for c in outputs.dead if c not in known_coords]
+    for text in strays[:examples]:
+        note("output of no input", text)
+    rep.violations = {
+        "campaign forwarded while opted out": leaks,
+        "INBOX not forwarded byte-identical": inbox_bad,
+        "forwarded copy altered": altered,
+        "undecodable outputs": len(outputs.undecodable),
+        "outputs of no input": len(strays),
+    }
+    for text in outputs.undecodable[:examples]:
+        note("undecodable", text)
+    rep.leaks_outside_assumption = late_leaks
+    rep.conservative = conservative
+    rep.order_uncertain = uncertain
+    rep.reason_mismatches = reason_mismatch
+
+    # --- consent events and dead letters -------------------------------------------------------
+    by_event_id = {i.event_id: i for i in inputs if i.event_id is not None}
+    unexpected = [e for e in outputs.events if e not in by_event_id]
+    missing_events = [i for e, i in by_event_id.items() if e not in outputs.events]
+    for e in unexpected[:examples]:
+        d = outputs.events[e][0][1]
+        note(
+            "unexpected event",
+            f"{d['type']} {d['contact_id']}/{d['channel']} by {d['trigger_event_id']}",
+        )
+    for i in missing_events[:examples]:
+        note("missing event", _example(i, f"no {i.event_type} event"))
+    rep.consent_events = {
+        "expected": len(by_event_id),
+        "distinct": len(outputs.events),
+        "missing": len(missing_events),
+        "unexpected": len(unexpected),
+    }
+    code_mismatch = unexpected_dl = 0
+    for inp in inputs:
+        dead = outputs.dead.get(inp.rec.coords)
+        if not dead:
+            continue
+        codes = {d["error_code"] for _, d in dead}
+        if inp.expect != "deadletter":
+            unexpected_dl += 1
+            note("unexpected dead letter", _example(inp, f"dead-lettered {sorted(codes)}"))
+        elif inp.error not in codes:
+            code_mismatch += 1
+            note("dead-letter code", _example(inp, f"expected {inp.error}, got {sorted(codes)}"))
+    rep.dead_letters = {
+        "expected": sum(1 for i in inputs if i.expect == "deadletter"),
+        "distinct": len(outputs.dead),
+        "code mismatches": code_mismatch,
+        "unexpected": unexpected_dl,
+    }
+
+    # --- the consent table ---------------------------------------------------------------------
+    expected_table = {f"{ch}/{c}": state_record(st) for (c, ch), (st, _) in table.items()}
+    if changelog is None:
+        rep.table = {"expected keys": len(expected_table), "changelog keys": -1, "mismatches": -1}
+    else:
+        actual: dict[str, dict[str, Any] | None] = {}
+        bad_values = 0
+        for rec in changelog:
+            if rec.key is None or rec.key[:1] in (b"\x00", b"\x01"):
+                continue  # engine-internal entries
+            key = rec.key.decode("utf-8", "replace")
+            if rec.value is None:
+                actual[key] = None
+                continue
+            try:
+                actual[key] = codec.decode(rec.value, "consent_state")
+            except AvroError as exc:
+                bad_values += 1
+                note("table", f"{key}: undecodable ({exc.code})")
+        live = {k: v for k, v in actual.items() if v is not None}
+        mismatches = bad_values
+        for key in sorted(set(live) | set(expected_table)):
+            want, got = expected_table.get(key), live.get(key)
+            if want is None or got is None or any(got.get(f) != v for f, v in want.items()):
+                mismatches += 1
+                note("table", f"{key}: changelog {got} vs replay {want}")
+        rep.table = {
+            "expected keys": len(expected_table),
+            "changelog keys": len(live),
+            "mismatches": mismatches,
+        }
+
+    # --- latency -------------------------------------------------------------------------------
+    lat_opt_out: list[float] = []
+    lat_recorded: list[float] = []
+    for inp in inputs:
+        if inp.event_type == "OPTED_OUT" and inp.event_id in outputs.events:
+            copies = outputs.events[inp.event_id]
+            lat_opt_out.append(min(r.timestamp_ms for r, _ in copies) - inp.rec.timestamp_ms)
+            lat_recorded.append(min(d["recorded_at_ms"] for _, d in copies) - inp.rec.timestamp_ms)
+    rep.latency_ms = {
+        "opt-out -> OPTED_OUT event (record time)": _latency(lat_opt_out),
+        "opt-out -> OPTED_OUT event (recorded_at_ms)": _latency(lat_recorded),
+        "CAMPAIGN -> decision": _latency(lat_campaign),
+        "INBOX -> forwarded": _latency(lat_inbox),
+    }
+    rep.examples = dict(ex)
+    return rep
+
+
+def _n(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "-" if value is None else str(value)
+
+
+def format_report(rep: Report, strict: bool = False) -> str:
+    rows: list[tuple[str, str]] = []
+
+    def row(label: str, value: str) -> None:
+        rows.append((label, value))
+
+    def joined(d: Mapping[str, Any]) -> str:
+        return " · ".join(f"{k} {_n(v)}" for k, v in d.items())
+
+    run, f = rep.run, rep.faults
+    if run:
+        row(
+            "run",
+            f"{_n(run.get('inputs'))} inputs over {_n(run.get('contacts'))} contacts, "
+            f"{run.get('workers')} workers, {_n(run.get('rate'))}/s",
+        )
+    if f:
+        row(
+            "faults",
+            f"kill -9 {f.get('kills', 0)} (partitions moved {f.get('long_kills', 0)}) · "
+            f"graceful {f.get('graceful', 0)} · state wiped {f.get('wipes', 0)} · "
+            f"broker restarts {f.get('broker_restarts', 0)} · "
+            f"unexpected exits {f.get('unexpected_exits', 0)}",
+        )
+    row("inputs", f"{_n(rep.inputs)} ({joined(rep.inputs_by_kind)})")
+    row("  opt-outs (replay)", _n(rep.opt_out_inputs))
+    for k, v in rep.accounted.items():
+        row(f"  {k}", _n(v))
+    if rep.missing:
+        row("    of which order-dependent consent outcomes", _n(rep.missing_order_dependent))
+    row("duplicates (extra copies)", joined(rep.duplicates))
+    for k, v in rep.violations.items():
+        row(f"VIOLATION {k}", _n(v))
+    if rep.leaks_outside_assumption:
+        row("  of which outside the ordering assumption", _n(rep.leaks_outside_assumption))
+    row("conservative (suppressed, replay says forward)", _n(rep.conservative))
+    row("ORDER_UNCERTAIN", _n(rep.order_uncertain))
+    row("suppression reason differs", _n(rep.reason_mismatches))
+    row("consent events", joined(rep.consent_events))
+    row("dead letters", joined(rep.dead_letters))
+    if rep.table.get("mismatches", 0) >= 0:
+        row("table (changelog vs replay)", joined(rep.table))
+    else:
+        row("table (changelog vs replay)", "not checked")
+    for k, lat in rep.latency_ms.items():
+        row(f"latency {k}", f"p50 {_n(lat['p50'])} ms · p99 {_n(lat['p99'])} ms (n={_n(lat['n'])})")
+    row("produce errors", _n(rep.produce_errors))
+    if rep.late_inputs:
+        row("inputs acked later than the grace", joined(rep.late_inputs))
+    row("settled", "yes" if rep.settled else "NO (timed out)")
+    if rep.wall_s:
+        row("wall time", f"{rep.wall_s:,.1f} s")
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label.ljust(width)}  {value}" for label, value in rows]
+    for kind, texts in rep.examples.items():
+        lines.append(f"examples: {kind}")
+        lines.extend(f"  {t}" for t in texts)
+    failures = rep.failures(strict)
+    lines.append("RESULT: " + ("PASS" if not failures else "FAIL: " + "; ".join(failures)))
+    return "\n".join(lines)
+
+
+# =================================================================================================
+# One run
+# =================================================================================================
+
+DEFAULT_INPUT_PARTITIONS = {"reply": 5, "click": 3, "command": 2, "request": 4}
+
+
+@dataclass
+class RunConfig:
+    bootstrap: str
+    load: LoadSpec = field(default_factory=LoadSpec)
+    workers: int = 2
+    kills: int = 10
+    graceful: int = 1
+    wipe: bool = True
+    broker_restart: bool = False
+    input_partitions: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INPUT_PARTITIONS))
+    settings: dict[str, Any] = field(default_factory=dict)  # Settings overrides
+    settle_timeout_s: float = 180.0
+    quiet_s: float = 5.0  # no new output for this long (once nothing is missing): settled
+    stall_s: float | None = None  # give up when nothing new came for this long (None: hold + 30 s)
+    worker_src: Path | None = None  # run the worker from another source tree (PYTHONPATH)
+    work_dir: Path | None = None
+    keep: bool = False  # keep topics and the work dir (logs, state)
+    progress_s: float = 10.0
+    log: Log = print
+
+
+def run(cfg: RunConfig) -> Report:
+    """Create topics, start the workers, drive the load through the faults, let the outputs
+    settle, read them all back and check them."""
+    t_start = time.monotonic()
+    tag = uuid.uuid4().hex[:8]
+    work = cfg.work_dir or Path(tempfile.mkdtemp(prefix=f"cg-fault-{tag}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = cfg.log
+    base = make_settings(cfg.bootstrap, tag, **cfg.settings)
+    codec = AvroCodec()
+    spec = cfg.load
+    duration = spec.inputs / spec.rate
+    log(
+        f"setup: app {base.app_id}, topics {base.topic_prefix}*, work dir {work}; "
+        f"{spec.inputs:,} inputs at {spec.rate:,.0f}/s (~{duration:.0f} s), {cfg.workers} workers"
+    )
+    topics = input_topics(base)
+    create_topics(cfg.bootstrap, {topics[k]: n for k, n in cfg.input_partitions.items()})
+    asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
+
+    workers = make_workers(base, cfg.workers, work, cfg.worker_src)
+    faults = plan_faults(
+        duration,
+        cfg.workers,
+        cfg.kills,
+        cfg.graceful,
+        cfg.broker_restart,
+        cfg.wipe,
+        base.session_timeout_s,
+        spec.seed,
+    )
+    tail = TopicReader(cfg.bootstrap, base.output_topics).start()
+    driver = FaultDriver(workers, faults, log, base.session_timeout_s)
+    producer = InputProducer(cfg.bootstrap, getattr(base, "order_grace_ms", 200))
+    gen = LoadGenerator(spec, base, codec)
+    report = Report()
+    try:
+        for w in workers:
+            w.start()
+        warm_up(gen, producer, tail, workers, log)
+        driver.start()
+        _produce(gen, producer, spec.rate, driver, workers, cfg.progress_s, log)
+        left = producer.flush(120)
+        if left:
+            raise HarnessError(f"{left} inputs still undelivered after 120 s")
+        log(f"produce: done, {producer.delivered:,} delivered, {producer.errors} errors")
+        if not driver.wait_idle(120):
+            raise HarnessError(driver.failed or "faults still pending after 120 s")
+
+        log("check: reading the inputs back and replaying them")
+        inputs = read_inputs(read_all(cfg.bootstrap, base.input_topics), base, codec)
+        table = replay(inputs, base)
+        outputs = Outputs(base, codec, inputs)
+        settled = settle(
+            inputs,
+            outputs,
+            tail,
+            timeout_s=cfg.settle_timeout_s,
+            quiet_s=cfg.quiet_s,
+            stall_s=cfg.stall_s,
+            progress_s=cfg.progress_s / 2,
+            log=log,
+            failed=lambda: driver.failed,
+        )
+        if not tail.wait_caught_up(60):
+            log("check: the output topics could not be read to their end in 60 s")
+        outputs.add(tail.take())
+        driver.stop()
+        stop_workers(workers, log)
+        changelog: list[Rec] | None = None
+        if topic_exists(cfg.bootstrap, base.changelog_topic):
+            changelog = read_all(cfg.bootstrap, [base.changelog_topic])
+        report = check(inputs, outputs, table, changelog, base, codec, late=producer.late)
+        report.late_inputs = {"count": len(producer.late), "max ack ms": producer.max_ack_ms}
+        report.settled = settled
+        report.produce_errors = producer.errors
+    except HarnessError as exc:
+        raise HarnessError(f"{exc}\n(logs and state in {work})") from exc
+    finally:
+        driver.stop()
+        tail.stop()
+        stop_workers(workers, log)
+    report.faults = asdict(driver.stats)
+    report.run = {
+        "inputs": spec.inputs,
+        "contacts": spec.contacts,
+        "opt_outs": spec.opt_outs,
+        "rate": spec.rate,
+        "workers": cfg.workers,
+        "kills": cfg.kills,
+        "graceful": cfg.graceful,
+        "broker_restart": cfg.broker_restart,
+        "app_id": base.app_id,
+        "topic_prefix": base.topic_prefix,
+        "input_partitions": cfg.input_partitions,
+        "partitions": base.partitions,
+        "session_timeout_s": base.session_timeout_s,
+        "worker_src": str(cfg.worker_src or REPO),
+        "generated": dict(gen.kinds),
+    }
+    report.wall_s = round(time.monotonic() - t_start, 1)
+    report.work_dir = str(work)
+    if not cfg.keep and not report.failures(strict=True):
+        delete_topics(cfg.bootstrap, [base.topic_prefix, base.app_id])
+        shutil.rmtree(work, ignore_errors=True)
+    elif not cfg.keep:
+        log(f"kept for a look: topics {base.topic_prefix}* and {base.app_id}-*, {work}")
+    return report
+
+
+def make_workers(base: Settings, n: int, work: Path, src: Path | None = None) -> list[Worker]:
+    """``n`` workers of one app: ids w0, w1, ..., each with its own state dir under ``work``."""
+    return [
+        Worker(
+            f"w{i}",
+            base.model_copy(update={"worker_id": f"w{i}", "data_dir": work / "state" / f"w{i}"}),
+            work / "logs" / f"w{i}.log",
+            work,
+            src,
+        )
+        for i in range(n)
+    ]
+
+
+def worker_src_from_env() -> Path | None:
+    """``CONSENT_GATE_TEST_WORKER_SRC``: run the tests' workers from another source tree (say an
+    exported older commit, to compare engines)."""
+    src = os.environ.get("CONSENT_GATE_TEST_WORKER_SRC")
+    return Path(src) if src else None
+
+
+def warm_up(
+    gen: LoadGenerator,
+    producer: InputProducer,
+    tail: TopicReader,
+    workers: Sequence[Worker],
+    log: Log,
+    timeout_s: float = 60.0,
+) -> None:
+    """Start the load once the workers forward: one INBOX send (an input like the others) has
+    come out."""
+    started = time.monotonic()
+    producer.send(gen.send("c-warm-up", gen.channels[0], "INBOX"))
+    producer.flush(30)
+    while tail.count == 0:
+        if time.monotonic() - started > timeout_s:
+            raise HarnessError(f"no output {timeout_s:.0f} s after the workers started")
+        dead = [w for w in workers if not w.alive]
+        if dead:
+            raise HarnessError(
+                f"{dead[0].name} exited at start (code {dead[0].returncode}):\n"
+                f"{dead[0].log_tail(40)}"
+            )
+        time.sleep(0.2)
+    log(f"workers: ready (first output after {time.monotonic() - started:.1f} s)")
+
+
+def _produce(
+    gen: LoadGenerator,
+    producer: InputProducer,
+    rate: float,
+    driver: FaultDriver,
+    workers: Sequence[Worker],
+    progress_s: float,
+    log: Log,
+) -> None:
+    start = time.monotonic()
+    next_log = start + progress_s
+    driver.pause.active = True
+    try:
+        while not gen.done:
+            paused = driver.pause.checkpoint(lambda: producer.flush(120), producer.reconnect)
+            start += paused  # the same steady rate after a pause, not a burst
+            next_log += paused
+            _produce_step(gen, producer, rate, start, driver)
+            now = time.monotonic()
+            if now >= next_log:
+                next_log += progress_s
+                up = sum(w.alive for w in workers)
+                log(
+                    f"produce: {gen.produced:,}/{gen.spec.inputs:,} inputs "
+                    f"({gen.produced / (now - start):,.0f}/s), {gen.opt_outs:,} opt-outs, "
+                    f"workers up {up}/{len(workers)}, acked later than the grace "
+                    f"{len(producer.late):,}"
+                )
+    finally:
+        driver.pause.active = False
+
+
+def _produce_step(
+    gen: LoadGenerator, producer: InputProducer, rate: float, start: float, driver: FaultDriver
+) -> None:
+    """Hand what is due to the producer, serve its delivery reports, sleep a little."""
+    now = time.monotonic()
+    target = min(gen.spec.inputs, int((now - start) * rate) + 1)
+    for p in gen.take(now, target):
+        producer.send(p)
+    producer.poll()
+    if driver.failed:
+        raise HarnessError(driver.failed)
+    due = gen.next_due()
+    time.sleep(0.002 if due is None else min(0.002, max(0.0, due - time.monotonic())))
+
+
+def settle(
+    inputs: Sequence[Input],
+    outputs: Outputs,
+    tail: TopicReader,
+    *,
+    timeout_s: float,
+    quiet_s: float = 5.0,
+    stall_s: float | None = None,
+    progress_s: float = 5.0,
+    log: Log = print,
+    failed: Callable[[], str | None] = lambda: None,
+) -> bool:
+    """Read outputs until every input is accounted for and nothing new came for ``quiet_s``;
+    False after ``timeout_s``, or ``stall_s`` without a new output (default: the longest hold
+    plus 30 s). ``failed()``: a reason to stop at once (a worker cannot be kept up)."""
+    start = time.monotonic()
+    deadline = start + timeout_s
+    if stall_s is None:
+        stall_s = getattr(outputs.settings, "max_hold_ms", 60_000) / 1000 + 30
+    last_new = start
+    next_log = start
+    pending = [i for i in inputs if i.expect != "none"]
+    expected = len(pending)
+    while True:
+        now = time.monotonic()
+        if outputs.add(tail.take()):
+            last_new = now
+        pending = missing_inputs(pending, outputs)  # outputs only accumulate
+        missing = len(pending)
+        if now >= next_log:
+            next_log = now + progress_s
+            log(
+                f"settle: {expected - missing:,}/{expected:,} inputs with an output, "
+                f"{outputs.count:,} output records ({now - start:.0f} s)"
+            )
+        reason = failed()
+        if reason:
+            raise HarnessError(reason)
+        if missing == 0 and now - last_new >= quiet_s:
+            log(f"settle: all accounted for after {now - start:.0f} s")
+            return True
+        if now > deadline or now - last_new > stall_s:
+            log(
+                f"settle: gave up after {now - start:.0f} s ({now - last_new:.0f} s without a "
+                f"new output), {missing:,} missing"
+            )
+            return False
+        time.sleep(0.5)
+
+
+def stop_workers(workers: Sequence[Worker], log: Log) -> None:
+    running = [w for w in workers if w.alive]
+    for w in running:
+        w.expected_up = False
+        assert w.proc is not None
+        w.proc.send_signal(signal.SIGTERM)
+    for w in running:
+        rc, took = w.terminate(signal_it=False)
+        log(f"stop: {w.name} exit {rc} after {took:.1f} s")
