@@ -1036,8 +1036,8 @@ def build_plan(
             draft = gen.edge(kind, topic_of[kind], below)
             label = f"size_edge_{'campaign' if kind == 'request' else 'stop'}"
             # a STOP that large has its size in a field longer than the gate allows
-            codes = {"TOO_LARGE"} if kind == "request" else {"TOO_LARGE", "INVALID_FIELD"}
-            edge_inputs.append(add(kind, draft, label, Expect.EITHER, frozenset(codes)).n)
+            edge_codes = {"TOO_LARGE"} if kind == "request" else {"TOO_LARGE", "INVALID_FIELD"}
+            edge_inputs.append(add(kind, draft, label, Expect.EITHER, frozenset(edge_codes)).n)
             made += 1
             continue
         stop_d = gen.base("reply", channel="SMS")
