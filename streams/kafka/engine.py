@@ -267,6 +267,7 @@ class Engine:
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
         self._stopping = asyncio.Event()
+        self._failed = False  # a fatal error: nothing more is committed
         self._fetch_wait_ms = min(100, settings.commit_interval_ms)
         self.started = asyncio.Event()
         self._log_filter = KafkaLogFilter(self.outage)
@@ -351,7 +352,7 @@ class Engine:
         """Commit what was processed, leave the group, close everything."""
         self._stopping.set()
         async with self.lock:
-            if self.producer is not None and self.consumer is not None:
+            if self.producer is not None and self.consumer is not None and not self._failed:
                 try:
                     await self._commit(final=True)
                 except KafkaError as exc:
@@ -389,11 +390,13 @@ class Engine:
                     if time.monotonic() - self._last_commit >= self.s.commit_interval_ms / 1000:
                         await self._commit()
                 except ProducerFenced:
+                    self._failed = True
                     raise FatalError(
                         f"Another worker uses CONSENT_GATE_WORKER_ID={self.s.worker_id} "
                         f"(transactional id {self.s.transactional_id}): give each worker its own."
                     ) from None
                 except _HOPELESS as exc:
+                    self._failed = True
                     await self._recover(exc)
                     raise FatalError(
                         f"Kafka refused what the worker produced ({type(exc).__name__}: {exc}); "
@@ -402,6 +405,14 @@ class Engine:
                     ) from None
                 except (KafkaError, OSError, TimeoutError) as exc:
                     await self._recover(exc)
+                except Exception as exc:  # a bug: commit nothing of this batch, stop loudly
+                    self._failed = True
+                    with contextlib.suppress(Exception):
+                        await self._recover(exc)
+                    raise FatalError(
+                        f"The worker failed ({type(exc).__name__}: {exc}); nothing of the batch "
+                        "was committed and it will be processed again at the next start."
+                    ) from exc
 
     async def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         now_ms = _now_ms()

@@ -16,7 +16,7 @@ from typing import Any
 
 from streams.core.keywords import KeywordPolicy
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
-from streams.models.contract import Contract, RecordName
+from streams.models.contract import Contract, DecodeError, RecordName
 from streams.processing.gate import Gate
 from streams.processing.records import (
     KIND_HEADER,
@@ -123,8 +123,12 @@ class GatePartition:
     def receive(self, src: SourceRecord, now_ms: int) -> list[Output]:
         """Take one record of the partition: a watermark, or an input to hold until its turn."""
         if is_watermark(src):
-            assert src.value is not None
-            for m in self.contract.decode(RecordName.WATERMARK, src.value)["marks"]:
+            try:
+                marks = self.contract.decode(RecordName.WATERMARK, src.value or b"")["marks"]
+            except DecodeError:  # not one of ours: it promises nothing
+                self.counters["bad_watermarks"] += 1
+                return []
+            for m in marks:
                 if self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"]):
                     self._marks_dirty = True
             return []
