@@ -65,8 +65,8 @@ from streams.core.consent import (
     state_record,
 )
 from streams.core.decision import decide
-from streams.core.keywords import KeywordPolicy
 from streams.kafka.admin import create_topics as create_gate_topics
+from streams.kafka.runner import settings_env
 from streams.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -208,27 +208,6 @@ def make_settings(bootstrap: str, tag: str, **overrides: Any) -> Settings:
     }
     known = {k: v for k, v in values.items() if k in Settings.model_fields}
     return Settings(_env_file=None, **known)  # type: ignore[call-arg]
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """``CONSENT_GATE_*`` variables that reproduce ``settings`` in a worker process."""
-    env: dict[str, str] = {}
-    for name, value in settings.model_dump().items():
-        if isinstance(value, tuple | list):
-            value = ",".join(value)
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        env[f"CONSENT_GATE_{name.upper()}"] = str(value)
-    return env
-
-
-def keyword_policy(settings: Settings) -> KeywordPolicy:
-    return KeywordPolicy(
-        settings.keyword_languages,
-        extra_opt_out=settings.extra_opt_out_keywords,
-        extra_opt_in=settings.extra_opt_in_keywords,
-        extra_help=settings.extra_help_keywords,
-    )
 
 
 #: input kind -> (record, id field)
@@ -1289,7 +1268,7 @@ StateTable = dict[tuple[str, str], tuple[ConsentState, Input]]
 def replay(inputs: Sequence[Input], settings: Settings) -> StateTable:
     """Fill in each input's expected outcome; the final consent table ((contact, channel) ->
     (state, the input that set it))."""
-    policy = keyword_policy(settings)
+    policy = settings.keyword_policy()
     default = default_state(settings.default_subscribed)
     by_contact: dict[str, list[Input]] = defaultdict(list)
     for inp in inputs:
