@@ -201,7 +201,7 @@ class Settings(BaseSettings):
 
     # --- Operations ------------------------------------------------------------------------
     log_level: str = Field("info", description="Level of consent-gate's own logs")
-    library_log_level: str = Field("warning", description="Level of Faust/aiokafka logs")
+    library_log_level: str = Field("warning", description="Level of the libraries' (aiokafka) logs")
     progress_interval_s: float = Field(
         30.0, gt=0, description="Seconds between the worker's progress log lines"
     )
