@@ -1,5 +1,5 @@
 """Structured, quiet logs: one line per event, ``key=value`` pairs (logfmt), INFO for our own
-logger and WARNING for Faust/aiokafka unless configured otherwise."""
+logger and WARNING for the libraries (aiokafka) unless configured otherwise."""
 
 from __future__ import annotations
 

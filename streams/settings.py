@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     )
     app_id: str = Field(
         "consent-gate",
-        description="Faust app id: consumer group and prefix of internal/changelog topics",
+        description="The application: consumer group and prefix of internal/changelog topics",
     )
     topic_prefix: str = Field(
         "", description="Prepended to every topic name (isolates environments and tests)"

@@ -1,6 +1,6 @@
 """Consent per (contact, channel): what an input asks for, and how the state changes.
 
-Pure: no Kafka, no Faust. Inputs are the decoded contract records (plain dicts, field names as in
+Pure: no Kafka. Inputs are the decoded contract records (plain dicts, field names as in
 ``schemas/``); outputs are plain values. The worker, the tests, the benchmarks and the docs all use
 these functions.
 

@@ -1,4 +1,4 @@
-"""The send decision: forward or suppress one outbound message. Pure, no Kafka, no Faust.
+"""The send decision: forward or suppress one outbound message. Pure, no Kafka.
 
 * INBOX messages (one-to-one conversation) are always forwarded, whatever the consent.
 * CAMPAIGN messages are forwarded when the contact is subscribed on the message's channel, and

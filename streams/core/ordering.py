@@ -1,4 +1,4 @@
-"""Event-time order across inputs: watermarks and the hold queue. Pure: no Kafka, no Faust.
+"""Event-time order across inputs: watermarks and the hold queue. Pure: no Kafka.
 
 The inputs (replies, clicks, commands, send requests) arrive on different topics with different
 partition counts and partitioners, and are routed by several workers onto one by-contact

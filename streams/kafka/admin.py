@@ -223,11 +223,9 @@ def check_state_dir(settings: Settings) -> None:
 
 async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     """Create the worker's own topics (the by-contact topic and the table's changelog) before
-    Faust starts, and wait until they are usable.
-
-    Faust would declare them itself, but on a fresh broker its consumer group can be assigned
-    before their metadata is visible; Faust then ignores the topic for good and the gate never
-    gets a partition. Existing ones must have ``partitions`` partitions: the table was built so.
+    it joins its consumer group, and wait until they are usable (a group assigned before a topic
+    exists would leave it out). Existing ones must have ``partitions`` partitions: the table was
+    built so.
     """
     wanted = {
         settings.by_contact_topic: {},

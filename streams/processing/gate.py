@@ -7,7 +7,8 @@
   (``streams.core.decision``),
 * dead-letters a refused command (an opt-in without proof) with the reason and the original bytes.
 
-The gate is plain Python: the Faust agent hands it records and produces what it returns.
+The gate is plain Python: the engine (streams/kafka/engine.py) hands it records and produces what it
+returns.
 """
 
 from __future__ import annotations
