@@ -1,4 +1,4 @@
-"""Start-up: plain one-sentence errors, and the Faust command line way of running the app."""
+"""Start-up: plain one-sentence errors, the logs a worker writes, and a changed partition count."""
 
 from __future__ import annotations
 
