@@ -73,7 +73,7 @@ class WorkerProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self, timeout_s: float = 30.0) -> int | None:
-        """Graceful stop (SIGTERM: the worker commits, leaves the group); SIGKILL after a timeout."""
+        """Graceful stop (SIGTERM: it commits and leaves the group); SIGKILL after a timeout."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:

@@ -18,12 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
-import io
 import itertools
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -39,8 +37,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import avro.io
-import avro.schema
 from confluent_kafka import (
     OFFSET_BEGINNING,
     Consumer,
@@ -69,121 +65,19 @@ from streams.kafka.admin import create_topics as create_gate_topics
 from streams.kafka.runner import settings_env
 from streams.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = REPO / "schemas"
+# Shared with the fuzz run (tests/harness_common.py); the codec, the errors and input_topics stay
+# importable from here.
+from tests.harness_common import HEADER_LEN as HEADER_LEN
+from tests.harness_common import MAGIC as MAGIC
+from tests.harness_common import REPO, Headers, Log, Rec
+from tests.harness_common import SCHEMA_DIR as SCHEMA_DIR
+from tests.harness_common import AvroCodec as AvroCodec
+from tests.harness_common import AvroError as AvroError
+from tests.harness_common import HarnessError as HarnessError
+from tests.harness_common import crc64_avro as crc64_avro
+from tests.harness_common import input_topics as input_topics
+
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
-
-Log = Callable[[str], None]
-Headers = tuple[tuple[str, bytes | None], ...]
-
-
-class HarnessError(RuntimeError):
-    """The run could not be carried out (not a finding about the worker)."""
-
-
-# =================================================================================================
-# Apache avro, single-object encoding
-# =================================================================================================
-
-MAGIC = b"\xc3\x01"
-HEADER_LEN = 10
-_CRC64_EMPTY = 0xC15D213AA4D7A795
-
-
-def _crc64_table() -> list[int]:
-    table = []
-    for i in range(256):
-        fp = i
-        for _ in range(8):
-            fp = (fp >> 1) ^ (_CRC64_EMPTY & -(fp & 1))
-        table.append(fp)
-    return table
-
-
-_CRC64_TABLE = _crc64_table()
-
-
-def crc64_avro(canonical_form: str) -> bytes:
-    """The spec's reference CRC-64-AVRO of a schema's parsing canonical form, as the 8 bytes of a
-    single-object header (little-endian)."""
-    fp = _CRC64_EMPTY
-    for byte in canonical_form.encode("utf-8"):
-        fp = (fp >> 8) ^ _CRC64_TABLE[(fp ^ byte) & 0xFF]
-    return fp.to_bytes(8, "little")
-
-
-class AvroError(ValueError):
-    """A value that is not what it should be; ``code`` as the worker's dead-letter codes."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class _Version:
-    record: str  # the folder name under schemas/, e.g. "outbound_message"
-    number: int
-    schema: avro.schema.Schema
-    fingerprint: bytes
-    reader: avro.io.DatumReader
-    writer: avro.io.DatumWriter
-
-
-class AvroCodec:
-    """Every version of every record in ``schemas/``, read and written with Apache avro only."""
-
-    def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
-        self.by_fingerprint: dict[bytes, _Version] = {}
-        self.current: dict[str, _Version] = {}
-        for folder in sorted(p for p in schema_dir.iterdir() if p.is_dir()):
-            numbered = []
-            for path in folder.glob("v*.avsc"):
-                match = re.fullmatch(r"v(\d+)\.avsc", path.name)
-                if match:
-                    numbered.append((int(match.group(1)), path))
-            for number, path in sorted(numbered):
-                schema = avro.schema.parse(path.read_text(encoding="utf-8"))
-                fingerprint = crc64_avro(schema.canonical_form)
-                if schema.fingerprint("CRC-64-AVRO") != fingerprint:  # two independent sums
-                    raise HarnessError(f"CRC-64-AVRO of {path} disagrees with Apache avro's")
-                version = _Version(
-                    folder.name,
-                    number,
-                    schema,
-                    fingerprint,
-                    avro.io.DatumReader(schema),
-                    avro.io.DatumWriter(schema),
-                )
-                self.by_fingerprint[fingerprint] = version
-                self.current[folder.name] = version
-
-    def encode(self, record: str, datum: Mapping[str, Any]) -> bytes:
-        version = self.current[record]
-        buf = io.BytesIO()
-        buf.write(MAGIC + version.fingerprint)
-        version.writer.write(dict(datum), avro.io.BinaryEncoder(buf))
-        return buf.getvalue()
-
-    def decode(self, data: bytes | None, record: str | None = None) -> dict[str, Any]:
-        """Decode with the writer's schema (found by fingerprint); ``record``: the record it
-        must be. Raises :class:`AvroError` with NOT_AVRO, UNKNOWN_SCHEMA or UNDECODABLE."""
-        if data is None or data[:2] != MAGIC or len(data) < HEADER_LEN:
-            raise AvroError("NOT_AVRO", "not Avro single-object encoded")
-        version = self.by_fingerprint.get(bytes(data[2:HEADER_LEN]))
-        if version is None or (record is not None and version.record != record):
-            raise AvroError("UNKNOWN_SCHEMA", f"fingerprint {data[2:HEADER_LEN].hex()}")
-        buf = io.BytesIO(data)
-        buf.seek(HEADER_LEN)
-        try:
-            datum = version.reader.read(avro.io.BinaryDecoder(buf))
-        except Exception as exc:
-            raise AvroError("UNDECODABLE", repr(exc)) from exc
-        if buf.tell() != len(data):
-            raise AvroError("UNDECODABLE", "stray bytes after the body")
-        if not isinstance(datum, dict):
-            raise AvroError("UNDECODABLE", "not a record")
-        return datum
 
 
 # =================================================================================================
@@ -219,36 +113,9 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-def input_topics(settings: Settings) -> dict[str, str]:
-    """input kind -> topic."""
-    return {
-        "reply": settings.replies_topic,
-        "click": settings.clicks_topic,
-        "command": settings.commands_topic,
-        "request": settings.requests_topic,
-    }
-
-
 # =================================================================================================
 # Kafka I/O (confluent-kafka)
 # =================================================================================================
-
-
-@dataclass(frozen=True, slots=True)
-class Rec:
-    """One consumed record."""
-
-    topic: str
-    partition: int
-    offset: int
-    timestamp_ms: int
-    key: bytes | None
-    value: bytes | None
-    headers: Headers = ()
-
-    @property
-    def coords(self) -> tuple[str, int, int]:
-        return (self.topic, self.partition, self.offset)
 
 
 def _rec(msg: Message) -> Rec:

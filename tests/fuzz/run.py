@@ -43,7 +43,6 @@ import bisect
 import contextlib
 import hashlib
 import heapq
-import io
 import itertools
 import json
 import os
@@ -64,20 +63,22 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-import avro.io
-import avro.schema
-
 from streams.kafka.admin import check_created
 from streams.kafka.admin import create_topics as create_gate_topics
 from streams.kafka.runner import WorkerProcess
 from streams.processing.validate import MAX_FIELD_LENGTH, MAX_ID_LENGTH
 from streams.settings import Settings
+from tests.harness_common import (
+    HEADER_LEN,
+    MAGIC,
+    AvroCodec,
+    HarnessError,
+    Headers,
+    Log,
+    Rec,
+    input_topics,
+)
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = REPO / "schemas"
-
-MAGIC = b"\xc3\x01"
-HEADER_LEN = 10
 MiB = 1024 * 1024
 #: max.message.bytes of the input topics (raised, so 10 MB values reach the worker), and the
 #: producer's message.max.bytes.
@@ -134,11 +135,8 @@ ENUM_FIELDS = {
     "command": {"action": 2, "source": 2},
 }
 
-Headers = tuple[tuple[str, bytes | None], ...]
-Log = Callable[[str], None]
 
-
-class FuzzError(RuntimeError):
+class FuzzError(HarnessError):
     """The run could not be carried out (not a finding about the worker)."""
 
 
@@ -250,69 +248,18 @@ def write_avro(schema: Any, datum: Any, out: bytearray) -> None:
         raise FuzzError(f"schema type {kind!r} not supported by the fuzz writer")
 
 
-@dataclass(frozen=True)
-class SchemaFile:
-    record: str  # folder under schemas/
-    version: int
-    declared: Any
-    parsed: avro.schema.Schema
-    fingerprint: bytes
-    reader: avro.io.DatumReader
-
-
-class Codec:
-    """Every ``schemas/<record>/vN.avsc``: bodies written by hand (cross-checked against Apache
-    avro), values read with Apache avro by their writer's fingerprint."""
-
-    def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
-        self.by_fingerprint: dict[bytes, SchemaFile] = {}
-        self.current: dict[str, SchemaFile] = {}
-        for folder in sorted(p for p in schema_dir.iterdir() if p.is_dir()):
-            numbered = []
-            for path in folder.glob("v*.avsc"):
-                match = re.fullmatch(r"v(\d+)\.avsc", path.name)
-                if match:
-                    numbered.append((int(match.group(1)), path))
-            for number, path in sorted(numbered):
-                text = path.read_text(encoding="utf-8")
-                parsed = avro.schema.parse(text)
-                fp = parsed.fingerprint("CRC-64-AVRO")
-                sf = SchemaFile(
-                    folder.name, number, json.loads(text), parsed, fp, avro.io.DatumReader(parsed)
-                )
-                self.by_fingerprint[fp] = sf
-                self.current[folder.name] = sf
+class Codec(AvroCodec):
+    """The fault harness's codec (every ``schemas/<record>/vN.avsc`` read and written with Apache
+    avro, values read by their writer's fingerprint), plus bodies written by hand (cross-checked
+    against Apache avro by :func:`_self_check`)."""
 
     def body(self, record: str, datum: Mapping[str, Any]) -> bytes:
         out = bytearray()
         write_avro(self.current[record].declared, datum, out)
         return bytes(out)
 
-    def encode(self, record: str, datum: Mapping[str, Any]) -> bytes:
+    def hand_encode(self, record: str, datum: Mapping[str, Any]) -> bytes:
         return MAGIC + self.current[record].fingerprint + self.body(record, datum)
-
-    def apache_encode(self, record: str, datum: Mapping[str, Any]) -> bytes:
-        sf = self.current[record]
-        buf = io.BytesIO()
-        buf.write(MAGIC + sf.fingerprint)
-        avro.io.DatumWriter(sf.parsed).write(dict(datum), avro.io.BinaryEncoder(buf))
-        return buf.getvalue()
-
-    def decode(self, data: bytes | None) -> tuple[str, int, dict[str, Any]]:
-        """(record, version, datum) of a single-object encoded value; ValueError otherwise."""
-        if data is None or len(data) < HEADER_LEN or data[:2] != MAGIC:
-            raise ValueError("not Avro single-object encoded")
-        sf = self.by_fingerprint.get(bytes(data[2:HEADER_LEN]))
-        if sf is None:
-            raise ValueError(f"unknown fingerprint {data[2:HEADER_LEN].hex()}")
-        buf = io.BytesIO(data)
-        buf.seek(HEADER_LEN)
-        datum = sf.reader.read(avro.io.BinaryDecoder(buf))
-        if buf.tell() != len(data):
-            raise ValueError("stray bytes after the body")
-        if not isinstance(datum, dict):
-            raise ValueError("not a record")
-        return sf.record, sf.version, datum
 
 
 # =================================================================================================
@@ -509,7 +456,7 @@ class Gen:
     ) -> Draft:
         return Draft(
             key=self.key_of(d) if isinstance(key, str) else key,
-            value=self.codec.encode(RECORD_OF[kind], d) if value is None else value,
+            value=self.codec.hand_encode(RECORD_OF[kind], d) if value is None else value,
             headers=headers,
             outcome=outcome,
             trace=str(d[ID_FIELD[kind]]) if isinstance(d.get(ID_FIELD[kind]), str) else None,
@@ -612,17 +559,17 @@ class Gen:
 
     def truncated(self, kind: str) -> Draft:
         d = self.base(kind)
-        full = self.codec.encode(RECORD_OF[kind], d)
+        full = self.codec.hand_encode(RECORD_OF[kind], d)
         return self.draft(kind, d, value=full[: self.rng.randint(HEADER_LEN + 1, len(full) - 1)])
 
     def trailing_bytes(self, kind: str) -> Draft:
         d = self.base(kind)
-        full = self.codec.encode(RECORD_OF[kind], d)
+        full = self.codec.hand_encode(RECORD_OF[kind], d)
         return self.draft(kind, d, value=full + self.rng.randbytes(self.rng.randint(1, 16)))
 
     def _corrupt(self, kind: str, name: str, raw: bytes) -> Draft:
         d = self.base(kind)
-        value = self.codec.encode(RECORD_OF[kind], {**d, name: Raw(raw)})
+        value = self.codec.hand_encode(RECORD_OF[kind], {**d, name: Raw(raw)})
         return self.draft(kind, d, value=value)
 
     def enum_index_negative(self, kind: str) -> Draft:
@@ -665,7 +612,7 @@ class Gen:
 
     def bool_byte(self, kind: str) -> Draft:  # click only: prefetch
         d = self.base(kind)
-        value = self.codec.encode(
+        value = self.codec.hand_encode(
             RECORD_OF[kind], {**d, "prefetch": Raw(bytes([self.rng.choice((2, 0x7F, 0x80, 0xFF))]))}
         )
         return self.draft(kind, d, value=value, outcome="event:OPTED_OUT")
@@ -788,7 +735,7 @@ class Gen:
         entries = {f"k{i}": f"v{i}" for i in range(self.rng.randint(1, 5))}
         block = b"".join(avro_string(k) + avro_string(v) for k, v in entries.items())
         raw = zigzag(-len(entries)) + zigzag(len(block)) + block + zigzag(0)
-        value = self.codec.encode("outbound_message", {**d, "attributes": Raw(raw)})
+        value = self.codec.hand_encode("outbound_message", {**d, "attributes": Raw(raw)})
         return self.draft("request", d, value=value, outcome=self.natural("request", d))
 
     def null_or_odd_key(self, kind: str) -> Draft:
@@ -818,13 +765,13 @@ class Gen:
         key = self.key_of(d)
         origin = f"{topic}\x1f0\x1f{'9' * 4}\x1f{'9' * 13}".encode()
         routed = [("consent-gate-kind", kind.encode()), ("consent-gate-origin", origin)]
-        empty = self.codec.encode(RECORD_OF[kind], d)
+        empty = self.codec.hand_encode(RECORD_OF[kind], d)
         target = AIOKAFKA_MAX_REQUEST - below - (record_estimate(key, empty, routed) - len(empty))
         target -= len(zigzag(target)) - 1  # the value's own length varint grows with it
         n = target - len(empty) - 2
         while True:
             d[filler] = "e" * n
-            value = self.codec.encode(RECORD_OF[kind], d)
+            value = self.codec.hand_encode(RECORD_OF[kind], d)
             if len(value) == target or n <= 0:
                 break
             n += target - len(value)
@@ -841,7 +788,9 @@ class Gen:
             return kind, Draft(b"k", bytes(data))
         if variant == "big_text":
             d = self.base("reply", text="")
-            d["text"] = "STOP " + "x" * max(0, size - len(self.codec.encode("inbound_reply", d)))
+            d["text"] = "STOP " + "x" * max(
+                0, size - len(self.codec.hand_encode("inbound_reply", d))
+            )
             return "reply", self.draft("reply", d)
         if variant == "big_stop":
             d = self.base("reply")
@@ -850,7 +799,7 @@ class Gen:
         if variant in ("big_campaign", "big_inbox", "big_truncated"):
             origin = "INBOX" if variant == "big_inbox" else "CAMPAIGN"
             d = self.base("request", origin=origin, body="")
-            d["body"] = "b" * max(0, size - len(self.codec.encode("outbound_message", d)) - 4)
+            d["body"] = "b" * max(0, size - len(self.codec.hand_encode("outbound_message", d)) - 4)
             draft = self.draft("request", d, outcome=self.natural("request", d))
             if variant == "big_truncated":
                 assert draft.value is not None
@@ -962,15 +911,6 @@ class Plan:
     dependents: dict[int, list[int]]  # input -> inputs produced ``gap`` s after its delivery
 
 
-def _topic_of(settings: Settings) -> dict[str, str]:
-    return {
-        "reply": settings.replies_topic,
-        "click": settings.clicks_topic,
-        "request": settings.requests_topic,
-        "command": settings.commands_topic,
-    }
-
-
 def build_plan(
     gen: Gen,
     settings: Settings,
@@ -980,7 +920,7 @@ def build_plan(
     edge: int = 0,
 ) -> Plan:
     rng = gen.rng
-    topic_of = _topic_of(settings)
+    topic_of = input_topics(settings)
     inputs: list[Input] = []
 
     def add(kind: str, draft: Draft, category: str, expect: Expect, codes: frozenset[str]) -> Input:
@@ -1228,17 +1168,6 @@ def delete_topics(settings: Settings) -> None:
                 fut.result(60)
 
 
-@dataclass(frozen=True, slots=True)
-class OutRec:
-    topic: str
-    partition: int
-    offset: int
-    timestamp_ms: int
-    key: bytes | None
-    value: bytes | None
-    headers: Headers
-
-
 class OutputReader:
     """Reads the output topics from the beginning (committed records only) in a thread."""
 
@@ -1246,7 +1175,7 @@ class OutputReader:
         self.bootstrap = bootstrap
         self.topics = list(topics)
         self.errors: Counter[str] = Counter()
-        self._new: list[OutRec] = []
+        self._new: list[Rec] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -1289,7 +1218,7 @@ class OutputReader:
                         self.errors[err.name()] += 1
                         continue
                     batch.append(
-                        OutRec(
+                        Rec(
                             msg.topic(),
                             msg.partition(),
                             msg.offset(),
@@ -1305,7 +1234,7 @@ class OutputReader:
         finally:
             consumer.close()
 
-    def take(self) -> list[OutRec]:
+    def take(self) -> list[Rec]:
         with self._lock:
             new, self._new = self._new, []
         return new
@@ -1456,14 +1385,14 @@ class Tracker:
         self.dead_letters_truncated = 0
         self.codes: Counter[str] = Counter()
         self.stages: Counter[str] = Counter()
-        self._retry: list[OutRec] = []
+        self._retry: list[Rec] = []
 
     def index_delivered(self) -> None:
         for inp in self.inputs:
             if inp.delivered:
                 self.by_coords[inp.coords] = inp.n
 
-    def add(self, recs: Iterable[OutRec], final: bool = False) -> int:
+    def add(self, recs: Iterable[Rec], final: bool = False) -> int:
         self.index_delivered()
         todo, self._retry = [*self._retry, *recs], []
         n = 0
@@ -1472,7 +1401,7 @@ class Tracker:
                 n += 1
         return n
 
-    def _unattributed(self, rec: OutRec, why: str) -> None:
+    def _unattributed(self, rec: Rec, why: str) -> None:
         self.unattributed[rec.topic.rsplit(".", 1)[-1]] += 1
         if len(self.unattributed_examples) < 5:
             self.unattributed_examples.append(f"{rec.topic}[{rec.partition}]@{rec.offset}: {why}")
@@ -1480,13 +1409,13 @@ class Tracker:
     def _record(self, n: int, out: Out) -> None:
         self.outs[n].append(out)
 
-    def _attribute(self, rec: OutRec, final: bool) -> bool:
+    def _attribute(self, rec: Rec, final: bool) -> bool:
         """True when ``rec`` was taken (attributed, or given up on)."""
         topic = rec.topic
         if topic == self.s.deadletter_topic:
             try:
-                record, version, dl = self.codec.decode(rec.value)
-                assert record == "dead_letter", record
+                version, dl = self.codec.decode_versioned(rec.value)
+                assert version.record == "dead_letter", version.record
             except Exception as exc:
                 self.undecodable_outputs[f"dead letter: {exc}"[:80]] += 1
                 self._unattributed(rec, f"undecodable dead letter: {exc}")
@@ -1501,7 +1430,7 @@ class Tracker:
                 return True
             self._count_time(rec)
             self.dead_letters += 1
-            self.dead_letter_versions[f"v{version}"] += 1
+            self.dead_letter_versions[f"v{version.number}"] += 1
             code = dl.get("error_code") or ""
             self.codes[code] += 1
             self.stages[str(dl.get("stage"))] += 1
@@ -1513,7 +1442,7 @@ class Tracker:
             return True
         if topic == self.s.suppressed_topic:
             try:
-                _, _, sm = self.codec.decode(rec.value)
+                sm = self.codec.decode(rec.value)
             except Exception as exc:
                 self.undecodable_outputs[f"suppressed: {exc}"[:80]] += 1
                 self._unattributed(rec, f"undecodable suppressed message: {exc}")
@@ -1533,7 +1462,7 @@ class Tracker:
             return True
         if topic == self.s.events_topic:
             try:
-                _, _, ev = self.codec.decode(rec.value)
+                ev = self.codec.decode(rec.value)
             except Exception as exc:
                 self.undecodable_outputs[f"event: {exc}"[:80]] += 1
                 self._unattributed(rec, f"undecodable consent event: {exc}")
@@ -1570,7 +1499,7 @@ class Tracker:
         self._record(n, Out("forward", channel, rec.timestamp_ms, ok, note))
         return True
 
-    def _count_time(self, rec: OutRec) -> None:
+    def _count_time(self, rec: Rec) -> None:
         self.count += 1
         self.out_times.append(rec.timestamp_ms)
 
@@ -1583,7 +1512,7 @@ class Tracker:
                 return n
         return candidates[0] if candidates else None
 
-    def _faithful(self, inp: Input, dl: Mapping[str, Any], rec: OutRec) -> tuple[bool, str]:
+    def _faithful(self, inp: Input, dl: Mapping[str, Any], rec: Rec) -> tuple[bool, str]:
         """The dead letter keeps the original key, headers and value (or, when it says the value
         was truncated, a prefix of it with its size and SHA-256)."""
         # What did not fit besides the value (headers, then the key) is left out, and said so.
@@ -2126,7 +2055,7 @@ def _self_check(codec: Codec, gen: Gen) -> None:
             d["proof"] = {"captured_at_ms": 1, "method": "m", "evidence": "e", "ip_address": None}
         if kind == "request":
             d["attributes"] = {"a": "b", "c": ""}
-        if codec.encode(RECORD_OF[kind], d) != codec.apache_encode(RECORD_OF[kind], d):
+        if codec.hand_encode(RECORD_OF[kind], d) != codec.encode(RECORD_OF[kind], d):
             raise FuzzError(f"the fuzz Avro writer disagrees with Apache avro on {kind}")
 
 
@@ -2345,7 +2274,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         report = run(cfg)
-    except FuzzError as exc:
+    except HarnessError as exc:  # FuzzError, or the codec's
         print(f"fuzz-run: the run could not be carried out: {exc}", file=sys.stderr)
         return 2
     render(report)

@@ -1,0 +1,179 @@
+"""Latency while the input is being produced: a system on fresh topics of its own, a few STOPs to
+warm it up, then sends (and, for the load run, fresh STOPs among them) at a steady rate."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from streams.models.contract import RecordName
+
+from .common import Latency, cpu_of, first_string, percentile
+from .inputs import InputTopics, Paced, contact_name, outbound, pick_channel, producer, stop_reply
+from .outputs import Watcher
+from .runner import Env
+from .systems import launch
+from .topics import OUTPUT_CONFIG, create
+
+WARM_STOPS = 20
+
+
+@dataclass
+class LiveResult:
+    name: str
+    rate: float
+    label: str = ""
+    sends: int = 0
+    sends_out: int = 0
+    send_latency: Latency = field(default_factory=Latency)
+    forward_latency: Latency = field(default_factory=Latency)
+    suppress_latency: Latency = field(default_factory=Latency)
+    optout_latency: Latency = field(default_factory=Latency)
+    cpu_percent: float = float("nan")
+    violations: int = 0  # CAMPAIGN sends produced after their contact's STOP, yet forwarded
+    note: str = ""
+
+
+def run_live(
+    env: Env,
+    name: str,
+    rate: float,
+    seconds: float,
+    *,
+    stop_share: float = 0.0,
+    contacts: int = 10_000,
+    inbox_share: float = 0.07,
+    label: str = "",
+    slug_suffix: str = "",
+) -> LiveResult:
+    slug = f"live{name.replace('-', '')}{slug_suffix}"
+    inputs = InputTopics.named(f"gb-{env.run_id}.{slug}.")
+    create(env.bootstrap, inputs.all(), env.partitions)
+    tmp = env.tmp / slug
+    ln = launch(
+        name,
+        bootstrap=env.bootstrap,
+        inputs=inputs,
+        prefix=f"gb-{env.run_id}.{slug}.out.",
+        app_id=f"gb-{env.run_id}-{slug}",
+        tmp=tmp,
+        partitions=env.partitions,
+    )
+    o = ln.outputs
+    create(env.bootstrap, o.all(), env.partitions, OUTPUT_CONFIG)
+    res = LiveResult(name, rate, label=label)
+    watcher = Watcher(env.bootstrap, o.all())
+    rng = random.Random(7)
+    p = producer(env.bootstrap, **{"linger.ms": 1})
+    paced = Paced()
+    optouts: dict[str, tuple[str, str]] = {}  # STOP event id -> (contact, channel)
+    opted: set[tuple[str, str]] = set()
+    must_suppress: set[str] = set()
+    count = max(1, round(rate * seconds))
+
+    def items() -> Iterator[tuple[str, str, bytes, bytes]]:
+        n = 0
+        while True:
+            n += 1
+            if stop_share and rng.random() < stop_share:
+                contact, channel = contact_name(contacts + n), pick_channel(rng)
+                eid = f"live-stop-{n}"
+                optouts[eid] = (contact, channel)
+                opted.add((contact, channel))
+                value = stop_reply(env.contract, contact, channel, eid)
+                yield eid, inputs.replies, contact.encode(), value
+                continue
+            if opted and rng.random() < 0.3:
+                contact, channel = rng.choice(sorted(opted))
+            else:
+                contact, channel = contact_name(rng.randrange(contacts)), pick_channel(rng)
+            origin = "INBOX" if rng.random() < inbox_share else "CAMPAIGN"
+            mid = f"bench-{n}"  # the message id outbound() puts in the value
+            if origin == "CAMPAIGN" and (contact, channel) in opted:
+                must_suppress.add(mid)
+            value = outbound(env.contract, rng, n, contact, channel, origin)
+            res.sends += 1
+            yield mid, inputs.requests, contact.encode(), value
+
+    for proc in ln.procs:
+        proc.start()
+    pids = [proc.pid for proc in ln.procs]
+    try:
+        with env.console.status(f"latency run, {name}: warming up"):
+            warm = [
+                (contact_name(contacts * 10 + k), "SMS", f"warm-{k}") for k in range(WARM_STOPS)
+            ]
+            for contact, channel, eid in warm:
+                p.produce(
+                    inputs.replies,
+                    stop_reply(env.contract, contact, channel, eid),
+                    contact.encode(),
+                )
+            p.flush(30)
+            warm_topic = o.copy if o.kind == "copy" else o.events
+            deadline = time.monotonic() + env.timeout_s
+            while watcher.count(warm_topic) < WARM_STOPS:
+                watcher.poll(0.2)
+                if time.monotonic() > deadline or not all(x.alive for x in ln.procs):
+                    res.note = "did not start"
+                    return res
+        gen = items()
+        ready = [next(gen) for _ in range(count)]  # encoded before the clock starts
+        cpu0, t0 = cpu_of(pids), time.monotonic()
+        with env.console.status(f"latency run, {name}: {count:,} records at {rate:,.0f}/s"):
+            produce_s = paced.produce(p, iter(ready), rate, count, poll=watcher.poll)
+        done_topics = o.sends()
+        want = res.sends + (count - res.sends if o.kind == "copy" else 0)
+        want += WARM_STOPS if o.kind == "copy" else 0
+        deadline = time.monotonic() + env.timeout_s
+        while watcher.count(*done_topics) < want and time.monotonic() < deadline:
+            watcher.poll(0.2)
+        elapsed = time.monotonic() - t0
+        res.cpu_percent = (cpu_of(pids) - cpu0) / elapsed * 100
+        if produce_s > seconds * 1.2:
+            res.note = f"producer fell behind ({count / produce_s:,.0f}/s)"
+    finally:
+        for proc in ln.procs:
+            proc.stop()
+        watcher.close()
+        for d in ln.state_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    created = paced.created_ms
+    timeline: list[tuple[int, float]] = []  # (published, latency) of each send
+    for topic in o.sends():
+        forwarded = topic != o.suppressed
+        for r in watcher.records.get(topic, ()):
+            ident = first_string(r.value)
+            if ident not in created:
+                continue
+            res.sends_out += 1
+            lat = r.ts - created[ident]
+            res.send_latency.values.append(lat)
+            timeline.append((created[ident], lat))
+            if o.kind == "copy":
+                continue
+            (res.forward_latency if forwarded else res.suppress_latency).values.append(lat)
+            if forwarded and ident in must_suppress:
+                res.violations += 1
+    if o.kind == "copy":
+        res.sends_out = sum(1 for i in created if i.startswith("bench-"))
+    if len(timeline) >= 10:  # does it keep up? the latency early and late in the run
+        timeline.sort()
+        fifth = len(timeline) // 5
+        early = sorted(lat for _, lat in timeline[:fifth])
+        late = sorted(lat for _, lat in timeline[-fifth:])
+        trend = (
+            f"p50 {percentile(early, 0.5):,.0f} ms in the first fifth, "
+            f"{percentile(late, 0.5):,.0f} ms in the last"
+        )
+        res.note = f"{res.note}; {trend}" if res.note else trend
+    for r in watcher.records.get(o.events, ()) if o.kind == "gate" else ():
+        ev = env.contract.decode(RecordName.CONSENT_EVENT, r.value)
+        trigger = ev["trigger_event_id"]
+        if trigger in created:
+            res.optout_latency.values.append(r.ts - created[trigger])
+    return res

@@ -1,0 +1,191 @@
+"""The comparison's tables."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from .common import Latency
+from .live import LiveResult
+from .perftools import PerfResult
+from .restore import RestoreResult
+from .runner import Result
+from .systems import LABELS
+
+BASE = "consent-gate"
+
+
+def _n(x: float, fmt: str = ",.0f") -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
+
+
+def _ratio(base: float, other: float) -> str:
+    if not base or not other or math.isnan(base) or math.isnan(other):
+        return "-"
+    return f"{base / other:.2f}x"
+
+
+MAIN_COLUMNS = (
+    "system",
+    "records/s",
+    "cg ÷ this rec/s",
+    "CPU µs/rec",
+    "cg ÷ this CPU",
+    "broker µs/rec",
+    "peak RSS MiB",
+    "rec/batch",
+    "lat. p50/p99 ms",
+    "start→1st out s",
+    "fwd / sup / ev",
+    "check",
+)
+
+
+def main_rows(
+    results: list[Result], live: dict[str, LiveResult], perf: list[PerfResult]
+) -> list[list[str]]:
+    rows = []
+    base = next((r for r in results if r.name == BASE and r.completed), None)
+    for r in results:
+        lv = live.get(r.name)
+        lat = "-"
+        if lv is not None and lv.send_latency.values:
+            s = lv.send_latency.summary()
+            lat = f"{s['p50']:,.0f} / {s['p99']:,.0f}"
+        counts, check = "-", r.error or "-"
+        if r.check is not None:
+            c = r.check
+            counts = (
+                f"{c.forwarded:,} / {c.suppressed:,} / {c.events:,}"
+                if c.suppressed or c.events
+                else f"{c.forwarded:,} copies"
+            )
+            check = f"OK #{c.digest[:6]}" if c.ok else c.summary()
+        batch = "-"
+        if r.batches is not None and r.batches.batches:
+            batch = f"{r.batches.per_batch:,.1f}"
+        rows.append(
+            [
+                LABELS.get(r.name, r.name),
+                _n(r.records_per_s) if r.completed else "incomplete",
+                _ratio(base.records_per_s, r.records_per_s) if base else "-",
+                _n(r.cpu_us_per_record, ",.1f"),
+                _ratio(base.cpu_us_per_record, r.cpu_us_per_record) if base else "-",
+                _n(r.broker_us_per_record, ",.1f"),
+                _n(r.peak_rss / 2**20) if r.hwm_bytes else "-",
+                batch,
+                lat,
+                _n(r.start_to_first_output_s, ",.1f"),
+                counts,
+                check,
+            ]
+        )
+    for p in perf:
+        rows.append(
+            [
+                p.label,
+                _n(p.records_per_s),
+                _ratio(base.records_per_s, p.records_per_s) if base else "-",
+                _n(p.cpu_us_per_record, ",.1f"),
+                _ratio(base.cpu_us_per_record, p.cpu_us_per_record) if base else "-",
+                "-",
+                _n(p.hwm_bytes / 2**20) if p.hwm_bytes else "-",
+                "-",
+                p.latency,
+                "-",
+                "-",
+                p.note,
+            ]
+        )
+    return rows
+
+
+def main_table(
+    results: list[Result], live: dict[str, LiveResult], perf: list[PerfResult], title: str
+) -> Table:
+    t = Table(title=title)
+    for col in MAIN_COLUMNS:
+        t.add_column(col, justify="left" if col in ("system", "check") else "right")
+    failed = [r.check is None or not r.check.ok for r in results] + [False] * len(perf)
+    for row, bad in zip(main_rows(results, live, perf), failed, strict=True):
+        t.add_row(*row, style="bold red" if bad else None)
+    return t
+
+
+def markdown(results: list[Result], live: dict[str, LiveResult], perf: list[PerfResult]) -> str:
+    """The main table as Markdown (for benchmarks/README.md)."""
+    lines = ["| " + " | ".join(MAIN_COLUMNS) + " |"]
+    lines.append(
+        "|" + "|".join("---" if c in ("system", "check") else "--:" for c in MAIN_COLUMNS) + "|"
+    )
+    for row in main_rows(results, live, perf):
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _pct(lat: Latency, with_max: bool = False) -> str:
+    if not lat.values:
+        return "-"
+    s = lat.summary()
+    text = f"{_n(s['p50'])} / {_n(s['p99'])}"
+    return text + f" / {_n(s['max'])}" if with_max else text
+
+
+def live_table(live: dict[str, LiveResult], title: str) -> Table:
+    t = Table(title=title)
+    for col in (
+        "system",
+        "sends out",
+        "publish→out p50 / p99 / max ms",
+        "→forwarded p50 / p99",
+        "→suppressed p50 / p99",
+        "opt-out→effective p50 / p99",
+        "CPU % of a core",
+        "late forwards",
+        "note",
+    ):
+        t.add_column(col, justify="left" if col in ("system", "note") else "right")
+    for name, lv in live.items():
+        t.add_row(
+            lv.label or LABELS.get(name, name),
+            f"{lv.sends_out:,}/{lv.sends:,}",
+            _pct(lv.send_latency, with_max=True),
+            _pct(lv.forward_latency),
+            _pct(lv.suppress_latency),
+            _pct(lv.optout_latency),
+            _n(lv.cpu_percent, ".0f"),
+            f"{lv.violations:,}",
+            lv.note,
+        )
+    return t
+
+
+def restore_table(r: RestoreResult) -> Table:
+    t = Table(title=f"Restore: {r.entries:,} consent entries from the changelog, empty state dir")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    t.add_row("changelog produced (records, s, records/s)",
+              f"{r.entries:,} in {r.produce_s:,.1f} s = {r.entries / r.produce_s:,.0f}/s"
+              if r.produce_s else "-")  # fmt: skip
+    t.add_row("records restored (worker log)", f"{r.restored:,}")
+    t.add_row("restore time (worker log, restore_s)", _n(r.restore_s, ",.1f") + " s")
+    t.add_row(
+        "restore rate",
+        f"{r.restored / r.restore_s:,.0f} entries/s" if r.restore_s else "-",
+    )
+    t.add_row("worker start → partitions assigned", _n(r.start_to_ready_s, ",.1f") + " s")
+    t.add_row("worker CPU during start + restore", _n(r.cpu_s, ",.1f") + " s")
+    t.add_row("worker peak RSS (VmHWM) / RSS after restore",
+              f"{_n(r.hwm_bytes / 2**20)} / {_n(r.rss_bytes / 2**20)} MiB")  # fmt: skip
+    t.add_row("state dir on disk after restore", f"{r.state_bytes / 2**20:,.0f} MiB")
+    t.add_row("exit code (SIGTERM)", f"{r.exit_code}")
+    if r.note:
+        t.add_row("note", r.note)
+    return t
+
+
+def print_skips(console: Console, skipped: dict[str, str]) -> None:
+    for name, why in skipped.items():
+        console.print(f"[yellow]SKIPPED {LABELS.get(name, name)}: {why}[/]")
