@@ -46,7 +46,7 @@ from streams.core.consent import ConsentState, state_record
 from streams.kafka.partitioner import partition_for
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.gate import Gate, keyword_policy
+from streams.processing.gate import Gate
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import Router
 from streams.settings import Settings
@@ -177,7 +177,7 @@ def internal(pipe: Pipe, s: SourceRecord) -> SourceRecord:
 def micro(settings: Settings, contract: Contract, n: int) -> list[tuple[str, float, float, str]]:
     rng = random.Random(1)
     rows: list[tuple[str, float, float, str]] = []
-    policy = keyword_policy(settings)
+    policy = settings.keyword_policy()
 
     for label, text in [
         ("classify 'STOP' (exact keyword)", "STOP"),

@@ -54,7 +54,6 @@ from streams.core.ordering import watermark
 from streams.kafka.security import client_options
 from streams.logs import log_event
 from streams.models.contract import Contract, RecordName
-from streams.processing.gate import keyword_policy
 from streams.processing.partition import GatePartition
 from streams.processing.records import (
     KIND_HEADER,
@@ -62,8 +61,7 @@ from streams.processing.records import (
     Output,
     SourceRecord,
     dead_letter,
-    read_origin,
-    split_internal,
+    gate_dead_letter,
 )
 from streams.processing.router import Router
 from streams.settings import Settings
@@ -242,7 +240,7 @@ class Engine:
         self.s = settings
         self.contract = contract or Contract()
         self.router = Router(settings, self.contract)
-        self.policy = keyword_policy(settings)
+        self.policy = settings.keyword_policy()
         self.counters: Counter[str] = Counter()
         self.kind_of_topic = {t: k for k, t in settings.channel_topics.items()}
         self.inputs = list(settings.input_topics)
@@ -490,25 +488,18 @@ class Engine:
         self.counters[counter or self._counter(out.topic)] += 1
 
     def _too_large(self, src: SourceRecord, out: Output, exc: Exception) -> Output:
-        headers: Any = None
-        origin = None
-        stage = "router"
-        if src.topic == self.by_contact:  # the gate's: name the original input
-            headers, _, raw_origin = split_internal(src.headers)
-            origin = read_origin(raw_origin)
-            stage = "gate"
-        return dead_letter(
-            self.contract,
-            self.s.deadletter_topic,
-            src=src,
-            code="TOO_LARGE",
-            reason=f"what it gave is too large to produce to {out.topic}: {exc}",
-            stage=stage,
-            now_ms=_now_ms(),
-            origin=origin,
-            headers=headers,
-            max_bytes=self.s.max_message_bytes,
-        )
+        reason = f"what it gave is too large to produce to {out.topic}: {exc}"
+        args: dict[str, Any] = {
+            "src": src,
+            "code": "TOO_LARGE",
+            "reason": reason,
+            "now_ms": _now_ms(),
+            "max_bytes": self.s.max_message_bytes,
+        }
+        topic = self.s.deadletter_topic
+        if src.topic == self.by_contact:  # the gate's: name the input the router read
+            return gate_dead_letter(self.contract, topic, **args)
+        return dead_letter(self.contract, topic, stage="router", **args)
 
     def _counter(self, topic: str) -> str:
         if topic == self.by_contact:

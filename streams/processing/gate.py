@@ -37,9 +37,8 @@ from streams.processing.records import (
     Output,
     Rejected,
     SourceRecord,
-    dead_letter,
     failure,
-    read_origin,
+    gate_dead_letter,
     split_internal,
 )
 from streams.processing.validate import Valid, Validator
@@ -47,10 +46,6 @@ from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
 
 logger = logging.getLogger("consent_gate.gate")
-
-
-def keyword_policy(settings: Settings) -> KeywordPolicy:
-    return settings.keyword_policy()
 
 
 class Gate:
@@ -66,7 +61,7 @@ class Gate:
         self.settings = settings
         self.contract = contract
         self.store = store
-        self.policy = policy or keyword_policy(settings)
+        self.policy = policy or settings.keyword_policy()
         self.fail_closed = settings.hold_expiry == "suppress"
         self.validator = Validator(contract, settings.channels, settings.max_text_length)
         self.channel_topics = settings.channel_topics
@@ -78,22 +73,19 @@ class Gate:
         """The outputs of one record of the by-contact topic. ``order_uncertain``: its hold
         expired before the other inputs were shown to have caught up with it."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        headers, raw_kind, raw_origin = split_internal(src.headers)
+        headers, raw_kind, _ = split_internal(src.headers)
         try:
             return self._handle(src, headers, raw_kind, now_ms, order_uncertain)
         except Exception as exc:  # rejected input, or a bug / corrupt entry: fail closed, go on
             code, reason = failure(exc, "gate", src, logger)
         return [
-            dead_letter(
+            gate_dead_letter(
                 self.contract,
                 self.settings.deadletter_topic,
                 src=src,
                 code=code,
                 reason=reason,
-                stage="gate",
                 now_ms=now_ms,
-                origin=read_origin(raw_origin),
-                headers=headers,
                 max_bytes=self.settings.max_message_bytes,
             )
         ]

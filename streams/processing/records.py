@@ -118,6 +118,33 @@ def split_internal(
     return hs, None, None
 
 
+def gate_dead_letter(
+    contract: Contract,
+    topic: str,
+    *,
+    src: SourceRecord,
+    code: str,
+    reason: str,
+    now_ms: int,
+    max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+) -> Output:
+    """The dead letter of a record of the internal by-contact topic: it names the input the
+    router read (from the origin header) and keeps that input's own headers."""
+    headers, _, raw_origin = split_internal(src.headers)
+    return dead_letter(
+        contract,
+        topic,
+        src=src,
+        code=code,
+        reason=reason,
+        stage="gate",
+        now_ms=now_ms,
+        origin=read_origin(raw_origin),
+        headers=headers,
+        max_bytes=max_bytes,
+    )
+
+
 def dead_letter(
     contract: Contract,
     topic: str,

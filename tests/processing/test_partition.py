@@ -13,7 +13,6 @@ import pytest
 from streams.core.keywords import KeywordPolicy
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.gate import keyword_policy
 from streams.processing.partition import HELD_PREFIX, MARKS_KEY, GatePartition
 from streams.processing.records import KIND_HEADER, WATERMARK_KIND, Output, SourceRecord
 from streams.processing.router import Router
@@ -28,7 +27,7 @@ class Harness:
         self.s = settings
         self.c = contract
         self.router = Router(settings, contract)
-        self.policy: KeywordPolicy = keyword_policy(settings)
+        self.policy: KeywordPolicy = settings.keyword_policy()
         self.store = StateStore(path)
         self.counters: Counter[str] = Counter()
         self.inputs = dict.fromkeys(settings.input_topics, 1)
