@@ -279,6 +279,10 @@ def consent_event(
         "message_type": trigger.message_type,
         "reason": trigger.reason,
         "proof": dict(trigger.proof) if trigger.proof else None,
+        "attribution": "EXPLICIT" if trigger.campaign_id else "NONE",
+        "attributed_message_id": None,
+        "attributed_sent_at_ms": None,
+        "provider_code": None,
     }
 
 

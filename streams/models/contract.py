@@ -58,6 +58,7 @@ class RecordName(StrEnum):
     CONSENT_STATE = "consent_state"
     WATERMARK = "watermark"
     HELD_RECORD = "held_record"
+    CONSENT_STATS = "consent_stats"
 
 
 class DecodeError(ValueError):

@@ -215,6 +215,27 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             ],
         },
     ),
+    (
+        R.CONSENT_STATS,
+        {
+            "window": "HOUR",
+            "window_start_ms": 1_700_000_000_000,
+            "window_end_ms": 1_700_003_600_000,
+            "campaign_id": "spring-sale",
+            "channel": "SMS",
+            "message_type": "promotion",
+            "forwarded": 1000,
+            "suppressed": 40,
+            "opt_outs": 12,
+            "opt_ins": 1,
+            "unsubscribe_rate": 0.012,
+            "reasons": [{"reason": "too_frequent", "count": 3}],
+            "cost_saved": 0.32,
+            "currency": "EUR",
+            "final": True,
+            "emitted_at_ms": 1_700_003_700_000,
+        },
+    ),
 ]
 SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
 

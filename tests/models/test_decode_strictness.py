@@ -115,6 +115,8 @@ PRIMITIVE: dict[str, st.SearchStrategy[Any]] = {
     "long": LONG,
     "string": TEXT,
     "bytes": st.binary(max_size=12),
+    "double": st.floats(allow_nan=False),
+    "float": st.floats(width=32, allow_nan=False),
 }
 
 
