@@ -103,8 +103,12 @@ class Settings(BaseSettings):
         description="Consumer group session timeout: how soon a crashed worker's partitions "
         "move (a restarted worker waits this long for them)",
     )
-    producer_linger_ms: int = Field(
-        5, ge=0, description="How long the producer waits to fill a batch (throughput vs latency)"
+    producer_batch_bytes: int = Field(
+        262_144,
+        ge=16_384,
+        le=1_048_576,
+        description="Size of the record batches the worker builds per topic partition (a batch "
+        "goes out when full or at the commit)",
     )
     max_message_bytes: int = Field(
         DEFAULT_MAX_MESSAGE_BYTES,

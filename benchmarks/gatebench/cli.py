@@ -29,7 +29,7 @@ from .profile import Profile, py_spy
 from .report import live_table, main_table, markdown, print_skips, restore_table
 from .restore import run_restore
 from .runner import Env, Result, run_backlog
-from .systems import ALL_SYSTEMS, LABELS, unavailable
+from .systems import ALL_SYSTEMS, GATE_OVERRIDES, LABELS, unavailable
 from .topics import create, delete_matching
 
 
@@ -75,6 +75,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument(
         "--load-stop-share", type=float, default=0.01, help="fresh STOPs among the load (0.01)"
+    )
+    ap.add_argument(
+        "--load-low-latency",
+        default="20:20",
+        help="the load run again with CONSENT_GATE_ORDER_GRACE_MS:COMMIT_INTERVAL_MS set to "
+        "these (default 20:20; 'none': only the defaults)",
     )
     ap.add_argument(
         "--restore-entries",
@@ -207,6 +213,17 @@ def main(argv: list[str] | None = None) -> int:
                 label=f"consent-gate at half its throughput ({rate:,.0f}/s), "
                       f"{args.load_stop_share:.0%} fresh STOPs",
             )  # fmt: skip
+            if args.load_low_latency != "none":
+                grace, commit = (int(v) for v in args.load_low_latency.split(":"))
+                GATE_OVERRIDES.update(order_grace_ms=grace, commit_interval_ms=commit)
+                try:
+                    live["consent-gate@load-lowlat"] = run_live(
+                        env, "consent-gate", rate, args.load_seconds,
+                        stop_share=args.load_stop_share, slug_suffix="lowlat",
+                        label=f"the same, ORDER_GRACE_MS={grace} COMMIT_INTERVAL_MS={commit}",
+                    )  # fmt: skip
+                finally:
+                    GATE_OVERRIDES.clear()
         if args.restore_entries > 0 and "consent-gate" in systems:
             restore = run_restore(env, args.restore_entries)
         if args.profile and "consent-gate" in systems:

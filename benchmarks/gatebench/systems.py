@@ -7,7 +7,7 @@ import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from streams.core.keywords import KeywordPolicy
 from streams.kafka.runner import WorkerProcess
@@ -173,6 +173,10 @@ def opt_out_keywords() -> list[str]:
     return found
 
 
+#: Settings of the consent-gate runs besides the defaults (the low-latency load run sets some).
+GATE_OVERRIDES: dict[str, Any] = {}
+
+
 def gate_settings(
     bootstrap: str,
     inputs: InputTopics,
@@ -201,6 +205,7 @@ def gate_settings(
         partitions=partitions,
         output_partitions=partitions,
         log_level="info",
+        **GATE_OVERRIDES,
     )
 
 

@@ -29,7 +29,7 @@ import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -39,9 +39,9 @@ UNKNOWN = -(2**63)
 InputPartition = tuple[str, int]
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class OrderKey:
-    """The position of an input in event time; the total order of decisions."""
+class OrderKey(NamedTuple):
+    """The position of an input in event time; the total order of decisions (a tuple: compared
+    field by field, in C)."""
 
     timestamp_ms: int
     rank: int  # CONSENT before SEND at the same instant
@@ -82,9 +82,6 @@ class _Held(Generic[T]):
     arrived_ms: int
     released: bool = False
 
-    def __lt__(self, other: _Held[T]) -> bool:
-        return self.key < other.key
-
 
 @dataclass(frozen=True, slots=True)
 class Released(Generic[T]):
@@ -106,7 +103,8 @@ class HoldQueue(Generic[T]):
     max_hold_ms: int
     max_held: int = 1_000_000
     marks: dict[InputPartition, int] = field(default_factory=dict)
-    _heap: list[_Held[T]] = field(default_factory=list)
+    # (key, held): keys are unique (topic, partition, offset), so a held is never compared.
+    _heap: list[tuple[OrderKey, _Held[T]]] = field(default_factory=list)
     _arrivals: deque[_Held[T]] = field(default_factory=deque)
     _size: int = 0
 
@@ -138,12 +136,12 @@ class HoldQueue(Generic[T]):
 
     def hold(self, key: OrderKey, item: T, now_ms: int) -> None:
         held = _Held(key, item, now_ms)
-        heapq.heappush(self._heap, held)
+        heapq.heappush(self._heap, (key, held))
         self._arrivals.append(held)
         self._size += 1
 
     def held(self) -> Iterable[tuple[OrderKey, T]]:
-        return ((h.key, h.item) for h in self._heap)
+        return ((key, h.item) for key, h in self._heap)
 
     def release(self, now_ms: int) -> list[Released[T]]:
         """Everything that may be decided now, in order."""
@@ -151,9 +149,9 @@ class HoldQueue(Generic[T]):
         consent_mark, every_mark = self.low_marks()
         heap = self._heap
         while heap:
-            top = heap[0]
-            bound = consent_mark if top.key.rank == SEND else every_mark
-            if top.key.timestamp_ms > bound:
+            top = heap[0][0]
+            bound = consent_mark if top.rank == SEND else every_mark
+            if top.timestamp_ms > bound:
                 break
             out.append(self._pop(expired=False))
         # The hold bound: the record waiting longest, or the oldest beyond the size limit, goes
@@ -170,7 +168,7 @@ class HoldQueue(Generic[T]):
         return out
 
     def _pop(self, *, expired: bool) -> Released[T]:
-        held = heapq.heappop(self._heap)
+        _, held = heapq.heappop(self._heap)
         held.released = True
         self._size -= 1
         return Released(held.key, held.item, expired)

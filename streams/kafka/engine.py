@@ -51,6 +51,7 @@ from aiokafka.errors import (
 )
 
 from streams.core.ordering import watermark
+from streams.kafka.output import BatchedOutput, TooLarge
 from streams.kafka.security import client_options
 from streams.logs import log_event
 from streams.models.contract import Contract, RecordName
@@ -255,8 +256,7 @@ class Engine:
         self.progress: dict[TopicPartition, InputProgress] = {}
         self.input_partitions: dict[str, int] = {}
         self._offsets: dict[TopicPartition, int] = {}
-        self._futures: list[asyncio.Future[Any]] = []
-        self._changelog: dict[int, list[asyncio.Future[Any]]] = {}
+        self.out = BatchedOutput(settings.producer_batch_bytes, self._max_request_size())
         self._in_txn = False
         self._committed: dict[TopicPartition, int] = {}  # offsets our transactions committed
         self._last_routed_ms = 0
@@ -275,14 +275,17 @@ class Engine:
     def _client(self) -> dict[str, Any]:
         return {"bootstrap_servers": self.s.bootstrap_servers, **client_options(self.s)}
 
+    def _max_request_size(self) -> int:
+        return max(self.s.max_message_bytes, 1_048_576)
+
     def _new_producer(self) -> AIOKafkaProducer:
         return AIOKafkaProducer(
             **self._client(),
             client_id=f"{self.s.transactional_id}-producer",
             transactional_id=self.s.transactional_id,
             transaction_timeout_ms=self.s.transaction_timeout_ms,
-            linger_ms=self.s.producer_linger_ms,
-            max_request_size=max(self.s.max_message_bytes, 1_048_576),
+            max_batch_size=self.s.producer_batch_bytes,
+            max_request_size=self._max_request_size(),
             acks="all",
         )
 
@@ -333,6 +336,8 @@ class Engine:
         while True:
             try:
                 await self.producer.start()
+                self.out.attach(self.producer)
+                await self.out.know([*self.s.output_topics, *self.s.internal_topics])
                 self.outage.up()
                 return
             except KafkaError as exc:
@@ -414,6 +419,9 @@ class Engine:
 
     async def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         now_ms = _now_ms()
+        if batch:
+            await self._begin()
+        emit = self._emit
         for tp, msgs in batch.items():
             msgs = self._unseen(tp, msgs)
             if not msgs:
@@ -422,25 +430,35 @@ class Engine:
                 part = self.parts.get(tp.partition)
                 if part is None:
                     continue  # revoked meanwhile: its new owner reads it from the last commit
+                receive = part.receive
                 for m in msgs:
                     src = _source(m)
-                    await self._send_all(part.receive(src, now_ms), src)
+                    for out in receive(src, now_ms):
+                        emit(out, src)
             else:
                 progress = self.progress.get(tp)
                 if progress is None:
                     continue
                 self._last_routed_ms = now_ms
+                route = self.router.route
                 for m in msgs:
                     src = _source(m)
-                    out = self.router.route(src)
                     if m.timestamp is not None:
                         progress.seen(m.timestamp)
-                    await self._send_all([out], src)
+                    emit(route(src), src)
             self._offsets[tp] = self._expected[tp] = msgs[-1].offset + 1
+            if self.out.has_full:
+                await self.out.send_full()
         for part in self.parts.values():
             if len(part.queue):
-                for src, outputs in part.release(now_ms):
-                    await self._send_all(outputs, src)
+                released = part.release(now_ms)
+                if released:
+                    await self._begin()
+                for src, outputs in released:
+                    for out in outputs:
+                        emit(out, src)
+        if self.out.has_full:
+            await self.out.send_full()
 
     def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
         """The records of a batch to process: none of a partition we no longer own, none before
@@ -459,32 +477,19 @@ class Engine:
             await self.producer.begin_transaction()
             self._in_txn = True
 
-    async def _send_all(self, outputs: list[Output], src: SourceRecord) -> None:
-        for out in outputs:
-            await self._send(out, src)
-
-    async def _send(
-        self, out: Output, src: SourceRecord | None, counter: str | None = None
-    ) -> None:
-        """Produce ``out`` (what ``src`` gave) in the open transaction. Should the producer find
-        it too large, ``src`` is dead-lettered instead (a dead letter always fits)."""
-        assert self.producer is not None
-        await self._begin()
+    def _emit(self, out: Output, src: SourceRecord | None, counter: str | None = None) -> None:
+        """Produce ``out`` (what ``src`` gave) in the open transaction (begun by the caller).
+        Should it be too large for the producer, ``src`` is dead-lettered instead (a dead letter
+        always fits)."""
         try:
-            fut = await self.producer.send(
-                out.topic,
-                out.value,
-                key=out.key,
-                partition=out.partition,
-                timestamp_ms=out.timestamp_ms,
-                headers=list(out.headers),
+            self.out.add(
+                out.topic, out.partition, out.key, out.value, out.headers, out.timestamp_ms
             )
-        except MessageSizeTooLargeError as exc:
+        except TooLarge as exc:
             if src is None or out.topic == self.s.deadletter_topic:
-                raise
-            await self._send(self._too_large(src, out, exc), None)
+                raise MessageSizeTooLargeError(str(exc)) from None
+            self._emit(self._too_large(src, out, exc), None)
             return
-        self._futures.append(fut)
         self.counters[counter or self._counter(out.topic)] += 1
 
     def _too_large(self, src: SourceRecord, out: Output, exc: Exception) -> Output:
@@ -558,9 +563,10 @@ class Engine:
             {"worker": self.s.worker_id, "published_at_ms": now_ms, "marks": marks},
         )
         headers = [(KIND_HEADER, WATERMARK_KIND)]
+        await self._begin()
         for p in range(self.s.partitions):
             out = Output(self.by_contact, None, value, headers, partition=p)
-            await self._send(out, None, "watermarks")
+            self._emit(out, None, "watermarks")
 
     async def _commit(self, *, final: bool = False) -> None:
         assert self.producer is not None and self.store is not None
@@ -571,15 +577,15 @@ class Engine:
             await self._publish_watermarks(now_ms)
         changelog = self.s.changelog_topic
         writes: dict[int, dict[bytes, bytes | None]] = {}
+        add = self.out.add
         for p, part in self.parts.items():
             part.save(now_ms, marks_every_ms=0 if final else 1000)
             pending = part.state.take_pending()
             if pending:
                 writes[p] = pending
-                futs = self._changelog.setdefault(p, [])
+                await self._begin()
                 for key, value in pending.items():
-                    await self._begin()
-                    futs.append(await self.producer.send(changelog, value, key=key, partition=p))
+                    add(changelog, p, key, value, (), None)
         if not self._in_txn and not self._offsets:
             self._last_commit = time.monotonic()
             return
@@ -587,10 +593,8 @@ class Engine:
         if self._offsets:
             await self.producer.send_offsets_to_transaction(dict(self._offsets), self.s.app_id)
             self._committed.update(self._offsets)
-        await asyncio.gather(*self._futures, *(f for fs in self._changelog.values() for f in fs))
-        next_offsets = {
-            p: max(f.result().offset for f in fs) + 1 for p, fs in self._changelog.items()
-        }
+        ends = await self.out.flush()
+        next_offsets = {p: ends[(changelog, p)] for p in writes}
         if writes:  # the crash tests aim at transactions that change the table
             self.crash.reached("produced")
         await self.producer.commit_transaction()
@@ -600,8 +604,6 @@ class Engine:
         for p, pending in writes.items():
             self.store.apply(p, pending, next_offsets[p])
         self._offsets.clear()
-        self._futures.clear()
-        self._changelog.clear()
         self._last_commit = time.monotonic()
         self.outage.up()
 
@@ -621,10 +623,7 @@ class Engine:
             self.producer = self._new_producer()
             await self._start_producer()
         self._in_txn = False
-        for fut in [*self._futures, *(f for fs in self._changelog.values() for f in fs)]:
-            fut.add_done_callback(_retrieve)  # their errors are this one; don't log them again
-        self._futures.clear()
-        self._changelog.clear()
+        self.out.discard()  # their errors are this one; don't log them again
         self._offsets.clear()
         await asyncio.sleep(1.0)
         owned = [*self.progress, *(TopicPartition(self.by_contact, p) for p in self.parts)]
@@ -763,11 +762,6 @@ class Engine:
                     store.apply(tps[tp], (), todo.pop(tp))
         if count:
             log_event(logger, "state.restored", partitions=len(partitions), records=count)
-
-
-def _retrieve(fut: asyncio.Future[Any]) -> None:
-    if not fut.cancelled():
-        fut.exception()
 
 
 def _source(m: Any) -> SourceRecord:

@@ -39,6 +39,7 @@ from streams.processing.records import (
     SourceRecord,
     failure,
     gate_dead_letter,
+    parse_route,
     split_internal,
 )
 from streams.processing.validate import Valid, Validator
@@ -46,6 +47,11 @@ from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
 
 logger = logging.getLogger("consent_gate.gate")
+
+_REQUEST = InputKind.REQUEST.value.encode()
+
+#: A record of the internal topic split into (its original headers, kind header, origin header).
+Internal = tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]
 
 
 class Gate:
@@ -68,13 +74,23 @@ class Gate:
         self.act_on_contained = settings.act_on_contained_keyword
 
     def handle(
-        self, src: SourceRecord, now_ms: int | None = None, *, order_uncertain: bool = False
+        self,
+        src: SourceRecord,
+        now_ms: int | None = None,
+        *,
+        order_uncertain: bool = False,
+        internal: Internal | None = None,
     ) -> list[Output]:
         """The outputs of one record of the by-contact topic. ``order_uncertain``: its hold
-        expired before the other inputs were shown to have caught up with it."""
+        expired before the other inputs were shown to have caught up with it. ``internal``:
+        ``split_internal(src.headers)``, when the caller has it already."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        headers, raw_kind, _ = split_internal(src.headers)
+        headers, raw_kind, raw_origin = internal or split_internal(src.headers)
         try:
+            if raw_kind == _REQUEST:
+                forwarded = self._forward_routed(src, headers, raw_origin, order_uncertain)
+                if forwarded is not None:
+                    return [forwarded]
             return self._handle(src, headers, raw_kind, now_ms, order_uncertain)
         except Exception as exc:  # rejected input, or a bug / corrupt entry: fail closed, go on
             code, reason = failure(exc, "gate", src, logger)
@@ -89,6 +105,32 @@ class Gate:
                 max_bytes=self.settings.max_message_bytes,
             )
         ]
+
+    def _forward_routed(
+        self,
+        src: SourceRecord,
+        headers: Headers,
+        raw_origin: bytes | None,
+        order_uncertain: bool,
+    ) -> Output | None:
+        """The forwarded send, decided on what the router read of it (its route), without
+        decoding it again; None when it is not to be forwarded (or carries no route): the full
+        path decides, and builds the suppression."""
+        route = parse_route(raw_origin)
+        if route is None:
+            return None
+        origin, channel, contact_id = route
+        topic = self.channel_topics.get(channel)
+        if topic is None:
+            return None
+        state = self.store.get(contact_id, channel)
+        decision = decide(
+            origin, state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
+        )
+        if not decision.forward:
+            return None
+        assert src.value is not None
+        return Output(topic, src.key, src.value, headers)
 
     def _handle(
         self,

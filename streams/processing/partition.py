@@ -17,7 +17,7 @@ from typing import Any
 from streams.core.keywords import KeywordPolicy
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
 from streams.models.contract import Contract, DecodeError, RecordName
-from streams.processing.gate import Gate
+from streams.processing.gate import Gate, Internal
 from streams.processing.records import (
     KIND_HEADER,
     WATERMARK_KIND,
@@ -49,7 +49,13 @@ def is_watermark(src: SourceRecord) -> bool:
 
 def order_key(src: SourceRecord) -> OrderKey | None:
     """Where a routed record stands in event time (None: it lacks the router's headers)."""
-    _, raw_kind, raw_origin = split_internal(src.headers)
+    placed = _place(src)
+    return None if placed is None else placed[0]
+
+
+def _place(src: SourceRecord) -> tuple[OrderKey, Internal] | None:
+    internal = split_internal(src.headers)
+    _, raw_kind, raw_origin = internal
     if raw_kind is None or raw_origin is None:
         return None
     try:
@@ -58,7 +64,12 @@ def order_key(src: SourceRecord) -> OrderKey | None:
         return None
     if ts is None:
         ts = src.timestamp_ms if src.timestamp_ms is not None else 0
-    return OrderKey(ts, SEND if raw_kind == _REQUEST else CONSENT, topic, partition, offset)
+    rank = SEND if raw_kind == _REQUEST else CONSENT
+    return OrderKey(ts, rank, topic, partition, offset), internal
+
+
+#: A held record: the record and its split headers.
+Held = tuple[SourceRecord, Internal]
 
 
 class GatePartition:
@@ -87,7 +98,7 @@ class GatePartition:
         consent_topics = frozenset(
             (settings.replies_topic, settings.clicks_topic, settings.commands_topic)
         )
-        self.queue: HoldQueue[SourceRecord] = HoldQueue(
+        self.queue: HoldQueue[Held] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )
         self._unsaved: dict[int, SourceRecord] = {}  # held, not in the changelog
@@ -112,9 +123,9 @@ class GatePartition:
                 value=rec["value"],
                 headers=[(h["key"], h["value"]) for h in rec["headers"]],
             )
-            key = order_key(src)
-            if key is not None:
-                self.queue.hold(key, src, now_ms)
+            placed = _place(src)
+            if placed is not None:
+                self.queue.hold(placed[0], (src, placed[1]), now_ms)
                 self._saved.add(src.offset)
 
     def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
@@ -132,10 +143,10 @@ class GatePartition:
                 if self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"]):
                     self._marks_dirty = True
             return []
-        key = order_key(src)
-        if key is None:
+        placed = _place(src)
+        if placed is None:
             return self.gate.handle(src, now_ms)  # not routed by us: dead-lettered
-        self.queue.hold(key, src, now_ms)
+        self.queue.hold(placed[0], (src, placed[1]), now_ms)
         self._unsaved[src.offset] = src
         return []
 
@@ -143,14 +154,17 @@ class GatePartition:
         """Decide everything whose turn has come (or whose hold expired), in event-time order:
         each record with its outputs."""
         decided: list[tuple[SourceRecord, list[Output]]] = []
+        handle = self.gate.handle
+        unsaved, saved = self._unsaved, self._saved
         for r in self.queue.release(now_ms):
-            src = r.item
-            if self._unsaved.pop(src.offset, None) is None and src.offset in self._saved:
-                self._saved.discard(src.offset)
+            src, internal = r.item
+            if unsaved.pop(src.offset, None) is None and src.offset in saved:
+                saved.discard(src.offset)
                 self.state.put(held_key(src.offset), None)
             if r.expired:
                 self.counters["hold_expired"] += 1
-            decided.append((src, self.gate.handle(src, now_ms, order_uncertain=r.expired)))
+            outputs = handle(src, now_ms, order_uncertain=r.expired, internal=internal)
+            decided.append((src, outputs))
         return decided
 
     def held(self) -> int:

@@ -78,10 +78,13 @@ class Router:
         assert src.value is not None
         if kind is InputKind.REQUEST and not consent_applies(valid.record["origin"]):
             return Output(self.channel_topics[valid.channel], src.key, src.value, src.headers)
+        route = None
+        if kind is InputKind.REQUEST:  # the gate decides on these without decoding again
+            route = (valid.record["origin"], valid.channel, valid.contact_id)
         headers = [
             *src.headers,
             (KIND_HEADER, self._kind_headers[kind]),
-            (ORIGIN_HEADER, origin_header(src)),
+            (ORIGIN_HEADER, origin_header(src, route)),
         ]
         size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
         if size > self.settings.max_message_bytes:
