@@ -432,10 +432,12 @@ class Engine:
                 self._last_routed_ms = now_ms
                 for m in msgs:
                     src = _source(m)
-                    out = self.router.route(src)
                     if m.timestamp is not None:
                         progress.seen(m.timestamp)
-                    await self._send_all([out], src)
+                    if self.router.skips(src):  # a tombstone: nothing to decide
+                        self.counters["tombstones"] += 1
+                        continue
+                    await self._send_all([self.router.route(src)], src)
             self._offsets[tp] = self._expected[tp] = msgs[-1].offset + 1
         for part in self.parts.values():
             if len(part.queue):
