@@ -201,6 +201,7 @@ def gate_settings(
         partitions=partitions,
         output_partitions=partitions,
         log_level="info",
+        reply_channels=(),  # no STOP confirmations: the same work as the systems compared
     )
 
 
