@@ -102,6 +102,13 @@ class Settings(BaseSettings):
         "of consent and of every suppression (GDPR Art. 7(1), TCPA disputes)",
     )
 
+    changelog_max_compaction_lag_ms: int = Field(
+        604_800_000,
+        ge=3_600_000,
+        description="max.compaction.lag.ms of the table's changelog when the worker creates it: "
+        "how long an erased or superseded entry (with its raw text) may stay in it",
+    )
+
     session_timeout_s: float = Field(
         30.0,
         ge=6,
