@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 from typing import Any
@@ -100,9 +101,32 @@ def show_settings() -> None:
         shown: Any = value
         if isinstance(value, tuple):
             shown = ",".join(value)
+        elif isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False)
         elif isinstance(value, SecretStr):  # never printed: only whether it is set
             shown = "***" if value.get_secret_value() else ""
         click.echo(f"CONSENT_GATE_{name.upper()}={shown}")
+
+
+@main.command()
+@click.argument("contact")
+@click.option(
+    "--channel", default="*", show_default=True, help="One channel, or * for every channel."
+)
+@click.option("--actor", default=None, help="Who asks for the erasure (kept in the command).")
+def erase(contact: str, channel: str, actor: str | None) -> None:
+    """Erase CONTACT's consent entries (GDPR Art. 17): publishes an ERASE consent command."""
+    from streams.erase import EraseError, publish_erase
+
+    settings = _settings()
+    try:
+        command_id = asyncio.run(publish_erase(settings, contact, channel, actor=actor))
+    except EraseError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"erase command {command_id} for {contact.strip()} on {channel.strip().upper()} "
+        f"published to {settings.commands_topic}"
+    )
 
 
 @main.command()

@@ -25,6 +25,7 @@ from streams.kafka.runner import Collector, Produce, WorkerProcess, produce
 from streams.kafka.security import client_options
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
+from streams.processing.records import is_reply
 from streams.settings import Settings
 
 R = RecordName
@@ -202,6 +203,9 @@ def summarise(
     per_campaign: dict[str, Counter[str]] = {}
     for channel, topic in s.channel_topics.items():
         for rec in collected.all(topic):
+            if is_reply(rec.headers):  # the gate's own confirmation or help text
+                per_channel[channel]["replies"] += 1
+                continue
             msg = contract.decode(R.OUTBOUND_MESSAGE, rec.value)
             per_channel[channel][f"forwarded {msg['origin'].lower()}"] += 1
             if msg["campaign_id"]:
@@ -224,6 +228,7 @@ def summarise(
         "OPTED_OUT": "opt-outs",
         "OPTED_IN": "opt-ins",
         "POSSIBLE_OPT_OUT": "to review",
+        "replies": "replies",
     }
     t.add_column("channel")
     for title in cols.values():

@@ -7,6 +7,7 @@ Lists (channels, languages, keywords) are comma-separated in the environment.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import socket
@@ -19,6 +20,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from streams.core.keywords import SUPPORTED_LANGUAGES, KeywordPolicy
+from streams.core.replies import DEFAULT_REPLY_CHANNELS, ReplyPolicy, check_texts
 
 CONSENT_TABLE = "consent"
 DEFAULT_CHANNELS = ("SMS", "WHATSAPP", "EMAIL", "MESSENGER", "INSTAGRAM", "TELEGRAM")
@@ -71,6 +73,10 @@ class Settings(BaseSettings):
     topic_link_clicks: str = "messaging.link.clicks"
     topic_outbound_requests: str = "messaging.outbound.requests"
     topic_consent_commands: str = "consent.commands"
+    topic_delivery_reports: str = Field(
+        "messaging.delivery.reports",
+        description="Input: the providers' delivery reports and preference changes",
+    )
     topic_outbound_channel_prefix: str = Field(
         "messaging.outbound.", description="Forwarded messages go to <prefix><channel lower-case>"
     )
@@ -94,6 +100,13 @@ class Settings(BaseSettings):
         description="retention.ms of the audit topics (consent events, suppressed messages, dead "
         "letters) when `consent-gate topics create` makes them: -1 keeps them forever, the proof "
         "of consent and of every suppression (GDPR Art. 7(1), TCPA disputes)",
+    )
+
+    changelog_max_compaction_lag_ms: int = Field(
+        604_800_000,
+        ge=3_600_000,
+        description="max.compaction.lag.ms of the table's changelog when the worker creates it: "
+        "how long an erased or superseded entry (with its raw text) may stay in it",
     )
 
     session_timeout_s: float = Field(
@@ -202,6 +215,15 @@ class Settings(BaseSettings):
     max_text_length: int = Field(
         4096, ge=1, description="Longer reply texts are dead-lettered as TEXT_TOO_LONG"
     )
+    reply_channels: CsvTuple = Field(
+        DEFAULT_REPLY_CHANNELS,
+        description="Channels that get the opt-out confirmation and the help text (empty: none)",
+    )
+    reply_texts: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description='Reply texts as JSON, {"kind[.CHANNEL][.lang]": text}, kind '
+        "opt-out-confirmation or help; over English defaults",
+    )
 
     # --- Operations ------------------------------------------------------------------------
     log_level: str = Field("info", description="Level of consent-gate's own logs")
@@ -216,11 +238,29 @@ class Settings(BaseSettings):
         "extra_opt_out_keywords",
         "extra_opt_in_keywords",
         "extra_help_keywords",
+        "reply_channels",
         mode="before",
     )
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("reply_texts", mode="before")
+    @classmethod
+    def _json_mapping(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return {}
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"not JSON ({exc.args[0]})") from None
+        if not isinstance(parsed, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()
+        ):
+            raise ValueError('must be a JSON object of texts, {"kind[.CHANNEL][.lang]": "text"}')
+        return parsed
 
     @field_validator("channels")
     @classmethod
@@ -306,6 +346,25 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _replies(self) -> Settings:
+        """Reply channels must be known channels (the default keeps those that are), and every
+        text key must say what it is for: a typo would silently send the default text."""
+        given = "reply_channels" in self.model_fields_set
+        wanted = tuple(dict.fromkeys(c.upper() for c in self.reply_channels))
+        unknown = [c for c in wanted if c not in self.channels]
+        if unknown and given:
+            raise ValueError(
+                f"{ENV_PREFIX}REPLY_CHANNELS has {unknown[0]}, which is not in "
+                f"{ENV_PREFIX}CHANNELS: add it there or remove it"
+            )
+        object.__setattr__(self, "reply_channels", tuple(c for c in wanted if c in self.channels))
+        try:
+            object.__setattr__(self, "reply_texts", check_texts(self.reply_texts, self.channels))
+        except ValueError as exc:
+            raise ValueError(f"{ENV_PREFIX}REPLY_TEXTS: {exc}") from None
+        return self
+
+    @model_validator(mode="after")
     def _security(self) -> Settings:
         sasl = self.security_protocol.startswith("SASL_")
         tls = self.security_protocol.endswith("SSL")
@@ -380,6 +439,9 @@ class Settings(BaseSettings):
             extra_help=self.extra_help_keywords,
         )
 
+    def reply_policy(self) -> ReplyPolicy:
+        return ReplyPolicy.build(self.reply_channels, self.reply_texts)
+
     def sasl_secret(self) -> str:
         """The SASL password, from CONSENT_GATE_SASL_PASSWORD or the file (one trailing newline
         taken off)."""
@@ -407,6 +469,10 @@ class Settings(BaseSettings):
     @property
     def commands_topic(self) -> str:
         return self.topic(self.topic_consent_commands)
+
+    @property
+    def reports_topic(self) -> str:
+        return self.topic(self.topic_delivery_reports)
 
     @property
     def suppressed_topic(self) -> str:
@@ -443,7 +509,18 @@ class Settings(BaseSettings):
 
     @property
     def input_topics(self) -> list[str]:
-        return [self.replies_topic, self.clicks_topic, self.requests_topic, self.commands_topic]
+        return [
+            self.replies_topic,
+            self.clicks_topic,
+            self.requests_topic,
+            self.commands_topic,
+            self.reports_topic,
+        ]
+
+    @property
+    def consent_topics(self) -> list[str]:
+        """The inputs that change consent (a send waits until they have been read up to it)."""
+        return [self.replies_topic, self.clicks_topic, self.commands_topic, self.reports_topic]
 
     @property
     def output_topics(self) -> list[str]:

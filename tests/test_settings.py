@@ -38,7 +38,10 @@ def test_defaults() -> None:
         "messaging.link.clicks",
         "messaging.outbound.requests",
         "consent.commands",
+        "messaging.delivery.reports",
     ]
+    assert s.reply_channels == ("SMS", "WHATSAPP")
+    assert s.reply_texts == {}
     assert (s.suppressed_topic, s.events_topic, s.deadletter_topic) == (
         "messaging.outbound.suppressed",
         "consent.events",
@@ -53,7 +56,7 @@ def test_defaults() -> None:
 def test_every_topic_name_is_distinct() -> None:
     s = settings()
     names = [*s.input_topics, *s.output_topics, s.by_contact_topic]
-    assert len(names) == len(set(names)) == 4 + len(DEFAULT_CHANNELS) + 3 + 1
+    assert len(names) == len(set(names)) == 5 + len(DEFAULT_CHANNELS) + 3 + 1
 
 
 def test_channels_from_env_are_trimmed_and_upper_cased(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -378,3 +381,52 @@ def test_settings_command_reports_the_same_errors(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CONSENT_GATE_KEYWORD_LANGUAGES", "")
     code, out, err = run_settings_command()
     assert code == 2 and "at least one language is needed" in err
+
+
+# --- Replies ------------------------------------------------------------------------------------
+
+
+def test_reply_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_GATE_REPLY_CHANNELS", "sms")
+    monkeypatch.setenv(
+        "CONSENT_GATE_REPLY_TEXTS",
+        '{"help": "Acme: reply STOP to opt out.", "opt-out-confirmation.sms.FR": "Vous êtes '
+        'désinscrit. Répondez START pour vous réinscrire."}',
+    )
+    s = load_settings(_env_file=None)
+    assert s.reply_channels == ("SMS",)
+    assert s.reply_texts == {
+        "help": "Acme: reply STOP to opt out.",
+        "opt-out-confirmation.SMS.fr": "Vous êtes désinscrit. Répondez START pour vous réinscrire.",
+    }
+
+
+def test_no_reply_channels_turns_replies_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENT_GATE_REPLY_CHANNELS", "")
+    assert load_settings(_env_file=None).reply_channels == ()
+
+
+def test_default_reply_channels_keep_only_configured_channels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONSENT_GATE_CHANNELS", "SMS,EMAIL")
+    assert load_settings(_env_file=None).reply_channels == ("SMS",)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("CONSENT_GATE_REPLY_CHANNELS", "SMS,FAX", "REPLY_CHANNELS has FAX"),
+        ("CONSENT_GATE_REPLY_TEXTS", '{"goodbye": "x"}', "reply kind must be one of"),
+        ("CONSENT_GATE_REPLY_TEXTS", '{"help.FAX": "x"}', "neither a configured channel"),
+        ("CONSENT_GATE_REPLY_TEXTS", '{"help.SMS": "  "}', "the text is empty"),
+        ("CONSENT_GATE_REPLY_TEXTS", "not json", "CONSENT_GATE_REPLY_TEXTS"),
+    ],
+)
+def test_bad_reply_settings_are_refused_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings(_env_file=None)
+    assert says in str(err.value) and "\n" not in str(err.value)

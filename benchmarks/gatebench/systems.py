@@ -205,6 +205,7 @@ def gate_settings(
         partitions=partitions,
         output_partitions=partitions,
         log_level="info",
+        reply_channels=(),  # no STOP confirmations: the same work as the systems compared
         **GATE_OVERRIDES,
     )
 

@@ -14,6 +14,13 @@ The rules
   URL, changes nothing.
 * A consent command opts out, or back in. An opt-in must carry proof of new consent, and an import
   never lifts an opt-out (only an explicit subscribe does); both are rejected otherwise.
+* A delivery report from a provider (``messaging.delivery.reports``) opts the channel out when the
+  provider refused to deliver because the recipient opted out (Twilio 21610 on SMS, WhatsApp
+  131050), and out of / back into WHATSAPP on a WhatsApp ``user_preferences`` stop / resume for
+  marketing messages; the report is the proof. Every other report changes nothing.
+* An erasure command (GDPR Art. 17) deletes the entry of one channel, or of every channel
+  (``*``): the contact is back to the default state, as if never seen, and one ``ERASED`` event
+  (without any text) is emitted per channel that had an entry.
 * Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
   it yields no event and is not counted again. A *redelivered* input (the same event id as the
   one behind the current state) yields its event again with the same id: at least once, never
@@ -24,18 +31,19 @@ The rules
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from streams.core.keywords import Intent, KeywordPolicy
+from streams.core.keywords import Intent, KeywordMatch, KeywordPolicy
 
 
 class Action(StrEnum):
     OPT_OUT = "OPT_OUT"
     OPT_IN = "OPT_IN"
     FLAG = "FLAG"  # a possible opt-out: no change, an event for review
+    ERASE = "ERASE"  # GDPR Art. 17: forget the entry (back to the default state)
 
 
 class Source(StrEnum):
@@ -44,12 +52,14 @@ class Source(StrEnum):
     ONE_CLICK = "ONE_CLICK"
     COMMAND = "COMMAND"
     IMPORT = "IMPORT"
+    PROVIDER = "PROVIDER"  # a delivery report of the channel's provider
 
 
 class EventType(StrEnum):
     OPTED_OUT = "OPTED_OUT"
     OPTED_IN = "OPTED_IN"
     POSSIBLE_OPT_OUT = "POSSIBLE_OPT_OUT"
+    ERASED = "ERASED"
 
 
 class Rejection(StrEnum):
@@ -82,6 +92,7 @@ class Trigger:
     message_type: str | None = None
     reason: str | None = None
     proof: Mapping[str, Any] | None = None
+    provider_code: str | None = None  # PROVIDER: the provider's error or preference code
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +129,7 @@ class Outcome:
     rejection: Rejection | None = None
     previous_subscribed: bool | None = None  # for the event; None: the state before ``apply``
     replayed: bool = False  # a redelivered input: its event again, no change
+    erased: bool = False  # the entry is to be deleted (``state`` is then the default)
 
     @property
     def changed(self) -> bool:
@@ -132,6 +144,15 @@ def reply_trigger(
     reply: Mapping[str, Any], policy: KeywordPolicy, *, act_on_contained: bool = False
 ) -> Trigger | None:
     """What an inbound reply asks for, or None when it asks nothing of consent."""
+    return read_reply(reply, policy, act_on_contained=act_on_contained)[0]
+
+
+def read_reply(
+    reply: Mapping[str, Any], policy: KeywordPolicy, *, act_on_contained: bool = False
+) -> tuple[Trigger | None, KeywordMatch]:
+    """What an inbound reply asks of consent (None: nothing), and its keyword match (one
+    classification serves both the consent change and the reply it deserves,
+    ``streams.core.replies``)."""
     text: str = reply["text"]
     match = policy.classify(text)
     if match.intent is Intent.OPT_OUT:
@@ -139,8 +160,8 @@ def reply_trigger(
     elif match.intent is Intent.OPT_IN and match.exact:
         action = Action.OPT_IN
     else:
-        return None  # HELP and everything else: no consent change
-    return Trigger(
+        return None, match  # HELP and everything else: no consent change
+    trigger = Trigger(
         action=action,
         source=Source.KEYWORD,
         event_id=reply["event_id"],
@@ -151,6 +172,7 @@ def reply_trigger(
         campaign_id=reply.get("campaign_id"),
         message_type=reply.get("message_type"),
     )
+    return trigger, match
 
 
 def click_trigger(click: Mapping[str, Any]) -> Trigger | None:
@@ -187,6 +209,57 @@ def command_trigger(command: Mapping[str, Any]) -> Trigger:
     )
 
 
+#: Provider error codes that mean "the recipient opted out of this channel", per channel: Twilio
+#: 21610 (SMS: the number replied STOP to the sender, the carrier blocks it) and WhatsApp 131050
+#: (the user stopped marketing messages from this business).
+OPTED_OUT_ERROR_CODES: Mapping[str, frozenset[str]] = {
+    "SMS": frozenset({"21610"}),
+    "WHATSAPP": frozenset({"131050"}),
+}
+#: WhatsApp's ``user_preferences`` webhook: a stop / resume of marketing messages.
+USER_PREFERENCES = "user_preferences"
+MARKETING_CATEGORY = "marketing_messages"
+_PREFERENCE_ACTION = {"stop": Action.OPT_OUT, "resume": Action.OPT_IN}
+
+
+def report_trigger(report: Mapping[str, Any], channel: str) -> Trigger | None:
+    """What a provider's delivery report (on ``channel``, upper case) asks of consent: None for
+    every report that is not an opt-out signal (delivered, failed for other reasons...)."""
+    code = (report.get("error_code") or "").strip()
+    status = (report.get("status") or "").strip().lower()
+    if code and code in OPTED_OUT_ERROR_CODES.get(channel, ()):
+        action, provider_code = Action.OPT_OUT, code
+    elif (
+        channel == "WHATSAPP"
+        and status == USER_PREFERENCES
+        and (report.get("category") or "").strip().lower() == MARKETING_CATEGORY
+        and (report.get("preference") or "").strip().lower() in _PREFERENCE_ACTION
+    ):
+        action = _PREFERENCE_ACTION[report["preference"].strip().lower()]
+        provider_code = USER_PREFERENCES
+    else:
+        return None
+    return Trigger(
+        action=action,
+        source=Source.PROVIDER,
+        event_id=report["report_id"],
+        occurred_at_ms=report["occurred_at_ms"],
+        campaign_id=report.get("campaign_id"),
+        message_type=report.get("message_type"),
+        reason=report.get("description"),
+        provider_code=provider_code,
+    )
+
+
+#: The channel of an erasure command that means every channel.
+EVERY_CHANNEL = "*"
+
+
+def erased_channels(channel: str, channels: Iterable[str]) -> tuple[str, ...]:
+    """The channels an erasure of ``channel`` covers: ``*`` is every configured channel."""
+    return tuple(channels) if channel == EVERY_CHANNEL else (channel,)
+
+
 # --- Transitions ----------------------------------------------------------------------------------
 
 
@@ -207,8 +280,13 @@ def _changed(state: ConsentState, trigger: Trigger, subscribed: bool) -> Consent
 def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = True) -> Outcome:
     """The state after ``trigger``, the event it yields and whether it was refused.
 
-    ``default_subscribed`` is the state of a contact never seen (it only matters to rebuild the
-    event of a redelivered input)."""
+    ``default_subscribed`` is the state of a contact never seen (the state an erasure goes back
+    to, and the one the event of a redelivered input is rebuilt from)."""
+    if trigger.action is Action.ERASE:
+        if not state.explicit:
+            return Outcome(state)  # nothing stored: nothing to erase, no event
+        erased = default_state(default_subscribed)
+        return Outcome(erased, EventType.ERASED, previous_subscribed=state.subscribed, erased=True)
     if trigger.action is not Action.FLAG and state.explicit and state.event_id == trigger.event_id:
         # The very input behind the current state, delivered again (at least once: after a crash
         # the table write may have been kept and its event lost). Emit the same event again (same
@@ -226,7 +304,7 @@ def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = T
         # From subscribed, or from the strict-mode default (never subscribed): the withdrawal is
         # recorded with its proof, so an import can never lift it later.
         return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)
-    # OPT_IN
+    # OPT_IN (a reply or a provider's report is its own proof of new consent)
     if trigger.source in (Source.COMMAND, Source.IMPORT) and not trigger.proof:
         return Outcome(state, rejection=Rejection.OPT_IN_WITHOUT_PROOF)
     if trigger.source is Source.IMPORT and not state.subscribed and state.explicit:
@@ -280,6 +358,42 @@ def consent_event(
         "reason": trigger.reason,
         "proof": dict(trigger.proof) if trigger.proof else None,
         "attribution": "EXPLICIT" if trigger.campaign_id else "NONE",
+        "attributed_message_id": None,
+        "attributed_sent_at_ms": None,
+        "provider_code": trigger.provider_code,
+    }
+
+
+def erasure_event(
+    *,
+    contact_id: str,
+    channel: str,
+    trigger: Trigger,
+    outcome: Outcome,
+    recorded_at_ms: int,
+) -> dict[str, Any]:
+    """The ``ERASED`` event of one channel: who, which channel, when and by which command, and
+    nothing else (no text, reason, campaign or proof of what was erased)."""
+    assert outcome.event is EventType.ERASED and outcome.previous_subscribed is not None
+    return {
+        "event_id": event_id(trigger.event_id, channel, EventType.ERASED),
+        "contact_id": contact_id,
+        "channel": channel,
+        "type": EventType.ERASED.value,
+        "subscribed": outcome.state.subscribed,
+        "previous_subscribed": outcome.previous_subscribed,
+        "source": trigger.source.value,
+        "trigger_event_id": trigger.event_id,
+        "occurred_at_ms": trigger.occurred_at_ms,
+        "recorded_at_ms": recorded_at_ms,
+        "raw_text": None,
+        "keyword": None,
+        "language": None,
+        "campaign_id": None,
+        "message_type": None,
+        "reason": None,
+        "proof": None,
+        "attribution": "NONE",
         "attributed_message_id": None,
         "attributed_sent_at_ms": None,
         "provider_code": None,

@@ -229,7 +229,12 @@ async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) ->
     """
     wanted = {
         settings.by_contact_topic: {},
-        settings.changelog_topic: {"cleanup.policy": "compact"},
+        settings.changelog_topic: {
+            "cleanup.policy": "compact",
+            # Bounds how long an erased entry's old values stay (the roll of the active
+            # segment, which is never compacted, comes at this age at the latest).
+            "max.compaction.lag.ms": str(settings.changelog_max_compaction_lag_ms),
+        },
     }
     admin = await _admin(settings, timeout_s)
     try:

@@ -445,6 +445,9 @@ class Engine:
                     src = _source(m)
                     if m.timestamp is not None:
                         progress.seen(m.timestamp)
+                    if self.router.skips(src):  # a tombstone: nothing to decide
+                        self.counters["tombstones"] += 1
+                        continue
                     emit(route(src), src)
             self._offsets[tp] = self._expected[tp] = msgs[-1].offset + 1
             if self.out.has_full:

@@ -6,6 +6,7 @@ Used by the demo and by the integration tests, so both drive the real worker the
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -31,6 +32,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             value = value.get_secret_value()
         if isinstance(value, tuple | list):
             value = ",".join(value)
+        elif isinstance(value, dict):  # a mapping setting is JSON in the environment
+            value = json.dumps(value)
         elif isinstance(value, bool):
             value = "true" if value else "false"
         env[f"CONSENT_GATE_{name.upper()}"] = str(value)

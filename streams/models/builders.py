@@ -106,3 +106,30 @@ def consent_command(
         "actor": None,
         **fields,
     }
+
+
+def delivery_report(
+    contact_id: str,
+    channel: str,
+    status: str = "delivered",
+    error_code: str | None = None,
+    provider: str = "twilio",
+    **fields: Any,
+) -> dict[str, Any]:
+    return {
+        "report_id": _id("report"),
+        "contact_id": contact_id,
+        "channel": channel,
+        "provider": provider,
+        "status": status,
+        "error_code": error_code,
+        "message_id": None,
+        "campaign_id": None,
+        "message_type": None,
+        "category": None,
+        "preference": None,
+        "occurred_at_ms": _now_ms(),
+        "description": None,
+        "raw_payload": None,
+        **fields,
+    }

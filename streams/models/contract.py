@@ -59,6 +59,7 @@ class RecordName(StrEnum):
     WATERMARK = "watermark"
     HELD_RECORD = "held_record"
     CONSENT_STATS = "consent_stats"
+    DELIVERY_REPORT = "delivery_report"
 
 
 class DecodeError(ValueError):

@@ -5,7 +5,16 @@
 * forwards a CAMPAIGN message untouched (same key, value bytes and headers) when the contact is
   subscribed on its channel, and records it on the suppressed topic otherwise
   (``streams.core.decision``),
-* dead-letters a refused command (an opt-in without proof) with the reason and the original bytes.
+* dead-letters a refused command (an opt-in without proof) with the reason and the original bytes,
+* answers a keyword opt-out with one confirmation, and HELP with the help text, on the channels
+  whose providers expect it (``streams.core.replies``): INBOX messages on the channel topic,
+  marked with the ``consent-gate-reply`` header,
+* turns a provider's delivery report into a consent change when it is an opt-out signal,
+* erases a contact's entries on an ERASE command (table deletes: tombstones on the changelog)
+  with one ``ERASED`` event per erased channel.
+
+Everything it emits is an :class:`Output` it returns, and every table write goes through the
+partition's store: both are in the engine's transaction.
 
 The gate is plain Python: the engine (streams/kafka/engine.py) hands it records and produces what it
 returns.
@@ -19,19 +28,26 @@ import time
 
 from streams.core.consent import (
     REJECTION_TEXT,
+    Action,
+    Outcome,
     Trigger,
     apply,
     click_trigger,
     command_trigger,
     consent_event,
-    reply_trigger,
+    erased_channels,
+    erasure_event,
+    read_reply,
+    report_trigger,
 )
 from streams.core.decision import decide
-from streams.core.keywords import KeywordPolicy
+from streams.core.keywords import NO_MATCH, KeywordMatch, KeywordPolicy
+from streams.core.replies import decide_reply, reply_message
 from streams.models.contract import Contract, RecordName
 from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
+    REPLY_HEADER,
     Headers,
     InputKind,
     Output,
@@ -72,6 +88,7 @@ class Gate:
         self.validator = Validator(contract, settings.channels, settings.max_text_length)
         self.channel_topics = settings.channel_topics
         self.act_on_contained = settings.act_on_contained_keyword
+        self.replies = settings.reply_policy()
 
     def handle(
         self,
@@ -205,39 +222,95 @@ class Gate:
             encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
         return Output(self.settings.suppressed_topic, key, encoded, headers)
 
-    def _trigger(self, valid: Valid) -> Trigger | None:
+    def _trigger(self, valid: Valid) -> tuple[Trigger | None, KeywordMatch]:
         if valid.kind is InputKind.REPLY:
-            return reply_trigger(valid.record, self.policy, act_on_contained=self.act_on_contained)
+            return read_reply(valid.record, self.policy, act_on_contained=self.act_on_contained)
         if valid.kind is InputKind.CLICK:
-            return click_trigger(valid.record)
-        return command_trigger(valid.record)
+            return click_trigger(valid.record), NO_MATCH
+        if valid.kind is InputKind.REPORT:
+            return report_trigger(valid.record, valid.channel), NO_MATCH
+        return command_trigger(valid.record), NO_MATCH
 
     def _consent(self, valid: Valid, now_ms: int) -> list[Output]:
-        trigger = self._trigger(valid)
-        if trigger is None:
+        trigger, match = self._trigger(valid)
+        if trigger is not None and trigger.action is Action.ERASE:
+            return self._erase(valid, trigger, now_ms)
+        outputs: list[Output] = []
+        outcome: Outcome | None = None
+        if trigger is not None:
+            before = self.store.get(valid.contact_id, valid.channel)
+            outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
+            if outcome.rejection is not None:
+                raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
+            if outcome.changed or outcome.replayed:
+                # A replayed input writes its state again: should its changelog record have been
+                # lost, this restores it.
+                self.store.put(valid.contact_id, valid.channel, outcome.state)
+            if outcome.event is not None:
+                event = consent_event(
+                    contact_id=valid.contact_id,
+                    channel=valid.channel,
+                    trigger=trigger,
+                    before=before,
+                    outcome=outcome,
+                    recorded_at_ms=now_ms,
+                )
+                outputs.append(self._event(valid.contact_id, event))
+        if valid.kind is InputKind.REPLY:
+            outputs += self._reply(valid, trigger, match, outcome)
+        return outputs
+
+    def _event(self, contact_id: str, event: dict[str, object]) -> Output:
+        return Output(
+            self.settings.events_topic,
+            contact_id.encode(),
+            self.contract.encode(RecordName.CONSENT_EVENT, event),
+        )
+
+    def _reply(
+        self,
+        valid: Valid,
+        trigger: Trigger | None,
+        match: KeywordMatch,
+        outcome: Outcome | None,
+    ) -> list[Output]:
+        """The confirmation or help text a contact's message deserves (none mostly)."""
+        event_id: str = valid.record["event_id"]
+        reply = decide_reply(self.replies, valid.channel, event_id, trigger, match, outcome)
+        if reply is None:
             return []
-        before = self.store.get(valid.contact_id, valid.channel)
-        outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
-        if outcome.rejection is not None:
-            raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
-        if outcome.changed or outcome.replayed:
-            # A replayed input writes its state again: should its changelog record have been
-            # lost, this restores it.
-            self.store.put(valid.contact_id, valid.channel, outcome.state)
-        if outcome.event is None:
-            return []
-        event = consent_event(
+        message = reply_message(
+            reply,
             contact_id=valid.contact_id,
             channel=valid.channel,
-            trigger=trigger,
-            before=before,
-            outcome=outcome,
-            recorded_at_ms=now_ms,
+            event_id=event_id,
+            at_ms=valid.record["received_at_ms"],
         )
         return [
             Output(
-                self.settings.events_topic,
+                self.channel_topics[valid.channel],
                 valid.contact_id.encode(),
-                self.contract.encode(RecordName.CONSENT_EVENT, event),
+                self.contract.encode(RecordName.OUTBOUND_MESSAGE, message),
+                [(REPLY_HEADER, reply.kind.value.encode())],
             )
         ]
+
+    def _erase(self, valid: Valid, trigger: Trigger, now_ms: int) -> list[Output]:
+        """GDPR Art. 17: delete the contact's entry on each channel the command covers; one
+        ERASED event (no text in it) per channel that had one."""
+        outputs = []
+        for channel in erased_channels(valid.channel, self.settings.channels):
+            before = self.store.get(valid.contact_id, channel)
+            outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
+            if not outcome.erased:
+                continue
+            self.store.delete(valid.contact_id, channel)
+            event = erasure_event(
+                contact_id=valid.contact_id,
+                channel=channel,
+                trigger=trigger,
+                outcome=outcome,
+                recorded_at_ms=now_ms,
+            )
+            outputs.append(self._event(valid.contact_id, event))
+        return outputs

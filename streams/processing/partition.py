@@ -95,9 +95,7 @@ class GatePartition:
             ConsentStore(self.state, contract, settings.default_subscribed),
             policy,
         )
-        consent_topics = frozenset(
-            (settings.replies_topic, settings.clicks_topic, settings.commands_topic)
-        )
+        consent_topics = frozenset(settings.consent_topics)
         self.queue: HoldQueue[Held] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )

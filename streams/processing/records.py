@@ -17,12 +17,13 @@ Headers = Sequence[tuple[str, bytes | None]]
 
 
 class InputKind(StrEnum):
-    """The four inputs; the value travels in a header on the internal by-contact topic."""
+    """The inputs; the value travels in a header on the internal by-contact topic."""
 
     REPLY = "reply"
     CLICK = "click"
     REQUEST = "request"
     COMMAND = "command"
+    REPORT = "report"  # a provider's delivery report
 
 
 #: The kind header of a watermark the routers publish on the internal topic (not an input).
@@ -34,7 +35,18 @@ RECORD_OF_KIND = {
     InputKind.CLICK: RecordName.LINK_CLICK,
     InputKind.REQUEST: RecordName.OUTBOUND_MESSAGE,
     InputKind.COMMAND: RecordName.CONSENT_COMMAND,
+    InputKind.REPORT: RecordName.DELIVERY_REPORT,
 }
+
+#: The header that marks a message the gate itself sends to a contact (an opt-out confirmation
+#: or the help text, ``streams.core.replies``); its value is the reply kind.
+REPLY_HEADER = "consent-gate-reply"
+
+
+def is_reply(headers: Headers) -> bool:
+    """Whether a record on a channel topic is one of the gate's own replies."""
+    return any(k == REPLY_HEADER for k, _ in headers)
+
 
 #: The two headers the router appends, in this order, as the last two of a record on the internal
 #: topic; the gate takes them off again, so what it forwards has the original headers exactly

@@ -1,7 +1,8 @@
-"""Stage 1, the router: reads the four input topics, checks each record, and
+"""Stage 1, the router: reads the input topics, checks each record, and
 
 * dead-letters what cannot be used (with the reason and the original bytes),
 * forwards INBOX messages straight to their channel topic, untouched (they never depend on consent),
+* skips a tombstone (a record with no value: it carries nothing to decide; counted),
 * re-partitions everything else by contact id onto the internal by-contact topic with a fixed
   partitioner, so that the gate sees every input of one contact in one partition; the copy keeps
   the input's timestamp, by which the gate orders what it decides (``streams.core.ordering``).
@@ -50,13 +51,27 @@ class Router:
             settings.clicks_topic: InputKind.CLICK,
             settings.requests_topic: InputKind.REQUEST,
             settings.commands_topic: InputKind.COMMAND,
+            settings.reports_topic: InputKind.REPORT,
         }
         self.channel_topics = settings.channel_topics
         self.internal_topic = settings.by_contact_topic
         self.partitions = settings.partitions
         self._kind_headers = {k: k.value.encode() for k in InputKind}
 
+    @staticmethod
+    def skips(src: SourceRecord) -> bool:
+        """Whether ``src`` is a tombstone (null value), which is skipped rather than routed.
+
+        A tombstone on an input is not an error: it is how a producer of a compacted topic
+        deletes a key, it holds no data to lose, and no input of ours has a meaning for it (an
+        erasure is a ConsentCommand ERASE, with its id, time and actor as the record of it). The
+        engine skips it and counts it (``tombstones`` in the progress line)."""
+        return src.value is None
+
     def route(self, src: SourceRecord) -> Output:
+        """What ``src`` becomes: its copy on the internal topic, an INBOX message on its channel
+        topic, or a dead letter (a tombstone is a ``NOT_AVRO`` dead letter here: see
+        :meth:`skips`)."""
         try:
             return self._route(src)
         except Exception as exc:  # rejected input, or a bug: dead-letter it and go on

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from streams.core.consent import EVERY_CHANNEL
 from streams.models.contract import Contract, DecodeError
 from streams.processing.records import RECORD_OF_KIND, InputKind, Rejected
 
@@ -20,6 +21,7 @@ _COPIED = {
     InputKind.CLICK: ("url", "message_id", "campaign_id", "message_type", "feedback_reason"),
     InputKind.REQUEST: ("campaign_id", "message_type"),
     InputKind.COMMAND: ("reason", "campaign_id", "actor"),
+    InputKind.REPORT: ("campaign_id", "message_type", "description", "error_code", "status"),
 }
 _PROOF_FIELDS = ("method", "evidence", "ip_address")
 
@@ -28,6 +30,7 @@ _ID_FIELD = {
     InputKind.CLICK: "event_id",
     InputKind.REQUEST: "message_id",
     InputKind.COMMAND: "command_id",
+    InputKind.REPORT: "report_id",
 }
 
 
@@ -36,7 +39,7 @@ class Valid:
     kind: InputKind
     record: dict[str, Any]
     contact_id: str
-    channel: str  # upper-case, one of the configured channels
+    channel: str  # upper-case, one of the configured channels (or "*": an erasure of every one)
 
 
 class Validator:
@@ -63,7 +66,10 @@ class Validator:
         if len(record[id_field]) > MAX_ID_LENGTH:
             raise Rejected("INVALID_FIELD", f"{id_field} is longer than {MAX_ID_LENGTH} characters")
         channel = record["channel"].strip().upper()
-        if channel not in self.channels:
+        every = (
+            kind is InputKind.COMMAND and record["action"] == "ERASE" and channel == EVERY_CHANNEL
+        )
+        if channel not in self.channels and not every:
             raise Rejected(
                 "UNKNOWN_CHANNEL",
                 f"channel {record['channel']!r} is not one of the configured channels "

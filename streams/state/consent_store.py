@@ -50,3 +50,7 @@ class ConsentStore:
             state_key(contact_id, channel),
             self.contract.encode(RecordName.CONSENT_STATE, state_record(state)),
         )
+
+    def delete(self, contact_id: str, channel: str) -> None:
+        """Forget the entry (an erasure): a tombstone on the changelog when it commits."""
+        self.table.put(state_key(contact_id, channel), None)

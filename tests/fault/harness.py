@@ -78,6 +78,7 @@ from tests.harness_common import crc64_avro as crc64_avro
 from tests.harness_common import input_topics as input_topics
 
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
+REPLY = "consent-gate-reply"  # the header of the gate's own replies (streams.processing.records)
 
 
 # =================================================================================================
@@ -1197,6 +1198,7 @@ class Outputs:
             inp.rec.value: inp for inp in inputs if inp.kind == "request" and inp.rec.value
         }
         self.forwarded: dict[str, list[Rec]] = defaultdict(list)
+        self.replies: dict[str, list[Rec]] = defaultdict(list)
         self.suppressed: dict[str, list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
         self.events: dict[str, list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
         self.dead: dict[tuple[str, int, int], list[tuple[Rec, dict[str, Any]]]] = defaultdict(list)
@@ -1211,7 +1213,12 @@ class Outputs:
             n += 1
             self.per_topic[rec.topic] += 1
             try:
-                if rec.topic in self.channel_topics:
+                if rec.topic in self.channel_topics and any(k == REPLY for k, _ in rec.headers):
+                    # The gate's own reply (an opt-out confirmation or help text): no input's
+                    # outcome, but it too must come out once.
+                    reply = self.codec.decode(rec.value, "outbound_message")
+                    self.replies[reply["message_id"]].append(rec)
+                elif rec.topic in self.channel_topics:
                     # A forwarded record is the original bytes: the input decoded (by Apache avro)
                     # from the very same bytes gives its message id; anything else is decoded.
                     inp = self._by_value.get(rec.value) if rec.value else None
@@ -1408,6 +1415,7 @@ def check(
     dup["suppressed"] = sum(len(v) - 1 for v in outputs.suppressed.values())
     dup["consent.events"] = sum(len(v) - 1 for v in outputs.events.values())
     dup["deadletter"] = sum(len(v) - 1 for v in outputs.dead.values())
+    dup["replies"] = sum(len(v) - 1 for v in outputs.replies.values())
     dup["decided both ways"] = sum(1 for m in outputs.forwarded if m in outputs.suppressed)
     rep.duplicates = dict(sorted(dup.items()))
 

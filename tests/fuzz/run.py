@@ -504,9 +504,6 @@ class Gen:
     def empty_value(self, kind: str) -> Draft:
         return Draft(self.uid("fz").encode(), b"")
 
-    def null_value(self, kind: str) -> Draft:  # a tombstone, with or without a key
-        return Draft(None if self.rng.random() < 0.5 else self.uid("fz").encode(), None)
-
     def magic_short(self, kind: str) -> Draft:
         return Draft(b"k", MAGIC + self.rng.randbytes(self.rng.randint(0, 7)))
 
@@ -837,7 +834,6 @@ CATEGORIES: tuple[Category, ...] = (
     # not Avro
     _cat("random_bytes", R, "NOT_AVRO", weight=2.0),
     _cat("empty_value", R, "NOT_AVRO"),
-    _cat("null_value", R, "NOT_AVRO"),
     _cat("magic_short", R, "NOT_AVRO"),
     _cat("json_text", R, "NOT_AVRO"),
     _cat("confluent_framing", R, "NOT_AVRO"),
@@ -1380,6 +1376,7 @@ class Tracker:
         self.unattributed_examples: list[str] = []
         self.undecodable_outputs: Counter[str] = Counter()
         self.dead_letters = 0
+        self.replies = 0
         self.dead_letter_versions: Counter[str] = Counter()
         self.dead_letters_without_reason = 0
         self.dead_letters_truncated = 0
@@ -1484,6 +1481,9 @@ class Tracker:
         channel = self.channel_of_topic.get(topic)
         if channel is None:
             self._unattributed(rec, "output on an unexpected topic")
+            return True
+        if any(k == "consent-gate-reply" for k, _ in rec.headers):
+            self.replies += 1  # the gate's own reply to a STOP or HELP: no input's outcome
             return True
         n = self._by_value(rec.value)
         if n is None:

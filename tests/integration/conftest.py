@@ -16,6 +16,7 @@ from streams.kafka.admin import create_topics as _create_topics
 from streams.kafka.runner import Collector, Consumed, Produce, WorkerProcess, produce
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
+from streams.processing.records import REPLY_HEADER, is_reply
 from streams.settings import Settings
 
 R = RecordName
@@ -84,6 +85,10 @@ class Gate:
         record = b.consent_command(contact, channel, action, **fields)
         return self.rec(self.s.commands_topic, R.CONSENT_COMMAND, record)
 
+    def report(self, contact: str, channel: str, **fields: Any) -> Produce:
+        record = b.delivery_report(contact, channel, **fields)
+        return self.rec(self.s.reports_topic, R.DELIVERY_REPORT, record)
+
     def _worker_died(self) -> bool:
         return self.worker is not None and not self.worker.alive
 
@@ -111,8 +116,19 @@ class Gate:
     # bytes, message id, event id or source), whatever the test is about.
 
     def on(self, channel: str) -> list[Consumed]:
-        """Distinct records forwarded to ``channel`` (a duplicate is the same key/value/headers)."""
-        return _distinct(self.collector.all(self.s.channel_topic(channel)), _as_is)
+        """Distinct records forwarded to ``channel`` (a duplicate is the same key/value/headers),
+        without the gate's own replies (:meth:`replies`)."""
+        records = self.collector.all(self.s.channel_topic(channel))
+        return _distinct([r for r in records if not is_reply(r.headers)], _as_is)
+
+    def replies(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        """The gate's replies on ``channel``: (kind header, OutboundMessage), each once."""
+        found = [
+            (dict(r.headers)[REPLY_HEADER].decode(), self.c.decode(R.OUTBOUND_MESSAGE, r.value))
+            for r in self.collector.all(self.s.channel_topic(channel))
+            if is_reply(r.headers)
+        ]
+        return _distinct(found, lambda kr: str(kr[1]["message_id"]))
 
     def suppressed(self) -> list[dict[str, Any]]:
         return _distinct(self._decoded(R.SUPPRESSED_MESSAGE, self.s.suppressed_topic), _msg_id)
@@ -128,6 +144,12 @@ class Gate:
 
     def outbound_ids(self, channel: str) -> list[str]:
         return [self.c.decode(R.OUTBOUND_MESSAGE, r.value)["message_id"] for r in self.on(channel)]
+
+
+def without_replies(records: list[Consumed]) -> list[Consumed]:
+    """The records of a channel topic that are not the gate's own replies (confirmations and
+    help texts, ``consent-gate-reply`` header)."""
+    return [r for r in records if not is_reply(r.headers)]
 
 
 def _distinct(items: list[T], identity: Callable[[T], Hashable]) -> list[T]:

@@ -34,4 +34,5 @@ def test_demo_plays_its_traffic_and_summarises_it(
         "2",
         "1",
         "0",
+        "2",  # the confirmations of the two STOPs (the repeated one gets none)
     ]

@@ -236,6 +236,25 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             "emitted_at_ms": 1_700_003_700_000,
         },
     ),
+    (
+        R.DELIVERY_REPORT,
+        {
+            "report_id": "SM1f0e-callback-1",
+            "contact_id": "c1",
+            "channel": "SMS",
+            "provider": "twilio",
+            "status": "undelivered",
+            "error_code": "21610",
+            "message_id": "m1",
+            "campaign_id": "spring-sale",
+            "message_type": "promotion",
+            "category": None,
+            "preference": None,
+            "occurred_at_ms": 1_700_000_000_000,
+            "description": "Attempt to send to unsubscribed recipient",
+            "raw_payload": '{"ErrorCode": "21610"}',
+        },
+    ),
 ]
 SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
 

@@ -87,14 +87,16 @@ def test_a_send_read_before_an_earlier_stop_is_decided_after_it(h: Harness) -> N
     assert h.part.release(now_ms=0) == []  # no watermark yet: both held
     h.watermark(5_000)
     outs = h.part.release(now_ms=0)
-    assert h.topics(outs) == [h.s.events_topic, h.s.suppressed_topic]
+    # the opt-out event and its confirmation, then the suppression
+    sms = h.s.channel_topic("SMS")
+    assert h.topics(outs) == [h.s.events_topic, sms, h.s.suppressed_topic]
 
 
 def test_held_records_and_watermarks_survive_a_restart(h: Harness) -> None:
     h.route(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), ts=1_000)
     h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
-    h.watermark(1_500)  # lets the STOP go, not the send
-    assert h.topics(h.part.release(now_ms=0)) == [h.s.events_topic]
+    h.watermark(1_500)  # lets the STOP go (event and confirmation), not the send
+    assert h.topics(h.part.release(now_ms=0)) == [h.s.events_topic, h.s.channel_topic("SMS")]
     h.commit()
     assert [k for k, _ in h.store.scan(0, HELD_PREFIX)] != []
     assert h.store.get(0, MARKS_KEY) is not None

@@ -35,6 +35,8 @@ class Pipeline:
     ) -> list[Output]:
         self.offset += 1
         src = SourceRecord(topic, 0, self.offset, 1000, key, value, list(headers))
+        if self.router.skips(src):  # a tombstone: the engine skips it
+            return []
         routed = self.router.route(src)
         if routed.topic != self.settings.by_contact_topic:
             return [routed]
@@ -207,7 +209,7 @@ def test_opt_in_command_with_proof_resubscribes(p: Pipeline) -> None:
     [
         (b"not avro at all", "NOT_AVRO"),
         (b"\xc3\x01" + b"\x00" * 8 + b"body", "UNKNOWN_SCHEMA"),
-        (None, "NOT_AVRO"),
+        (b"", "NOT_AVRO"),
     ],
 )
 def test_bad_bytes_are_dead_lettered_with_original(
@@ -222,6 +224,17 @@ def test_bad_bytes_are_dead_lettered_with_original(
         b"key",
     )
     assert rec["source_topic"] == p.settings.replies_topic and rec["stage"] == "router"
+
+
+@pytest.mark.parametrize("topic", ["replies", "clicks", "requests", "commands", "reports"])
+@pytest.mark.parametrize("key", [b"c1", None])
+def test_a_tombstone_on_an_input_is_skipped_not_dead_lettered(
+    p: Pipeline, topic: str, key: bytes | None
+) -> None:
+    """A null value carries nothing to decide or to lose, and is not an erasure request (that
+    is a ConsentCommand ERASE): the router skips it (the engine counts it)."""
+    src = SourceRecord(getattr(p.settings, f"{topic}_topic"), 0, 1, 1000, key, None, [])
+    assert p.router.skips(src) and p.feed(src.topic, None, key) == []
 
 
 def test_invalid_records_are_dead_lettered(p: Pipeline) -> None:
