@@ -59,6 +59,8 @@ class RecordName(StrEnum):
     WATERMARK = "watermark"
     HELD_RECORD = "held_record"
     CONSENT_STATS = "consent_stats"
+    LAST_CAMPAIGN = "last_campaign"
+    STATS_DELTA = "stats_delta"
 
 
 class DecodeError(ValueError):

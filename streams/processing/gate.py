@@ -26,9 +26,10 @@ from streams.core.consent import (
     consent_event,
     reply_trigger,
 )
-from streams.core.decision import decide
+from streams.core.decision import consent_applies, decide
 from streams.core.keywords import KeywordPolicy
 from streams.models.contract import Contract, RecordName
+from streams.processing.analytics import Analytics
 from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
@@ -57,8 +58,11 @@ class Gate:
         contract: Contract,
         store: ConsentStore,
         policy: KeywordPolicy | None = None,
+        analytics: Analytics | None = None,
     ) -> None:
         self.settings = settings
+        # Attribution, history and statistics (in the same table as the consent entries).
+        self.analytics = analytics or Analytics(settings, contract, store.table)
         self.contract = contract
         self.store = store
         self.policy = policy or settings.keyword_policy()
@@ -107,7 +111,7 @@ class Gate:
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
             return [self._send(valid, src, headers, now_ms, order_uncertain)]
-        return self._consent(valid, now_ms)
+        return self._consent(valid, now_ms, now_ms if src.timestamp_ms is None else src.timestamp_ms)
 
     def _send(
         self,
@@ -123,6 +127,9 @@ class Gate:
             msg["origin"], state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
         )
         assert src.value is not None
+        if consent_applies(msg["origin"]):
+            ts = now_ms if src.timestamp_ms is None else src.timestamp_ms
+            self.analytics.sent(msg, valid.channel, decision.forward, ts)
         if decision.forward:
             return Output(self.channel_topics[valid.channel], src.key, src.value, headers)
         assert decision.reason is not None
@@ -170,7 +177,7 @@ class Gate:
             return click_trigger(valid.record)
         return command_trigger(valid.record)
 
-    def _consent(self, valid: Valid, now_ms: int) -> list[Output]:
+    def _consent(self, valid: Valid, now_ms: int, ts: int) -> list[Output]:
         trigger = self._trigger(valid)
         if trigger is None:
             return []
@@ -191,11 +198,17 @@ class Gate:
             before=before,
             outcome=outcome,
             recorded_at_ms=now_ms,
+            attribution=self.analytics.attribution(trigger, valid.contact_id, valid.channel),
         )
-        return [
-            Output(
-                self.settings.events_topic,
-                valid.contact_id.encode(),
-                self.contract.encode(RecordName.CONSENT_EVENT, event),
+        encoded = self.contract.encode(RecordName.CONSENT_EVENT, event)
+        if outcome.changed or outcome.replayed:
+            self.analytics.changed(
+                valid.contact_id,
+                valid.channel,
+                outcome.state,
+                event,
+                encoded,
+                count=outcome.changed,
+                ts=ts,
             )
-        ]
+        return [Output(self.settings.events_topic, valid.contact_id.encode(), encoded)]
