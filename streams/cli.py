@@ -151,9 +151,7 @@ def consent_history(contact: str, at: str | None, channel: str | None) -> None:
     if not channels:
         channels = list(settings.channels)
     for ch in channels:
-        st = state_at(
-            changes, at_ms, channel=ch, default_subscribed=settings.default_subscribed
-        )
+        st = state_at(changes, at_ms, channel=ch, default_subscribed=settings.default_subscribed)
         answer = "subscribed" if st.subscribed else "NOT subscribed"
         if st.change is None:
             why = "default: no change recorded before then"

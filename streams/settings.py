@@ -356,6 +356,8 @@ class Settings(BaseSettings):
                     f"{ENV_PREFIX}UNIT_PRICES has {item!r}: write CHANNEL=price, e.g. SMS=0.0079"
                 )
             if channel not in self.channels:
+                if "unit_prices" not in self.model_fields_set:
+                    continue  # a default price of a channel not in use
                 raise ValueError(
                     f"{ENV_PREFIX}UNIT_PRICES names {channel}, which is not in "
                     f"{ENV_PREFIX}CHANNELS ({','.join(self.channels)})"

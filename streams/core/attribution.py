@@ -44,7 +44,10 @@ class LastCampaign:
     def of_message(cls, msg: Mapping[str, Any]) -> LastCampaign:
         """From a decoded ``OutboundMessage``."""
         return cls(
-            msg["message_id"], msg.get("campaign_id"), msg.get("message_type"), msg["requested_at_ms"]
+            msg["message_id"],
+            msg.get("campaign_id"),
+            msg.get("message_type"),
+            msg["requested_at_ms"],
         )
 
     def record(self) -> dict[str, Any]:

@@ -575,7 +575,9 @@ class Engine:
         writes: dict[int, dict[bytes, bytes | None]] = {}
         for p, part in self.parts.items():
             for out in part.stats_outputs(now_ms):  # statistics deltas and rows
-                await self._send(out, None, "stats" if out.topic == self.s.stats_topic else "stats_deltas")
+                await self._send(
+                    out, None, "stats" if out.topic == self.s.stats_topic else "stats_deltas"
+                )
             part.save(now_ms, marks_every_ms=0 if final else 1000)
             pending = part.state.take_pending()
             if pending:

@@ -48,7 +48,8 @@ async def changelog_history(
         await consumer.stop()
         raise StartupError(await connection_problem(settings, exc, timeout_s)) from None
     try:
-        parts = consumer.partitions_for_topic(topic)
+        cluster = await consumer._client.fetch_all_metadata()  # every topic, fresh
+        parts = cluster.partitions_for_topic(topic)
         if not parts:
             raise StartupError(
                 f"The changelog topic {topic} does not exist on {settings.bootstrap_servers}: "
@@ -76,5 +77,10 @@ async def changelog_history(
                 if m.key is not None and m.key.startswith(prefix):
                     records.append((m.key, m.value))
         return history_from_records(records, contact_id, channel, contract=contract)
+    except (KafkaError, OSError) as exc:
+        raise StartupError(
+            f"Reading {topic} from {settings.bootstrap_servers} failed "
+            f"({type(exc).__name__}: {exc}): try again once the broker answers."
+        ) from None
     finally:
         await consumer.stop()

@@ -310,7 +310,9 @@ class StatsAggregator:
         self.dirty.add(key)
         self.table.put(
             STATS_AGG_PREFIX + _key_bytes(key),
-            self.contract.encode(RecordName.CONSENT_STATS, self._record(key, counts, False, now_ms)),
+            self.contract.encode(
+                RecordName.CONSENT_STATS, self._record(key, counts, False, now_ms)
+            ),
         )
 
     def _record(self, key: StatsKey, counts: Counts, final: bool, now_ms: int) -> dict[str, Any]:
@@ -335,4 +337,3 @@ def _key_bytes(key: StatsKey) -> bytes:
     return json.dumps(
         [key.window.value, key.start_ms, key.campaign_id, key.channel, key.message_type]
     ).encode()
-

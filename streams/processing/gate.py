@@ -111,7 +111,9 @@ class Gate:
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
             return [self._send(valid, src, headers, now_ms, order_uncertain)]
-        return self._consent(valid, now_ms, now_ms if src.timestamp_ms is None else src.timestamp_ms)
+        return self._consent(
+            valid, now_ms, now_ms if src.timestamp_ms is None else src.timestamp_ms
+        )
 
     def _send(
         self,
