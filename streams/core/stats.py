@@ -64,13 +64,24 @@ class StatsKey:
         )
 
 
+def window_start(window: Window, timestamp_ms: int) -> int:
+    """The start of the ``window`` (UTC) that ``timestamp_ms`` falls in."""
+    return timestamp_ms - timestamp_ms % WINDOW_MS[window]
+
+
+def hour_of(timestamp_ms: int) -> int:
+    """The start of the hour of ``timestamp_ms`` (every day is whole hours: an hour's day is the
+    day of its start)."""
+    return timestamp_ms - timestamp_ms % HOUR_MS
+
+
 def keys_for(
     timestamp_ms: int, campaign_id: str | None, channel: str, message_type: str | None
 ) -> tuple[StatsKey, ...]:
     """The keys (one per window kind) an input of ``timestamp_ms`` counts under."""
     return tuple(
-        StatsKey(w, timestamp_ms - timestamp_ms % size, campaign_id, channel, message_type)
-        for w, size in WINDOW_MS.items()
+        StatsKey(w, window_start(w, timestamp_ms), campaign_id, channel, message_type)
+        for w in WINDOW_MS
     )
 
 
@@ -88,6 +99,10 @@ class Counts:
     opt_outs: int = 0
     opt_ins: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def inputs(self) -> int:
+        return self.forwarded + self.suppressed + self.opt_outs + self.opt_ins
 
     def add(self, other: Counts) -> None:
         self.forwarded += other.forwarded

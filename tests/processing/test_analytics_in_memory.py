@@ -170,8 +170,8 @@ def test_stats_are_aggregated_across_partitions_and_final_once(contract: Contrac
     assert finals[0]["cost_saved"] == 0.0079 and finals[0]["currency"] == "USD"
     # a late input of the closed hour is not counted anywhere (its final row is out)
     producers[0].sent(msg, "SMS", True, T0 + 7)
-    assert counters["stats_late"] == 1  # the hour; the day is still open and counts it
     assert deliver(producers[0].flush(T0 + HOUR_MS + 60_000), T0) == []
+    assert counters["stats_late"] == 1  # the hour; the day is still open and counts it
     day_end = T0 - T0 % DAY + DAY
     finals = deliver(
         producers[0].flush(day_end + 60_000) + producers[1].flush(day_end + 60_000), T0
@@ -193,3 +193,21 @@ def test_aggregates_survive_a_restart_from_the_table(contract: Contract) -> None
         s, contract, table, [(k, v) for k, v in table.items() if k.startswith(b"\x04a")]
     )
     assert again.aggregates == agg.aggregates and len(again.aggregates) == 2
+
+
+def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract) -> None:
+    from streams.processing.analytics import last_campaign_encoder
+
+    encode = last_campaign_encoder(contract)
+    for args in (
+        ("msg-1", "spring", "promotion", 1_700_000_000_000),
+        ("m", None, None, 0),
+        ("ünï ✓", "", "x" * 300, -1),
+        ("m" * 200, "c", None, 2**63 - 1),
+        ("m", None, "t", -(2**63)),
+    ):
+        record = dict(
+            zip(("message_id", "campaign_id", "message_type", "sent_at_ms"), args, strict=True)
+        )
+        assert encode(*args) == contract.encode(R.LAST_CAMPAIGN, record)
+        assert contract.decode(R.LAST_CAMPAIGN, encode(*args)) == record
