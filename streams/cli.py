@@ -91,6 +91,76 @@ def topics_list() -> None:
         click.echo(f"{direction:3}  {'ok     ' if t in have else 'MISSING'}  {t}")
 
 
+def _parse_time(value: str) -> int:
+    """Epoch milliseconds, or an ISO 8601 time (UTC unless it says otherwise)."""
+    from datetime import UTC, datetime
+
+    text = value.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither epoch milliseconds nor an ISO 8601 time "
+            "(e.g. 2024-05-01T10:00:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def _show_time(ms: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+@main.group()
+def consent() -> None:
+    """Questions about one contact's consent."""
+
+
+@consent.command("history")
+@click.argument("contact")
+@click.option("--at", "at", help="Consent at this time: epoch ms or ISO 8601 (UTC by default).")
+@click.option("--channel", help="Only this channel.")
+def consent_history(contact: str, at: str | None, channel: str | None) -> None:
+    """Every change of CONTACT's consent, with its proof, read from the table's changelog (no
+    worker needed); with --at, whether CONTACT was subscribed then, on what proof."""
+    from streams.core.history import state_at
+    from streams.kafka.history import changelog_history
+
+    settings = _settings()
+    at_ms = None if at is None else _parse_time(at)
+    if channel is not None:
+        channel = channel.strip().upper()
+        if channel not in settings.channels:
+            _fail(f"unknown channel {channel}; known: {','.join(settings.channels)}")
+    try:
+        changes = asyncio.run(changelog_history(settings, contact, channel))
+    except StartupError as exc:
+        _fail(str(exc))
+    if at_ms is None:
+        if not changes:
+            default = "subscribed" if settings.default_subscribed else "not subscribed"
+            click.echo(f"{contact}: no change of consent recorded (default: {default})")
+        for c in changes:
+            click.echo(f"{_show_time(c.occurred_at_ms)}  {c.channel:<10} {c.proof_text()}")
+        return
+    channels = [channel] if channel else sorted({c.channel for c in changes})
+    if not channels:
+        channels = list(settings.channels)
+    for ch in channels:
+        st = state_at(changes, at_ms, channel=ch, default_subscribed=settings.default_subscribed)
+        answer = "subscribed" if st.subscribed else "NOT subscribed"
+        if st.change is None:
+            why = "default: no change recorded before then"
+        else:
+            why = f"since {_show_time(st.change.occurred_at_ms)}: {st.change.proof_text()}"
+        click.echo(f"{contact} on {ch} at {_show_time(at_ms)}: {answer} ({why})")
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the effective settings and their environment variables."""

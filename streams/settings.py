@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     topic_suppressed: str = "messaging.outbound.suppressed"
     topic_consent_events: str = "consent.events"
     topic_deadletter: str = "consent.deadletter"
+    topic_consent_stats: str = Field(
+        "consent.stats", description="Output: windowed statistics per campaign x channel x type"
+    )
     partitions: int = Field(
         8,
         ge=1,
@@ -225,6 +228,36 @@ class Settings(BaseSettings):
         "opt-out-confirmation or help; over English defaults",
     )
 
+    # --- Analytics -------------------------------------------------------------------------
+    attribution_window_ms: int = Field(
+        7 * 24 * 3_600_000,
+        ge=0,
+        le=366 * 24 * 3_600_000,
+        description="An opt-out without a campaign id is attributed to the last campaign message "
+        "forwarded to the contact on that channel at most this long before it",
+    )
+    stats_grace_ms: int = Field(
+        300_000,
+        ge=0,
+        le=7 * 24 * 3_600_000,
+        description="How long after a statistics window ends (in event time) late inputs still "
+        "count; then its final row goes out",
+    )
+    stats_update_interval_ms: int = Field(
+        10_000,
+        ge=0,
+        le=3_600_000,
+        description="Running (final=false) statistics rows of a key go out at most this often",
+    )
+    unit_prices: CsvTuple = Field(
+        ("SMS=0.0079", "WHATSAPP=0.005", "EMAIL=0.0001"),
+        description="Price of one message per channel (CHANNEL=price), for the cost saved by "
+        "suppression; a channel not listed costs 0",
+    )
+    currency: str = Field(
+        "USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency of the unit prices"
+    )
+
     # --- Operations ------------------------------------------------------------------------
     log_level: str = Field("info", description="Level of consent-gate's own logs")
     library_log_level: str = Field("warning", description="Level of the libraries' (aiokafka) logs")
@@ -239,6 +272,7 @@ class Settings(BaseSettings):
         "extra_opt_in_keywords",
         "extra_help_keywords",
         "reply_channels",
+        "unit_prices",
         mode="before",
     )
     @classmethod
@@ -364,6 +398,37 @@ class Settings(BaseSettings):
             raise ValueError(f"{ENV_PREFIX}REPLY_TEXTS: {exc}") from None
         return self
 
+    def _unit_prices(self) -> Settings:
+        self.unit_price_map  # noqa: B018 (refuses a bad price list at start)
+        return self
+
+    @property
+    def unit_price_map(self) -> dict[str, float]:
+        """CONSENT_GATE_UNIT_PRICES as channel -> price."""
+        prices: dict[str, float] = {}
+        for item in self.unit_prices:
+            channel, sep, price = item.partition("=")
+            channel = channel.strip().upper()
+            try:
+                value = float(price) if sep else -1.0
+            except ValueError:
+                value = -1.0
+            if not value >= 0 or value == float("inf"):
+                raise ValueError(
+                    f"{ENV_PREFIX}UNIT_PRICES has {item!r}: write CHANNEL=price, e.g. SMS=0.0079"
+                )
+            if channel not in self.channels:
+                if "unit_prices" not in self.model_fields_set:
+                    continue  # a default price of a channel not in use
+                raise ValueError(
+                    f"{ENV_PREFIX}UNIT_PRICES names {channel}, which is not in "
+                    f"{ENV_PREFIX}CHANNELS ({','.join(self.channels)})"
+                )
+            if channel in prices:
+                raise ValueError(f"{ENV_PREFIX}UNIT_PRICES names {channel} twice")
+            prices[channel] = value
+        return prices
+
     @model_validator(mode="after")
     def _security(self) -> Settings:
         sasl = self.security_protocol.startswith("SASL_")
@@ -486,6 +551,10 @@ class Settings(BaseSettings):
     def deadletter_topic(self) -> str:
         return self.topic(self.topic_deadletter)
 
+    @property
+    def stats_topic(self) -> str:
+        return self.topic(self.topic_consent_stats)
+
     def channel_topic(self, channel: str) -> str:
         return self.topic(f"{self.topic_outbound_channel_prefix}{channel.lower()}")
 
@@ -529,6 +598,7 @@ class Settings(BaseSettings):
             self.suppressed_topic,
             self.events_topic,
             self.deadletter_topic,
+            self.stats_topic,
         ]
 
     @property

@@ -56,7 +56,7 @@ def test_defaults() -> None:
 def test_every_topic_name_is_distinct() -> None:
     s = settings()
     names = [*s.input_topics, *s.output_topics, s.by_contact_topic]
-    assert len(names) == len(set(names)) == 5 + len(DEFAULT_CHANNELS) + 3 + 1
+    assert len(names) == len(set(names)) == 5 + len(DEFAULT_CHANNELS) + 4 + 1
 
 
 def test_channels_from_env_are_trimmed_and_upper_cased(monkeypatch: pytest.MonkeyPatch) -> None:

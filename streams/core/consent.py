@@ -34,9 +34,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from streams.core.keywords import Intent, KeywordMatch, KeywordPolicy
+
+if TYPE_CHECKING:
+    from streams.core.attribution import Attribution
 
 
 class Action(StrEnum):
@@ -332,10 +335,13 @@ def consent_event(
     before: ConsentState,
     outcome: Outcome,
     recorded_at_ms: int,
+    attribution: Attribution | None = None,
 ) -> dict[str, Any]:
-    """The ``ConsentEvent`` record (schemas/consent_event) for an outcome that has an event."""
+    """The ``ConsentEvent`` record (schemas/consent_event) for an outcome that has an event;
+    ``attribution`` (``streams.core.attribution``) names the campaign it is attributed to (None:
+    the trigger's own campaign id, if any)."""
     assert outcome.event is not None
-    return {
+    event = {
         "event_id": event_id(trigger.event_id, channel, outcome.event),
         "contact_id": contact_id,
         "channel": channel,
@@ -362,6 +368,9 @@ def consent_event(
         "attributed_sent_at_ms": None,
         "provider_code": trigger.provider_code,
     }
+    if attribution is not None:
+        event.update(attribution.fields())
+    return event
 
 
 def erasure_event(

@@ -140,6 +140,10 @@ class HoldQueue(Generic[T]):
         self._arrivals.append(held)
         self._size += 1
 
+    def earliest_ms(self) -> int | None:
+        """The earliest event time still held (None: nothing is held)."""
+        return self._heap[0][0].timestamp_ms if self._heap else None
+
     def held(self) -> Iterable[tuple[OrderKey, T]]:
         return ((key, h.item) for key, h in self._heap)
 

@@ -54,13 +54,17 @@ def topic_configs(settings: Settings, topic: str) -> dict[str, str]:
     """The configs ``topics create`` gives a topic: the audit topics (consent events, suppressed
     messages, dead letters) are the proof of consent and of every suppression, so they are kept
     for CONSENT_GATE_AUDIT_RETENTION_MS (-1: forever), never by size and never compacted, whatever
-    the broker's defaults; the other topics get the broker's defaults."""
+    the broker's defaults; the statistics topic is compacted (a key's last row is its final one);
+    the other topics get the broker's defaults."""
     if topic in settings.audit_topics:
         return {
             "retention.ms": str(settings.audit_retention_ms),
             "retention.bytes": "-1",
             "cleanup.policy": "delete",
         }
+    if topic == settings.stats_topic:
+        # The last row of a key is its final one: compaction keeps exactly that.
+        return {"cleanup.policy": "compact"}
     return {}
 
 

@@ -520,6 +520,8 @@ class Engine:
             return "consent_events"
         if topic == self.s.deadletter_topic:
             return "dead_letters"
+        if topic == self.s.stats_topic:
+            return "stats"
         return "internal"
 
     # --- commit ------------------------------------------------------------------------------
@@ -582,6 +584,12 @@ class Engine:
         writes: dict[int, dict[bytes, bytes | None]] = {}
         add = self.out.add
         for p, part in self.parts.items():
+            stats = part.stats_outputs(now_ms)  # statistics deltas and rows
+            if stats:
+                await self._begin()
+            for out in stats:
+                kind = "stats" if out.topic == self.s.stats_topic else "stats_deltas"
+                self._emit(out, None, kind)
             part.save(now_ms, marks_every_ms=0 if final else 1000)
             pending = part.state.take_pending()
             if pending:

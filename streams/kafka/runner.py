@@ -106,6 +106,7 @@ class Produce:
     value: bytes
     headers: Sequence[tuple[str, bytes]] = ()
     partition: int | None = None
+    timestamp_ms: int | None = None  # None: now (the producer's clock)
 
 
 async def produce(bootstrap: str, records: Iterable[Produce], **options: Any) -> None:
@@ -116,7 +117,12 @@ async def produce(bootstrap: str, records: Iterable[Produce], **options: Any) ->
     try:
         futures = [
             await producer.send(
-                r.topic, r.value, key=r.key, partition=r.partition, headers=list(r.headers)
+                r.topic,
+                r.value,
+                key=r.key,
+                partition=r.partition,
+                timestamp_ms=r.timestamp_ms,
+                headers=list(r.headers),
             )
             for r in records
         ]

@@ -60,6 +60,8 @@ class RecordName(StrEnum):
     HELD_RECORD = "held_record"
     CONSENT_STATS = "consent_stats"
     DELIVERY_REPORT = "delivery_report"
+    LAST_CAMPAIGN = "last_campaign"
+    STATS_DELTA = "stats_delta"
 
 
 class DecodeError(ValueError):

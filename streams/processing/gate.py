@@ -40,10 +40,11 @@ from streams.core.consent import (
     read_reply,
     report_trigger,
 )
-from streams.core.decision import decide
+from streams.core.decision import consent_applies, decide
 from streams.core.keywords import NO_MATCH, KeywordMatch, KeywordPolicy
 from streams.core.replies import decide_reply, reply_message
 from streams.models.contract import Contract, RecordName
+from streams.processing.analytics import Analytics
 from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
@@ -79,8 +80,11 @@ class Gate:
         contract: Contract,
         store: ConsentStore,
         policy: KeywordPolicy | None = None,
+        analytics: Analytics | None = None,
     ) -> None:
         self.settings = settings
+        # Attribution, history and statistics (in the same table as the consent entries).
+        self.analytics = analytics or Analytics(settings, contract, store.table)
         self.contract = contract
         self.store = store
         self.policy = policy or settings.keyword_policy()
@@ -136,16 +140,19 @@ class Gate:
         route = parse_route(raw_origin)
         if route is None:
             return None
-        origin, channel, contact_id = route
+        channel = route["channel"]
         topic = self.channel_topics.get(channel)
         if topic is None:
             return None
-        state = self.store.get(contact_id, channel)
+        state = self.store.get(route["contact_id"], channel)
+        origin = route["origin"]
         decision = decide(
             origin, state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
         )
         if not decision.forward:
             return None
+        if consent_applies(origin):
+            self.analytics.sent(route, channel, True, _event_time(src))
         assert src.value is not None
         return Output(topic, src.key, src.value, headers)
 
@@ -166,7 +173,9 @@ class Gate:
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
             return [self._send(valid, src, headers, now_ms, order_uncertain)]
-        return self._consent(valid, now_ms)
+        return self._consent(
+            valid, now_ms, now_ms if src.timestamp_ms is None else src.timestamp_ms
+        )
 
     def _send(
         self,
@@ -182,6 +191,10 @@ class Gate:
             msg["origin"], state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
         )
         assert src.value is not None
+        if consent_applies(msg["origin"]):
+            ts = now_ms if src.timestamp_ms is None else src.timestamp_ms
+            sent = {**msg, "contact_id": valid.contact_id}  # as the router's route has it
+            self.analytics.sent(sent, valid.channel, decision.forward, ts)
         if decision.forward:
             return Output(self.channel_topics[valid.channel], src.key, src.value, headers)
         assert decision.reason is not None
@@ -231,7 +244,7 @@ class Gate:
             return report_trigger(valid.record, valid.channel), NO_MATCH
         return command_trigger(valid.record), NO_MATCH
 
-    def _consent(self, valid: Valid, now_ms: int) -> list[Output]:
+    def _consent(self, valid: Valid, now_ms: int, ts: int) -> list[Output]:
         trigger, match = self._trigger(valid)
         if trigger is not None and trigger.action is Action.ERASE:
             return self._erase(valid, trigger, now_ms)
@@ -254,18 +267,28 @@ class Gate:
                     before=before,
                     outcome=outcome,
                     recorded_at_ms=now_ms,
+                    attribution=self.analytics.attribution(
+                        trigger, valid.contact_id, valid.channel
+                    ),
                 )
-                outputs.append(self._event(valid.contact_id, event))
+                encoded = self.contract.encode(RecordName.CONSENT_EVENT, event)
+                if outcome.changed or outcome.replayed:
+                    self.analytics.changed(
+                        valid.contact_id,
+                        valid.channel,
+                        outcome.state,
+                        event,
+                        encoded,
+                        count=outcome.changed,
+                        ts=ts,
+                    )
+                outputs.append(self._event(valid.contact_id, encoded))
         if valid.kind is InputKind.REPLY:
             outputs += self._reply(valid, trigger, match, outcome)
         return outputs
 
-    def _event(self, contact_id: str, event: dict[str, object]) -> Output:
-        return Output(
-            self.settings.events_topic,
-            contact_id.encode(),
-            self.contract.encode(RecordName.CONSENT_EVENT, event),
-        )
+    def _event(self, contact_id: str, encoded: bytes) -> Output:
+        return Output(self.settings.events_topic, contact_id.encode(), encoded)
 
     def _reply(
         self,
@@ -305,6 +328,7 @@ class Gate:
             if not outcome.erased:
                 continue
             self.store.delete(valid.contact_id, channel)
+            self.analytics.erase(valid.contact_id, channel)
             event = erasure_event(
                 contact_id=valid.contact_id,
                 channel=channel,
@@ -312,5 +336,10 @@ class Gate:
                 outcome=outcome,
                 recorded_at_ms=now_ms,
             )
-            outputs.append(self._event(valid.contact_id, event))
+            encoded = self.contract.encode(RecordName.CONSENT_EVENT, event)
+            outputs.append(self._event(valid.contact_id, encoded))
         return outputs
+
+
+def _event_time(src: SourceRecord) -> int:
+    return int(time.time() * 1000) if src.timestamp_ms is None else src.timestamp_ms

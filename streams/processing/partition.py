@@ -17,6 +17,7 @@ from typing import Any
 from streams.core.keywords import KeywordPolicy
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
 from streams.models.contract import Contract, DecodeError, RecordName
+from streams.processing.analytics import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.processing.gate import Gate, Internal
 from streams.processing.records import (
     KIND_HEADER,
@@ -89,11 +90,22 @@ class GatePartition:
         self.contract = contract
         self.counters = counters
         self.state = PartitionState(store, partition)
+        self.analytics = Analytics(
+            settings, contract, self.state, partition=partition, counters=counters
+        )
+        self.stats = StatsAggregator(
+            settings,
+            contract,
+            self.state,
+            store.scan(partition, STATS_AGG_PREFIX),
+            counters=counters,
+        )
         self.gate = Gate(
             settings,
             contract,
             ConsentStore(self.state, contract, settings.default_subscribed),
             policy,
+            self.analytics,
         )
         consent_topics = frozenset(settings.consent_topics)
         self.queue: HoldQueue[Held] = HoldQueue(
@@ -141,6 +153,13 @@ class GatePartition:
                 if self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"]):
                     self._marks_dirty = True
             return []
+        if is_stats(src):
+            try:
+                delta = self.contract.decode(RecordName.STATS_DELTA, src.value or b"")
+            except DecodeError:  # not one of ours
+                self.counters["bad_stats_deltas"] += 1
+                return []
+            return self.stats.receive(delta, now_ms)
         placed = _place(src)
         if placed is None:
             return self.gate.handle(src, now_ms)  # not routed by us: dead-lettered
@@ -164,6 +183,15 @@ class GatePartition:
             outputs = handle(src, now_ms, order_uncertain=r.expired, internal=internal)
             decided.append((src, outputs))
         return decided
+
+    def stats_outputs(self, now_ms: int) -> list[Output]:
+        """This transaction's statistics: the deltas of what was decided (and how far windows
+        are closed), and the running rows of the keys this partition aggregates."""
+        every = self.queue.low_marks()[1]
+        earliest = self.queue.earliest_ms()
+        if earliest is not None:  # still held, so not decided: not through it
+            every = min(every, earliest - 1)
+        return [*self.analytics.flush(every), *self.stats.running(now_ms)]
 
     def held(self) -> int:
         return len(self.queue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -102,35 +103,52 @@ def failure(exc: Exception, stage: str, src: SourceRecord, log: logging.Logger) 
     return "PROCESSING_ERROR", f"the {stage} failed: {type(exc).__name__}: {exc}"
 
 
-#: What the router read of a send request, for the gate to decide on without decoding it again:
-#: (origin, channel, contact id).
-Route = tuple[str, str, str]
+#: What the router read of a send request, for the gate to decide (and count) it without decoding
+#: it again: the fields of the OutboundMessage the gate needs, the channel normalised, the
+#: contact id stripped (as the validator gives them).
+ROUTE_FIELDS = (
+    "origin",
+    "channel",
+    "contact_id",
+    "message_id",
+    "campaign_id",
+    "message_type",
+    "requested_at_ms",
+)
+Route = dict[str, Any]
 
 
 def origin_header(src: SourceRecord, route: Route | None = None) -> bytes:
-    """Where the router read ``src`` (topic, partition, offset, timestamp) and, for a send
-    request, its ``route``: fields separated by 0x1F, the contact id last (it may contain any
-    character)."""
+    """Where the router read ``src`` (topic, partition, offset, timestamp), separated by 0x1F,
+    and, for a send request, its ``route`` after one more 0x1F, as a JSON array (which escapes
+    every control character, so the fields before it split cleanly)."""
     ts = "" if src.timestamp_ms is None else str(src.timestamp_ms)
     text = f"{src.topic}\x1f{src.partition}\x1f{src.offset}\x1f{ts}"
     if route is not None:
-        text += f"\x1f{route[0]}\x1f{route[1]}\x1f{route[2]}"
+        text += "\x1f" + json.dumps([route[f] for f in ROUTE_FIELDS], separators=(",", ":"))
     return text.encode()
 
 
 def parse_origin_header(value: bytes) -> tuple[str, int, int, int | None]:
-    topic, partition, offset, ts = value.decode().split("\x1f", 6)[:4]
+    topic, partition, offset, ts = value.decode().split("\x1f", 4)[:4]
     return topic, int(partition), int(offset), (int(ts) if ts else None)
 
 
 def parse_route(value: bytes | None) -> Route | None:
-    """The route in an origin header, if the router put one there."""
+    """The route in an origin header, if the router put one there (None otherwise, or if it
+    cannot be read: the gate then decodes the record itself)."""
     if not value:
         return None
-    fields = value.decode().split("\x1f", 6)
-    if len(fields) != 7:
+    fields = value.decode().split("\x1f", 4)
+    if len(fields) != 5:
         return None
-    return fields[4], fields[5], fields[6]
+    try:
+        values = json.loads(fields[4])
+    except ValueError:
+        return None
+    if not isinstance(values, list) or len(values) != len(ROUTE_FIELDS):
+        return None
+    return dict(zip(ROUTE_FIELDS, values, strict=True))
 
 
 def read_origin(raw: bytes | None) -> tuple[str, int, int, int | None] | None:

@@ -95,13 +95,18 @@ class Router:
             return Output(self.channel_topics[valid.channel], src.key, src.value, src.headers)
         route = None
         if kind is InputKind.REQUEST:  # the gate decides on these without decoding again
-            route = (valid.record["origin"], valid.channel, valid.contact_id)
+            route = {**valid.record, "channel": valid.channel, "contact_id": valid.contact_id}
         headers = [
             *src.headers,
             (KIND_HEADER, self._kind_headers[kind]),
             (ORIGIN_HEADER, origin_header(src, route)),
         ]
         size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
+        if size > self.settings.max_message_bytes and route is not None:
+            # The route only saves the gate a decode: a record it would make too large goes
+            # without it.
+            headers[-1] = (ORIGIN_HEADER, origin_header(src))
+            size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
         if size > self.settings.max_message_bytes:
             raise Rejected(
                 "TOO_LARGE",

@@ -136,6 +136,22 @@ class Gate:
     def events(self) -> list[dict[str, Any]]:
         return _distinct(self._decoded(R.CONSENT_EVENT, self.s.events_topic), _event_id)
 
+    def stats(self) -> list[dict[str, Any]]:
+        """Every statistics row, in the order of its partition (a key is in one partition)."""
+        return self._decoded(R.CONSENT_STATS, self.s.stats_topic)
+
+    def final_stats(self) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The final row of each key, checked to come once and last of its key."""
+        last: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in self.stats():
+            key = tuple(
+                row[f]
+                for f in ("window", "window_start_ms", "campaign_id", "channel", "message_type")
+            )
+            assert not last.get(key, {}).get("final"), f"a row after the final row of {key}"
+            last[key] = row
+        return {k: r for k, r in last.items() if r["final"]}
+
     def dead_letters(self) -> list[dict[str, Any]]:
         return _distinct(self._decoded(R.DEAD_LETTER, self.s.deadletter_topic), _source)
 

@@ -64,8 +64,12 @@ def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
     shutil.rmtree(gate.s.data_dir)
     assert not gate.s.data_dir.exists()
     changelog = asyncio.run(_read_all(gate.s.bootstrap_servers, gate.s.changelog_topic))
-    # Engine-owned keys (watermarks, held records) start with \x00 / \x01; the rest is consent.
-    changelog = [(k, v) for k, v in changelog if k[:1] not in (b"\x00", b"\x01")]
+    # Engine-owned keys (watermarks, held records) start with \x00 / \x01, the analytics ones
+    # (attribution, history, statistics) with \x02 to \x04; the rest is consent.
+    assert b"\x03" in {k[:1] for k, _ in changelog}  # the history of both opt-outs
+    changelog = [
+        (k, v) for k, v in changelog if k[:1] not in (b"\x00", b"\x01", b"\x02", b"\x03", b"\x04")
+    ]
     assert {k for k, _ in changelog} == {b"SMS/c1", b"EMAIL/c2"}  # what the rebuild starts from
     states = [gate.c.decode(R.CONSENT_STATE, v) for _, v in changelog]
     assert {(s["subscribed"], s["source"]) for s in states} == {

@@ -255,6 +255,36 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             "raw_payload": '{"ErrorCode": "21610"}',
         },
     ),
+    (
+        R.LAST_CAMPAIGN,
+        {
+            "message_id": "msg-1",
+            "campaign_id": "spring-sale",
+            "message_type": None,
+            "sent_at_ms": 1_700_000_000_000,
+        },
+    ),
+    (
+        R.STATS_DELTA,
+        {
+            "source_partition": 3,
+            "closed_through_ms": None,
+            "rows": [
+                {
+                    "window": "DAY",
+                    "window_start_ms": 1_699_920_000_000,
+                    "campaign_id": None,
+                    "channel": "WHATSAPP",
+                    "message_type": "promotion",
+                    "forwarded": 0,
+                    "suppressed": 2,
+                    "opt_outs": 1,
+                    "opt_ins": 0,
+                    "reasons": [{"reason": "too many", "count": 1}],
+                }
+            ],
+        },
+    ),
 ]
 SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
 

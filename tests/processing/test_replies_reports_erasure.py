@@ -149,6 +149,9 @@ def test_erase_every_channel_deletes_the_entries_with_one_event_each(p: P) -> No
         )
     assert state_key("c1", "SMS") not in p.table and state_key("c1", "EMAIL") not in p.table
     assert state_key("c2", "SMS") in p.table  # only that contact
+    # its consent history and the campaign an opt-out would be attributed to go with it
+    assert not [k for k in p.table if k[:1] in (b"\x02", b"\x03") and b"c1" in k]
+    assert [k for k in p.table if k[:1] == b"\x03" and b"c2" in k]
     # erased: handled as new (subscribed by default), and a STOP is a new opt-out, confirmed
     assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
     again = p.reply("c1", "SMS", "STOP")

@@ -1,0 +1,213 @@
+"""Attribution, history and statistics through router and gate, in memory (no Kafka)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from streams.core.stats import HOUR_MS
+from streams.models import builders as b
+from streams.models.contract import Contract, RecordName
+from streams.processing.analytics import STATS_KIND, Analytics, StatsAggregator
+from streams.processing.gate import Gate
+from streams.processing.records import KIND_HEADER, Output, SourceRecord
+from streams.processing.router import Router
+from streams.settings import Settings
+from streams.state.consent_store import ConsentStore, DictTable
+from streams.state.history import history, state_at
+
+R = RecordName
+DAY = 24 * HOUR_MS
+T0 = 19_000 * DAY + 10 * HOUR_MS  # 10:00 UTC on some day
+
+
+class Harness:
+    def __init__(self, settings: Settings, contract: Contract) -> None:
+        self.s = settings
+        self.c = contract
+        self.table = DictTable()
+        self.router = Router(settings, contract)
+        store = ConsentStore(self.table, contract, settings.default_subscribed)
+        self.analytics = Analytics(settings, contract, self.table)
+        self.gate = Gate(settings, contract, store, analytics=self.analytics)
+        self.offset = 0
+
+    def feed(self, topic: str, name: RecordName, record: dict[str, Any], ts: int) -> list[Output]:
+        self.offset += 1
+        value = self.c.encode(name, record)
+        src = SourceRecord(topic, 0, self.offset, ts, record["contact_id"].encode(), value)
+        routed = self.router.route(src)
+        internal = SourceRecord(
+            routed.topic, 0, self.offset, ts, routed.key, routed.value, routed.headers
+        )
+        return self.gate.handle(internal, now_ms=ts)
+
+    def send(self, contact: str, channel: str, ts: int, **kw: Any) -> list[Output]:
+        rec = b.outbound_message(contact, channel, requested_at_ms=ts, **kw)
+        return self.feed(self.s.requests_topic, R.OUTBOUND_MESSAGE, rec, ts)
+
+    def reply(self, contact: str, channel: str, text: str, ts: int, **kw: Any) -> list[Output]:
+        rec = b.inbound_reply(contact, channel, text, received_at_ms=ts, **kw)
+        return self.feed(self.s.replies_topic, R.INBOUND_REPLY, rec, ts)
+
+    def click(self, contact: str, channel: str, ts: int, **kw: Any) -> list[Output]:
+        rec = b.link_click(contact, channel, clicked_at_ms=ts, **kw)
+        return self.feed(self.s.clicks_topic, R.LINK_CLICK, rec, ts)
+
+    def events(self, outs: list[Output]) -> list[dict[str, Any]]:
+        return [
+            self.c.decode(R.CONSENT_EVENT, o.value) for o in outs if o.topic == self.s.events_topic
+        ]
+
+
+def settings(**kw: Any) -> Settings:
+    return Settings(_env_file=None, **{"partitions": 1, **kw})  # type: ignore[call-arg]
+
+
+def test_stops_are_attributed_to_the_last_campaign_on_their_channel(contract: Contract) -> None:
+    h = Harness(settings(), contract)
+    ids = {}
+    for i in range(20):
+        [out] = h.send(f"c{i}", "SMS", T0 + i, campaign_id="spring", message_type="promotion")
+        ids[f"c{i}"] = h.c.decode(R.OUTBOUND_MESSAGE, out.value)["message_id"]
+    events = []
+    for i in range(12):
+        events += h.events(h.reply(f"c{i}", "SMS", "STOP", T0 + 60_000 + i))
+    events += h.events(h.reply("c0", "SMS", "STOP", T0 + 70_000))  # a repeat: no event
+    assert len(events) == 12
+    for e in events:
+        assert (e["attribution"], e["campaign_id"], e["message_type"]) == (
+            "INFERRED",
+            "spring",
+            "promotion",
+        )
+        assert e["attributed_message_id"] == ids[e["contact_id"]]
+        assert e["attributed_sent_at_ms"] == T0 + int(e["contact_id"][1:])
+    [wa] = h.events(h.reply("c15", "WHATSAPP", "STOP", T0 + 80_000))
+    assert (wa["attribution"], wa["campaign_id"], wa["attributed_message_id"]) == (
+        "NONE",
+        None,
+        None,
+    )
+    [late] = h.events(h.reply("c16", "SMS", "STOP", T0 + 8 * DAY))  # outside the 7-day window
+    assert late["attribution"] == "NONE"
+    [explicit] = h.events(
+        h.click("c17", "SMS", T0 + 90_000, campaign_id="other", feedback_reason="x")
+    )
+    assert (explicit["attribution"], explicit["campaign_id"]) == ("EXPLICIT", "other")
+
+
+def test_a_suppressed_campaign_is_not_what_an_opt_out_is_attributed_to(contract: Contract) -> None:
+    h = Harness(settings(), contract)
+    h.send("c1", "SMS", T0, campaign_id="first")
+    h.reply("c1", "SMS", "STOP", T0 + 1)
+    [sup] = h.send("c1", "SMS", T0 + 2, campaign_id="second")
+    assert sup.topic == h.s.suppressed_topic
+    h.reply("c1", "SMS", "START", T0 + 3)
+    [again] = h.events(h.reply("c1", "SMS", "STOP", T0 + 4))
+    assert again["campaign_id"] == "first"
+
+
+def test_history_keeps_every_change_with_its_proof(contract: Contract) -> None:
+    h = Harness(settings(), contract)
+    for text, ts in (("STOP", T0), ("START", T0 + 1000), ("STOP", T0 + 2000), ("STOP", T0 + 3000)):
+        h.reply("c1", "SMS", text, ts)
+    h.reply("c1", "WHATSAPP", "STOP", T0 + 500)
+    h.reply("c2", "SMS", "STOP", T0 + 500)
+    sms = history(h.table, "c1", "SMS", contract=contract)
+    assert [(c.occurred_at_ms, c.subscribed, c.event["raw_text"]) for c in sms] == [
+        (T0, False, "STOP"),
+        (T0 + 1000, True, "START"),
+        (T0 + 2000, False, "STOP"),
+    ]
+    assert len(history(h.table, "c1", contract=contract)) == 4
+    assert state_at(sms, T0 - 1, channel="SMS").subscribed is True
+    assert state_at(sms, T0 + 1500, channel="SMS").change == sms[1]
+    assert state_at(sms, T0 + 2500, channel="SMS").change == sms[2]
+
+
+def delta_outputs_to(outs: list[Output], q: int) -> list[Output]:
+    return [o for o in outs if o.partition == q and dict(o.headers).get(KIND_HEADER) == STATS_KIND]
+
+
+def test_stats_are_aggregated_across_partitions_and_final_once(contract: Contract) -> None:
+    s = settings(partitions=2, stats_grace_ms=60_000, stats_update_interval_ms=0)
+    tables = [DictTable(), DictTable()]
+    counters: Counter[str] = Counter()
+    producers = [Analytics(s, contract, tables[p], partition=p, counters=counters) for p in (0, 1)]
+    aggs = [StatsAggregator(s, contract, tables[q], [], counters=counters) for q in (0, 1)]
+    msg = b.outbound_message("c1", "SMS", campaign_id="spring", message_type="promotion")
+    for p, n in ((0, 600), (1, 400)):
+        for i in range(n):
+            producers[p].sent({**msg, "contact_id": f"c{p}-{i}"}, "SMS", True, T0 + i)
+    producers[1].sent(msg, "SMS", False, T0 + 5)
+
+    def deliver(outs: list[Output], now: int) -> list[dict[str, Any]]:
+        rows = []
+        for q in (0, 1):
+            for o in delta_outputs_to(outs, q):
+                for r in aggs[q].receive(contract.decode(R.STATS_DELTA, o.value), now):
+                    rows.append(contract.decode(R.CONSENT_STATS, r.value))
+        return rows
+
+    # nothing is closed yet: deltas only, running rows, no final row
+    outs = producers[0].flush(None) + producers[1].flush(None)
+    assert deliver(outs, T0) == []
+    running = [
+        contract.decode(R.CONSENT_STATS, o.value) for q in (0, 1) for o in aggs[q].running(T0)
+    ]
+    assert {(r["window"], r["forwarded"], r["suppressed"], r["final"]) for r in running} == {
+        ("HOUR", 1000, 1, False),
+        ("DAY", 1000, 1, False),
+    }
+    # partition 0 passes the hour's end + grace; partition 1 not yet: still nothing final
+    assert deliver(producers[0].flush(T0 + HOUR_MS + 60_000), T0) == []
+    # then partition 1 does too: the hour's final row, once; the day stays open
+    finals = deliver(producers[1].flush(T0 + HOUR_MS + 60_000), T0)
+    assert [(r["window"], r["forwarded"], r["suppressed"], r["final"]) for r in finals] == [
+        ("HOUR", 1000, 1, True)
+    ]
+    assert finals[0]["cost_saved"] == 0.0079 and finals[0]["currency"] == "USD"
+    # a late input of the closed hour is not counted anywhere (its final row is out)
+    producers[0].sent(msg, "SMS", True, T0 + 7)
+    assert deliver(producers[0].flush(T0 + HOUR_MS + 60_000), T0) == []
+    assert counters["stats_late"] == 1  # the hour; the day is still open and counts it
+    day_end = T0 - T0 % DAY + DAY
+    finals = deliver(
+        producers[0].flush(day_end + 60_000) + producers[1].flush(day_end + 60_000), T0
+    )
+    assert [(r["window"], r["forwarded"], r["final"]) for r in finals] == [("DAY", 1001, True)]
+    assert all(not a.aggregates for a in aggs)
+    assert not any(k.startswith(b"\x04a") for t in tables for k in t)
+
+
+def test_aggregates_survive_a_restart_from_the_table(contract: Contract) -> None:
+    s = settings(partitions=1, stats_grace_ms=0, stats_update_interval_ms=0)
+    table = DictTable()
+    producer = Analytics(s, contract, table)
+    agg = StatsAggregator(s, contract, table, [])
+    producer.sent(b.outbound_message("c1", "EMAIL", campaign_id="news"), "EMAIL", True, T0)
+    for o in producer.flush(None):
+        agg.receive(contract.decode(R.STATS_DELTA, o.value), T0)
+    again = StatsAggregator(
+        s, contract, table, [(k, v) for k, v in table.items() if k.startswith(b"\x04a")]
+    )
+    assert again.aggregates == agg.aggregates and len(again.aggregates) == 2
+
+
+def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract) -> None:
+    from streams.processing.analytics import last_campaign_encoder
+
+    encode = last_campaign_encoder(contract)
+    for args in (
+        ("msg-1", "spring", "promotion", 1_700_000_000_000),
+        ("m", None, None, 0),
+        ("ünï ✓", "", "x" * 300, -1),
+        ("m" * 200, "c", None, 2**63 - 1),
+        ("m", None, "t", -(2**63)),
+    ):
+        record = dict(
+            zip(("message_id", "campaign_id", "message_type", "sent_at_ms"), args, strict=True)
+        )
+        assert encode(*args) == contract.encode(R.LAST_CAMPAIGN, record)
+        assert contract.decode(R.LAST_CAMPAIGN, encode(*args)) == record
