@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -114,6 +115,40 @@ def demo(broker: bool, keep_broker: bool) -> None:
 
     settings = _settings()
     sys.exit(run_demo(settings, start_broker=broker, keep_broker=keep_broker))
+
+
+# --- Bulk tools (streams/tools/) -------------------------------------------------------------
+
+
+def _tool(run: Any) -> Any:
+    """Run a bulk tool's coroutine; its ToolError (or a start-up error) is one sentence, exit 2."""
+    from streams.tools.common import ToolError
+
+    try:
+        return asyncio.run(run)
+    except (ToolError, StartupError) as exc:
+        _fail(str(exc))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rejected",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the rejected rows go (default: FILE with .rejected.csv).",
+)
+def import_(file: Path, rejected: Path | None) -> None:
+    """Import a suppression list (CSV) as opt-out commands (README: Bulk tools)."""
+    from rich.console import Console
+
+    from streams.tools.importer import run_import
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    rejected = rejected or file.with_suffix(".rejected.csv")
+    console = Console(stderr=True)
+    report = _tool(run_import(settings, file, rejected, console=console))
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":
