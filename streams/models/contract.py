@@ -59,6 +59,7 @@ class RecordName(StrEnum):
     WATERMARK = "watermark"
     HELD_RECORD = "held_record"
     CONSENT_STATS = "consent_stats"
+    REPLAY_MARK = "replay_mark"
 
 
 class DecodeError(ValueError):
