@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def main() -> None:
         asyncio.run(create_topics(settings))
         before = asyncio.run(end_total(settings))
         env = {**os.environ, **settings_env(settings)}
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "streams.cli", "import", str(path)],
@@ -113,6 +115,8 @@ def main() -> None:
             check=False,
         )
         wall = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         print(proc.stdout.strip())
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
@@ -121,6 +125,8 @@ def main() -> None:
     print(
         f"consent-gate import: {args.rows:,} rows in {wall:.1f} s wall "
         f"({args.rows / wall:,.0f} rows/s), process start and topic check included; "
+        f"{cpu:.1f} s CPU ({cpu / args.rows * 1e6:.1f} µs/row); load average "
+        f"{os.getloadavg()[0]:.1f}; "
         f"{on_topic:,} offsets added to {settings.commands_topic} "
         f"({'ok' if on_topic == args.rows else 'MISMATCH'})"
     )
