@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -208,6 +209,105 @@ def demo(broker: bool, keep_broker: bool) -> None:
 
     settings = _settings()
     sys.exit(run_demo(settings, start_broker=broker, keep_broker=keep_broker))
+
+
+# --- Bulk tools (streams/tools/) -------------------------------------------------------------
+
+
+def _tool(run: Any) -> Any:
+    """Run a bulk tool's coroutine; its ToolError (or a start-up error) is one sentence, exit 2."""
+    from streams.tools.common import ToolError
+
+    try:
+        return asyncio.run(run)
+    except (ToolError, StartupError) as exc:
+        _fail(str(exc))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rejected",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the rejected rows go (default: FILE with .rejected.csv).",
+)
+def import_(file: Path, rejected: Path | None) -> None:
+    """Import a suppression list (CSV) as opt-out commands (README: Bulk tools)."""
+    from rich.console import Console
+
+    from streams.tools.importer import run_import
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    rejected = rejected or file.with_suffix(".rejected.csv")
+    console = Console(stderr=True)
+    report = _tool(run_import(settings, file, rejected, console=console))
+    click.echo(report.summary())
+
+
+@main.group()
+def export() -> None:
+    """Export from the consent table."""
+
+
+@export.command("segment")
+@click.option("--channel", required=True, help="One of CONSENT_GATE_CHANNELS.")
+@click.option("--status", type=click.Choice(["subscribed", "unsubscribed"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (default for csv: standard output).",
+)
+def export_segment(channel: str, status: Any, fmt: Any, output: Path | None) -> None:
+    """The contacts of a channel in a state, from the table's changelog (README: Bulk tools)."""
+    from rich.console import Console
+
+    from streams.tools.common import ToolError
+    from streams.tools.export import read_segment, write_segment
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    if fmt == "parquet" and output is None:
+        _fail("--format parquet needs --output FILE")
+    console = Console(stderr=True)
+    segment = _tool(read_segment(settings, channel, status, console=console))
+    try:
+        write_segment(segment, fmt, output)
+    except (ToolError, OSError) as exc:
+        _fail(str(exc))
+    console.print(segment.summary() + (f" -> {output}" if output else ""))
+
+
+@main.group()
+def deadletter() -> None:
+    """Work with the dead-letter topic."""
+
+
+@deadletter.command("replay")
+@click.option("--code", "codes", multiple=True, help="Only dead letters with this error code.")
+@click.option("--since", help="Only dead letters since this time (ISO-8601 or epoch ms).")
+@click.option("--dry-run", is_flag=True, help="Count what would be replayed; publish nothing.")
+def deadletter_replay(codes: tuple[str, ...], since: str | None, dry_run: bool) -> None:
+    """Re-publish dead letters to their source topic, once each (README: Bulk tools)."""
+    from rich.console import Console
+
+    from streams.tools.common import parse_time
+    from streams.tools.replay import replay
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.library_log_level)
+    since_ms = None
+    if since is not None:
+        try:
+            since_ms = parse_time(since)
+        except ValueError as exc:
+            _fail(f"--since: {exc}")
+    console = Console(stderr=True)
+    report = _tool(
+        replay(settings, codes=codes, since_ms=since_ms, dry_run=dry_run, console=console)
+    )
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":

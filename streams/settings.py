@@ -573,6 +573,11 @@ class Settings(BaseSettings):
         return f"{self.app_id}-{CONSENT_TABLE}-changelog"
 
     @property
+    def replay_marks_topic(self) -> str:
+        """Which dead letters `consent-gate deadletter replay` re-published (compacted)."""
+        return self.topic(f"{self.app_id}-deadletter-replays")
+
+    @property
     def transactional_id(self) -> str:
         return f"{self.app_id}-{self.worker_id}"
 

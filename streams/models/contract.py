@@ -62,6 +62,7 @@ class RecordName(StrEnum):
     DELIVERY_REPORT = "delivery_report"
     LAST_CAMPAIGN = "last_campaign"
     STATS_DELTA = "stats_delta"
+    REPLAY_MARK = "replay_mark"
 
 
 class DecodeError(ValueError):

@@ -169,6 +169,11 @@ def split_internal(
     return hs, None, None
 
 
+#: In a dead letter's error when its original key or headers had to be left out to fit (so it no
+#: longer holds the whole original: ``consent-gate deadletter replay`` skips it).
+LEFT_OUT = "left out of this dead letter to fit"
+
+
 def gate_dead_letter(
     contract: Contract,
     topic: str,
@@ -260,7 +265,7 @@ def dead_letter(
         left_out.append(f"its key ({len(key)} bytes)")
         key = record["key"] = None
     if left_out:
-        record["error"] = f"{reason} (left out of this dead letter to fit: {', '.join(left_out)})"
+        record["error"] = f"{reason} ({LEFT_OUT}: {', '.join(left_out)})"
     if size_without_value() > max_bytes:  # a reason of the size of a record: never ours
         record["error"] = record["error"][: max_bytes // 8]
     if value:

@@ -55,6 +55,11 @@ class Validator:
             record = self.contract.decode(RECORD_OF_KIND[kind], value)
         except DecodeError as exc:
             raise Rejected(exc.code, str(exc)) from None
+        return self.check_record(kind, record)
+
+    def check_record(self, kind: InputKind, record: dict[str, Any]) -> Valid:
+        """The field rules alone, on a decoded record (``consent-gate import`` checks the
+        commands it builds with them before it publishes them)."""
         contact_id = record["contact_id"].strip()
         if not contact_id:
             raise Rejected("INVALID_FIELD", "contact_id is empty")

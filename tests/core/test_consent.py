@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from typing import Any
@@ -466,3 +467,27 @@ def test_a_redelivered_input_gives_its_event_again_and_changes_nothing(
 def test_a_repeated_stop_with_a_new_id_is_still_not_an_event() -> None:
     first = apply(SUBSCRIBED, trigger(Action.OPT_OUT, event_id="a"))
     assert apply(first.state, trigger(Action.OPT_OUT, event_id="b")) == Outcome(first.state)
+
+
+@PROPERTY
+@given(st.booleans(), st.lists(triggers, max_size=12))
+def test_an_import_never_lifts_an_opt_out(
+    default_subscribed: bool, sequence: list[Trigger]
+) -> None:
+    """Whatever came before, no IMPORT input turns a recorded opt-out into a subscription (only an
+    explicit opt-in with proof does): it is refused with IMPORT_CANNOT_LIFT_OPT_OUT (or
+    OPT_IN_WITHOUT_PROOF), so the gate dead-letters it."""
+    for before, outcome in run(default_subscribed, sequence):
+        if before.explicit and not before.subscribed and outcome.state.subscribed:
+            assert outcome.state.source != Source.IMPORT.value
+    for t in sequence:
+        imported = replace(
+            t, source=Source.IMPORT, action=Action.OPT_IN, event_id=f"{t.event_id}-import"
+        )
+        opted_out = apply(default_state(default_subscribed), replace(t, action=Action.OPT_OUT))
+        outcome = apply(opted_out.state, imported, default_subscribed=default_subscribed)
+        assert not outcome.state.subscribed
+        assert outcome.rejection in (
+            Rejection.IMPORT_CANNOT_LIFT_OPT_OUT,
+            Rejection.OPT_IN_WITHOUT_PROOF,
+        )

@@ -285,6 +285,17 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             ],
         },
     ),
+    (
+        R.REPLAY_MARK,
+        {
+            "deadletter_topic": "consent.deadletter",
+            "deadletter_partition": 1,
+            "deadletter_offset": 42,
+            "error_code": "UNKNOWN_CHANNEL",
+            "target_topic": "consent.commands",
+            "replayed_at_ms": 1_700_000_000_000,
+        },
+    ),
 ]
 SAMPLE_IDS = [f"{record.value}-{i}" for i, (record, _) in enumerate(SAMPLES)]
 

@@ -1,0 +1,472 @@
+"""``consent-gate import FILE.csv``: an existing suppression list in, as consent commands.
+
+The file is CSV (UTF-8, a header row first, any column order):
+
+=============  ========  ==============================================================
+column         required  meaning
+=============  ========  ==============================================================
+contact        yes       the contact id, as the gate's inputs carry it
+channel        yes       one of CONSENT_GATE_CHANNELS (any case)
+when           yes       when the contact opted out: ISO-8601 with a time zone, or epoch ms
+source         no        where the old system got the opt-out (``sms-stop``, ``complaint``)
+reason         no        feedback reason
+campaign_id    no        the campaign the opt-out came from
+evidence       no        reference to the proof (ticket, recording, form id)
+ip_address     no        IP address the opt-out came from
+=============  ========  ==============================================================
+
+Every good row becomes one ``ConsentCommand`` (action OPT_OUT, source IMPORT) on the commands
+topic. Its ``command_id`` is derived from (contact, channel, when), so importing the same list
+twice gives the same commands: the gate records each opt-out once and a repeat yields its event
+again with the same id. The proof travels with the command (``proof``: captured at ``when``,
+method = ``source`` or ``import``, evidence = ``evidence`` or ``file:line``). The Kafka timestamp
+of each command is the time of the import, so the gate applies it in event-time order *now*; the
+opt-out time is kept as ``issued_at_ms``. An import never lifts an opt-out: rows are opt-outs
+only, and the gate refuses an IMPORT opt-in over an opt-out (``streams.core.consent``).
+
+Bad rows (missing contact, unknown channel, bad time, too many fields, a field too long) go to
+the rejected-rows file with their line number, the reason and the original line.
+
+The producer is aiokafka's idempotent producer, fed with record batches built here (one per
+partition, murmur2 of the contact id as Java's default partitioner): measured faster than
+``producer.send`` per record and than confluent-kafka for this workload (benchmarks/import_1m.py).
+Every batch's delivery is awaited; the first failure stops the import with the broker's error.
+The rows are checked and encoded in this one process: on this 2-core machine a pool of encoding
+processes measured no faster (the machine is the limit), and the fastavro encoding was the
+bottleneck, hence :class:`CommandEncoder`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import time
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from rich.console import Console
+
+from streams.kafka.security import client_options
+from streams.models.contract import MAGIC, Contract, RecordName
+from streams.processing.records import InputKind, Rejected
+from streams.processing.validate import Validator
+from streams.settings import Settings
+from streams.tools.common import ToolError, parse_time, progress, require_topics
+
+COLUMNS = (
+    "contact",
+    "channel",
+    "when",
+    "source",
+    "reason",
+    "campaign_id",
+    "evidence",
+    "ip_address",
+)
+REQUIRED = ("contact", "channel", "when")
+
+#: Bytes of records per batch (well below the producer's and broker's 1 MiB limits).
+BATCH_BYTES = 512 * 1024
+#: Batches in flight before the import waits for the oldest delivery.
+IN_FLIGHT = 64
+
+
+def command_id(contact_id: str, channel: str, when_ms: int) -> str:
+    """The same row always gives the same command id (a re-import is idempotent downstream)."""
+    row = f"{contact_id}\x1f{channel}\x1f{when_ms}".encode()
+    return "import-" + hashlib.blake2b(row, digest_size=16).hexdigest()
+
+
+def partition_of(key: bytes, partitions: int) -> int:
+    """The commands topic partition of a contact: CRC-32 of the key, as librdkafka's default
+    ``consistent`` partitioner (the router re-partitions by contact anyway; this only keeps one
+    contact's commands in one partition, and costs a fraction of aiokafka's pure-Python
+    murmur2)."""
+    return zlib.crc32(key) % partitions
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    published: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    rejected_path: Path | None = None
+
+    def summary(self) -> str:
+        rate = self.published / self.seconds if self.seconds else 0.0
+        return (
+            f"read {self.read} rows, published {self.published} opt-out commands, "
+            f"rejected {self.rejected} (see {self.rejected_path}) in {self.seconds:.1f} s "
+            f"({rate:,.0f} rows/s)"
+        )
+
+
+class _Lines:
+    """The file's lines as the csv reader takes them, keeping those of the current row (a quoted
+    field may span lines) so a rejected row is written as it was."""
+
+    __slots__ = ("bytes", "file", "taken")
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+        self.taken: list[str] = []
+        self.bytes = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.file)
+        self.taken.append(line)
+        self.bytes += len(line)
+        return line
+
+    def row_text(self) -> str:
+        text = "".join(self.taken).rstrip("\r\n")
+        self.taken.clear()
+        return text
+
+
+class RowBuilder:
+    """A CSV row to the ``ConsentCommand`` record, checked with the gate's own input rules."""
+
+    def __init__(self, settings: Settings, contract: Contract, file_name: str) -> None:
+        self.validator = Validator(contract, settings.channels, settings.max_text_length)
+        self.file_name = file_name
+        self.now_ms = int(time.time() * 1000)
+
+    def command(self, row: dict[str, str], line: int) -> dict[str, Any]:
+        contact = row["contact"].strip()
+        if not contact:
+            raise Rejected("INVALID_FIELD", "contact is empty")
+        channel = row["channel"].strip().upper()
+        try:
+            when_ms = parse_time(row["when"], now_ms=self.now_ms)
+        except ValueError as exc:
+            raise Rejected("BAD_TIME", str(exc)) from None
+        source = row.get("source", "").strip()
+        record: dict[str, Any] = {
+            "command_id": command_id(contact, channel, when_ms),
+            "contact_id": contact,
+            "channel": channel,
+            "action": "OPT_OUT",  # an import only ever opts out
+            "source": "IMPORT",
+            "issued_at_ms": when_ms,
+            "proof": {
+                "captured_at_ms": when_ms,
+                "method": source or "import",
+                "evidence": row.get("evidence", "").strip() or f"{self.file_name}:{line}",
+                "ip_address": row.get("ip_address", "").strip() or None,
+            },
+            "reason": row.get("reason", "").strip() or None,
+            "campaign_id": row.get("campaign_id", "").strip() or None,
+            "actor": f"consent-gate import {self.file_name}",
+        }
+        self.validator.check_record(InputKind.COMMAND, record)  # the gate's rules, in one place
+        return record
+
+
+def read_header(path: Path, reader: Iterator[list[str]]) -> list[str]:
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ToolError(f"{path} is empty: it needs a header row ({','.join(COLUMNS)})") from None
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise ToolError(
+            f"{path} has an unknown column {unknown[0]!r}: the columns are {', '.join(COLUMNS)} "
+            f"({', '.join(REQUIRED)} required)"
+        )
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ToolError(f"{path} has no {missing[0]!r} column (required: {', '.join(REQUIRED)})")
+    twice = [h for h in header if header.count(h) > 1]
+    if twice:
+        raise ToolError(f"{path} has the column {twice[0]!r} twice")
+    return header
+
+
+def _varint(n: int) -> bytes:
+    n = (n << 1) ^ (n >> 63)  # zigzag
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+_SMALL = [_varint(n) for n in range(64)]  # one byte each
+
+
+def _string(s: str) -> bytes:
+    b = s.encode()
+    n = len(b)
+    return (_SMALL[n] if n < 64 else _varint(n)) + b
+
+
+def _optional(s: str | None) -> bytes:
+    return b"\x00" if s is None else b"\x02" + _string(s)
+
+
+class CommandEncoder:
+    """Single-object encoding of the import's opt-out commands, about four times faster than the
+    general codec (fastavro), which was the import's bottleneck. It writes the fields of
+    ``schemas/consent_command`` v2 in order; at start it encodes probe records both ways, and
+    when the bytes differ (the current schema is no longer v2) the general codec is used."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        current = contract.current(RecordName.CONSENT_COMMAND)
+        self.prefix = MAGIC + current.fingerprint
+        symbols = {f["name"]: f["type"] for f in current.declared["fields"]}
+        try:
+            self.opt_out = _varint(symbols["action"]["symbols"].index("OPT_OUT"))
+            self.import_ = _varint(symbols["source"]["symbols"].index("IMPORT"))
+        except (KeyError, TypeError, ValueError):
+            self.fast = False
+            return
+        probes = [
+            _probe(proof=True, ip="10.0.0.1", reason="why", campaign="c"),
+            _probe(proof=True, ip=None, reason=None, campaign=None),
+            _probe(proof=False, ip=None, reason="ü" * 200, campaign=None),
+        ]
+        self.fast = all(
+            self._fast(p) == contract.encode(RecordName.CONSENT_COMMAND, p) for p in probes
+        )
+
+    def encode(self, r: dict[str, Any]) -> bytes:
+        if self.fast:
+            return self._fast(r)
+        return self.contract.encode(RecordName.CONSENT_COMMAND, r)
+
+    def _fast(self, r: dict[str, Any]) -> bytes:
+        proof = r["proof"]
+        return b"".join(
+            (
+                self.prefix,
+                _string(r["command_id"]),
+                _string(r["contact_id"]),
+                _string(r["channel"]),
+                self.opt_out,
+                self.import_,
+                _varint(r["issued_at_ms"]),
+                b"\x00"
+                if proof is None
+                else b"".join(
+                    (
+                        b"\x02",
+                        _varint(proof["captured_at_ms"]),
+                        _string(proof["method"]),
+                        _string(proof["evidence"]),
+                        _optional(proof["ip_address"]),
+                    )
+                ),
+                _optional(r["reason"]),
+                _optional(r["campaign_id"]),
+                _optional(r["actor"]),
+            )
+        )
+
+
+def _probe(
+    *, proof: bool, ip: str | None, reason: str | None, campaign: str | None
+) -> dict[str, Any]:
+    return {
+        "command_id": "import-0",
+        "contact_id": "contact-ß-1",
+        "channel": "SMS",
+        "action": "OPT_OUT",
+        "source": "IMPORT",
+        "issued_at_ms": 1_700_000_000_123,
+        "proof": {
+            "captured_at_ms": -5,
+            "method": "import",
+            "evidence": "file.csv:2",
+            "ip_address": ip,
+        }
+        if proof
+        else None,
+        "reason": reason,
+        "campaign_id": campaign,
+        "actor": "consent-gate import file.csv",
+    }
+
+
+#: One row read from the file: (line number, its fields, its original text).
+Row = tuple[int, list[str], str]
+#: What a chunk of rows gives: (key, encoded command) per good row, (line, reason, text) per bad.
+Encoded = tuple[list[tuple[bytes, bytes]], list[tuple[int, str, str]]]
+#: Rows encoded at a time between the producer's turns.
+CHUNK_ROWS = 5_000
+
+
+class ChunkEncoder:
+    """Rows to encoded commands, or to rejections."""
+
+    def __init__(
+        self, settings: Settings, contract: Contract, file_name: str, header: list[str]
+    ) -> None:
+        self.contract = contract
+        self.builder = RowBuilder(settings, self.contract, file_name)
+        self.header = header
+        self.commands = CommandEncoder(self.contract)
+
+    def encode(self, rows: list[Row]) -> Encoded:
+        good: list[tuple[bytes, bytes]] = []
+        bad: list[tuple[int, str, str]] = []
+        width = len(self.header)
+        encode = self.commands.encode
+        for line, fields, text in rows:
+            try:
+                if len(fields) != width:
+                    raise Rejected("FIELD_COUNT", f"{len(fields)} fields, the header has {width}")
+                record = self.builder.command(dict(zip(self.header, fields, strict=True)), line)
+            except Rejected as exc:
+                bad.append((line, f"{exc.code}: {exc.reason}", text))
+                continue
+            good.append((record["contact_id"].encode(), encode(record)))
+        return good, bad
+
+
+class _Batches:
+    """One record batch per partition; full batches go to the producer, deliveries awaited."""
+
+    def __init__(self, producer: AIOKafkaProducer, topic: str, partitions: int) -> None:
+        self.producer = producer
+        self.topic = topic
+        self.partitions = partitions
+        self.open: dict[int, Any] = {}
+        self.counts: dict[int, int] = {}
+        self.in_flight: deque[tuple[asyncio.Future[Any], int]] = deque()
+        self.delivered = 0
+
+    async def add(self, key: bytes, value: bytes) -> None:
+        p = partition_of(key, self.partitions)
+        batch = self.open.get(p)
+        if batch is None:
+            batch = self.open[p] = self.producer.create_batch()
+            self.counts[p] = 0
+        if batch.append(key=key, value=value, timestamp=None) is None:
+            await self._send(p)
+            batch = self.open[p] = self.producer.create_batch()
+            self.counts[p] = 0
+            if batch.append(key=key, value=value, timestamp=None) is None:
+                raise ToolError(f"a command of {len(value)} bytes does not fit in a batch")
+        self.counts[p] += 1
+
+    async def _send(self, p: int) -> None:
+        batch = self.open.pop(p)
+        batch.close()
+        fut = await self.producer.send_batch(batch, self.topic, partition=p)
+        self.in_flight.append((fut, self.counts.pop(p)))
+        while len(self.in_flight) > IN_FLIGHT:
+            await self._wait_oldest()
+
+    async def _wait_oldest(self) -> None:
+        fut, n = self.in_flight.popleft()
+        await fut  # raises the broker's error: the import stops
+        self.delivered += n
+
+    async def flush(self) -> None:
+        for p in list(self.open):
+            if self.counts.get(p):
+                await self._send(p)
+        while self.in_flight:
+            await self._wait_oldest()
+
+
+def _chunks(reader: Any, lines: _Lines, report: ImportReport) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    first_line = reader.line_num + 1
+    for fields in reader:
+        line, first_line = first_line, reader.line_num + 1
+        text = lines.row_text()
+        if not fields:  # a blank line
+            continue
+        report.read += 1
+        chunk.append((line, fields, text))
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+async def run_import(
+    settings: Settings,
+    path: Path,
+    rejected_path: Path,
+    *,
+    console: Console,
+    contract: Contract | None = None,
+) -> ImportReport:
+    """Publish the opt-outs of ``path`` to the commands topic; bad rows to ``rejected_path``."""
+    contract = contract or Contract()
+    topic = settings.commands_topic
+    await require_topics(settings, [topic], "run `consent-gate topics create`")
+    report = ImportReport(rejected_path=rejected_path)
+    started = time.monotonic()
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-import",
+        enable_idempotence=True,  # acks=all; no duplicate on a retry
+        max_batch_size=BATCH_BYTES,
+        max_request_size=max(settings.max_message_bytes, 1_048_576),
+        **client_options(settings),
+    )
+    try:
+        await producer.start()
+    except (KafkaError, OSError) as exc:
+        raise ToolError(f"Cannot start a producer on {settings.bootstrap_servers}: {exc}") from None
+    try:
+        batches = _Batches(producer, topic, len(await producer.partitions_for(topic)))
+        size = path.stat().st_size
+        with (
+            path.open(encoding="utf-8-sig", newline="") as file,
+            rejected_path.open("w", encoding="utf-8", newline="") as rejected_file,
+            progress(console) as bar,
+        ):
+            task = bar.add_task(f"import {path.name} (bytes)", total=size)
+            rejected = csv.writer(rejected_file)
+            rejected.writerow(["line", "reason", "original"])
+            lines = _Lines(file)
+            reader = csv.reader(lines)
+            header = read_header(path, reader)
+            lines.row_text()
+
+            async def publish(encoded: Encoded) -> None:
+                good, bad = encoded
+                for key, value in good:
+                    await batches.add(key, value)
+                rejected.writerows(bad)
+                report.rejected += len(bad)
+                bar.update(task, completed=lines.bytes)
+
+            encoder = ChunkEncoder(settings, contract, path.name, header)
+            for chunk in _chunks(reader, lines, report):
+                await publish(encoder.encode(chunk))
+            await batches.flush()
+            bar.update(task, completed=size)
+        report.published = batches.delivered
+    except (KafkaError, OSError) as exc:
+        raise ToolError(
+            f"The import stopped ({type(exc).__name__}: {exc}); commands published before it "
+            "stay, and importing the same file again is safe (same command ids)."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ToolError(f"{path} is not UTF-8 text ({exc})") from None
+    except csv.Error as exc:
+        raise ToolError(f"{path} is not readable CSV ({exc})") from None
+    finally:
+        await producer.stop()
+    report.seconds = time.monotonic() - started
+    return report
