@@ -1,4 +1,5 @@
-"""The HTML page is self-contained (drawn in a real browser by tests/integration/test_report.py)."""
+"""The HTML page is self-contained (drawn in a real browser by
+tests/integration/test_reports_on_broker.py)."""
 
 from __future__ import annotations
 
