@@ -7,13 +7,17 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
 from streams.logs import log_event, setup_logging
 from streams.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from streams.analytics.export import Format
+    from streams.analytics.report import Window
 
 logger = logging.getLogger("consent_gate.cli")
 
@@ -179,6 +183,106 @@ def show_settings() -> None:
         click.echo(f"CONSENT_GATE_{name.upper()}={shown}")
 
 
+@main.command("report")
+@click.option("--since", "since", metavar="T", help="From T: ISO 8601 (UTC) or a span (7d, 24h).")
+@click.option("--campaign", metavar="C", help="Only campaign C.")
+@click.option(
+    "--window", type=click.Choice(["hour", "day"]), default="day", show_default=True,
+    help="Which consent.stats windows to sum (and the time chart's step).",
+)  # fmt: skip
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also write a self-contained page with charts.")  # fmt: skip
+def report_command(
+    since: str | None, campaign: str | None, window: str, html_path: Path | None
+) -> None:
+    """Per campaign and message type: forwarded, suppressed, opt-outs, unsubscribe rate, top
+    reasons, cost saved (from consent.stats; from consent.events while it has no rows)."""
+    from rich.console import Console
+
+    from streams.analytics.commands import report
+    from streams.analytics.export import ExportError
+    from streams.analytics.reader import ReadError
+
+    settings = _settings()
+    since_ms = _since(since)
+    try:
+        report(
+            settings,
+            cast("Window", window),
+            since_ms,
+            campaign,
+            html_path,
+            Console(),
+            Console(stderr=True),
+        )
+    except (ExportError, ReadError) as exc:
+        _fail(str(exc), 1)
+
+
+@main.group()
+def export() -> None:
+    """Write a segment (from the consent table), the consent events or the statistics as a
+    Parquet or CSV table."""
+
+
+def _export(what: str, fmt: str, output: Path | None, since: str | None) -> None:
+    from rich.console import Console
+
+    from streams.analytics.commands import export as run_export
+    from streams.analytics.export import ExportError
+    from streams.analytics.reader import ReadError
+
+    settings = _settings()
+    since_ms = _since(since)
+    err = Console(stderr=True)
+    try:
+        path, rows = run_export(settings, what, cast("Format", fmt), output, since_ms, err)
+    except (ExportError, ReadError) as exc:
+        _fail(str(exc), 1)
+    note = " (contact ids pseudonymised)" if settings.pseudonymise_key.get_secret_value() else ""
+    err.print(f"wrote {rows} row(s) to {path}{note}")
+
+
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
+)
+_OUTPUT = click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Where to write (default: consent-<what>.<format> here).",
+)  # fmt: skip
+_SINCE = click.option("--since", metavar="T", help="From T: ISO 8601 (UTC) or a span (7d, 24h).")
+
+
+@export.command("events")
+@_FORMAT
+@_OUTPUT
+@_SINCE
+def export_events(fmt: str, output: Path | None, since: str | None) -> None:
+    """Consent events, one row each (each event id once), times as UTC timestamps."""
+    _export("events", fmt, output, since)
+
+
+@export.command("stats")
+@_FORMAT
+@_OUTPUT
+@_SINCE
+def export_stats(fmt: str, output: Path | None, since: str | None) -> None:
+    """The standing consent.stats row of each window, campaign, channel and message type."""
+    _export("stats", fmt, output, since)
+
+
+def _since(text: str | None) -> int | None:
+    from streams.analytics.report import parse_since
+
+    if text is None:
+        return None
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        _fail(f"--since: {exc}.")
+        raise  # unreachable
+
+
 @main.command()
 @click.argument("contact")
 @click.option(
@@ -243,11 +347,6 @@ def import_(file: Path, rejected: Path | None) -> None:
     console = Console(stderr=True)
     report = _tool(run_import(settings, file, rejected, console=console))
     click.echo(report.summary())
-
-
-@main.group()
-def export() -> None:
-    """Export from the consent table."""
 
 
 @export.command("segment")

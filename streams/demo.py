@@ -271,6 +271,23 @@ def summarise(
     )
 
 
+def print_report(settings: Settings, contract: Contract, console: Console) -> None:
+    """What an analyst gets from ``consent-gate report`` over the demo's topics: from consent.stats
+    when the worker produced any, otherwise from the consent events alone."""
+    from streams.analytics.commands import build_report
+    from streams.analytics.export import ExportError
+    from streams.analytics.reader import ReadError
+    from streams.analytics.report import render
+
+    console.rule("consent-gate report")
+    try:
+        report = build_report(settings, "day", None, None, console, contract)
+    except (ExportError, ReadError) as exc:
+        console.print(f"[yellow]no report:[/] {exc}")
+        return
+    render(report, console)
+
+
 def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool = False) -> int:
     console = Console()
     # The demo's own clients: Kafka's retries of freshly created topics are noise here.
@@ -297,6 +314,7 @@ def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool
         with _phase(console, "Playing demo traffic through the worker"):
             collected = asyncio.run(_play(s, contract, console, worker))
         summarise(s, contract, collected, console)
+        print_report(s, contract, console)
         return 0
     except (StartupError, TimeoutError, RuntimeError) as exc:
         console.print(f"[red]demo failed:[/] {exc}")

@@ -41,6 +41,8 @@ MIN_AUDIT_RETENTION_MS = 86_400_000
 #: The largest record the gate produces by default: below aiokafka's max_request_size (1048576)
 #: and the broker's default max.message.bytes (1048588), with room for the batch overhead.
 DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
+#: Shortest CONSENT_GATE_PSEUDONYMISE_KEY accepted (32 hex digits: 128 bits).
+MIN_PSEUDONYMISE_KEY_LENGTH = 32
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")  # what Kafka accepts
 _HOST_PORT = re.compile(r"^[^\s:,]+:(\d{1,5})$|^\[[0-9A-Fa-f:.]+\]:(\d{1,5})$")
 
@@ -265,6 +267,13 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds between the worker's progress log lines"
     )
 
+    # --- Analysts (report, exports) -----------------------------------------------------------
+    pseudonymise_key: SecretStr = Field(
+        SecretStr(""),
+        description="When set, the exports carry HMAC-SHA256(key, contact_id) instead of the "
+        "contact id (never logged or printed)",
+    )
+
     @field_validator(
         "channels",
         "keyword_languages",
@@ -349,6 +358,18 @@ class Settings(BaseSettings):
             if not port or port > 65535:
                 raise ValueError(f"{server!r} is not host:port")
         return ",".join(servers)
+
+    @field_validator("pseudonymise_key")
+    @classmethod
+    def _pseudonymise_key(cls, value: SecretStr) -> SecretStr:
+        key = value.get_secret_value()
+        if key and len(key) < MIN_PSEUDONYMISE_KEY_LENGTH:
+            raise ValueError(
+                f"must be empty (off) or at least {MIN_PSEUDONYMISE_KEY_LENGTH} characters "
+                "(e.g. `openssl rand -hex 32`): a short key lets anyone who guesses it turn "
+                "the pseudonyms back into phone numbers"
+            )
+        return value
 
     @field_validator("audit_retention_ms")
     @classmethod

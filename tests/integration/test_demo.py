@@ -36,3 +36,8 @@ def test_demo_plays_its_traffic_and_summarises_it(
         "0",
         "2",  # the confirmations of the two STOPs (the repeated one gets none)
     ]
+    # The analyst's report at the end (from the events: the demo's worker writes no consent.stats).
+    report = text[text.index("consent-gate report") :]
+    assert "No consent.stats rows: opt-outs, opt-ins and reasons from consent.events only" in report
+    spring = next(line for line in report.splitlines() if line.startswith("│ spring-sale"))
+    assert [c.strip() for c in spring.strip("│").split("│")][2:5] == ["n/a", "n/a", "2"]
