@@ -183,5 +183,7 @@ def _pyarrow() -> tuple[Any, Any, Any]:
         import pyarrow.csv as csv
         import pyarrow.parquet as parquet
     except ImportError:
-        raise MissingExtra("Exports need pyarrow: pip install 'consent-gate[analytics]'.") from None
+        raise MissingExtra(
+            "Exports need pyarrow (a dependency of consent-gate): pip install pyarrow."
+        ) from None
     return pa, csv, parquet
