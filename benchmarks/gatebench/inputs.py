@@ -35,6 +35,7 @@ class InputTopics:
     clicks: str
     requests: str
     commands: str
+    reports: str  # delivery reports: consent-gate reads them (empty here)
 
     @classmethod
     def named(cls, prefix: str) -> InputTopics:
@@ -43,10 +44,11 @@ class InputTopics:
             f"{prefix}in.clicks",
             f"{prefix}in.requests",
             f"{prefix}in.commands",
+            f"{prefix}in.reports",
         )
 
     def all(self) -> list[str]:
-        return [self.replies, self.clicks, self.requests, self.commands]
+        return [self.replies, self.clicks, self.requests, self.commands, self.reports]
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ def run_live(
         partitions=env.partitions,
     )
     o = ln.outputs
-    create(env.bootstrap, o.all(), env.partitions, OUTPUT_CONFIG)
+    create(env.bootstrap, o.created(), env.partitions, OUTPUT_CONFIG)
     res = LiveResult(name, rate, label=label)
     watcher = Watcher(env.bootstrap, o.all())
     rng = random.Random(7)

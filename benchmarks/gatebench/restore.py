@@ -117,7 +117,7 @@ def run_restore(env: Env, entries: int) -> RestoreResult:
         env.bootstrap, inputs, outputs, f"gb-{env.run_id}-{slug}", data_dir, env.partitions
     )
     create(env.bootstrap, inputs.all(), env.partitions)
-    create(env.bootstrap, outputs.all(), env.partitions, OUTPUT_CONFIG)
+    create(env.bootstrap, outputs.created(), env.partitions, OUTPUT_CONFIG)
     create(env.bootstrap, [s.changelog_topic], env.partitions, {"cleanup.policy": "compact"})
     res.produce_s = produce_changelog(env, s.changelog_topic, entries, env.partitions)
     worker = WorkerProcess(s, env.tmp / slug / "worker.log").start()

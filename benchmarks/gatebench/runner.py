@@ -101,7 +101,7 @@ def run_backlog(
         partitions=env.partitions,
     )
     res = Result(name, w.total)
-    create(env.bootstrap, ln.outputs.all(), env.partitions, OUTPUT_CONFIG)
+    create(env.bootstrap, ln.outputs.created(), env.partitions, OUTPUT_CONFIG)
     watcher = Watcher(env.bootstrap, ln.outputs.all())
     bpid = broker_pid(env.broker_data_dir)
     t_spawn = time.time()

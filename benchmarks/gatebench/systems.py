@@ -142,6 +142,15 @@ class Outputs:
     def copy(self) -> str:
         return f"{self.prefix}copy"
 
+    @property
+    def stats(self) -> str:
+        return f"{self.prefix}stats"
+
+    def created(self) -> list[str]:
+        """The topics to create: those watched (:meth:`all`) and consent-gate's statistics,
+        which go on after the last send is decided (running rows), so are not watched."""
+        return [*self.all(), self.stats] if self.kind == "gate" else self.all()
+
     def all(self) -> list[str]:
         if self.kind == "copy":
             return [self.copy]
@@ -194,6 +203,8 @@ def gate_settings(
         topic_link_clicks=inputs.clicks,
         topic_outbound_requests=inputs.requests,
         topic_consent_commands=inputs.commands,
+        topic_delivery_reports=inputs.reports,
+        topic_consent_stats=outputs.stats,
         topic_outbound_channel_prefix=outputs.prefix,
         topic_suppressed=outputs.suppressed,
         topic_consent_events=outputs.events,
