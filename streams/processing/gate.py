@@ -161,7 +161,7 @@ class Gate:
             room = max(0, limit - record_size(key, empty, headers) - 4)
             suppressed["original_value"] = src.value[:room]
             encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
-        return Output(self.settings.suppressed_topic, key, encoded, headers)
+        return Output(self.settings.suppressed_topic, key, encoded, headers, tag=valid.channel)
 
     def _trigger(self, valid: Valid) -> Trigger | None:
         if valid.kind is InputKind.REPLY:
@@ -197,5 +197,6 @@ class Gate:
                 self.settings.events_topic,
                 valid.contact_id.encode(),
                 self.contract.encode(RecordName.CONSENT_EVENT, event),
+                tag=outcome.event.value,
             )
         ]
