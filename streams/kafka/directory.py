@@ -7,10 +7,13 @@ computes the assignment, puts the map *by-contact partition -> owner* into every
 assignment ``user_data``. Every worker therefore learns the whole map with each rebalance, from
 the group protocol itself: no extra topic, no extra coordination.
 
-The assignment is aiokafka's round robin (what the engine used before), unchanged. The consumer
-offers this assignor first and plain round robin second, so during a rolling upgrade from a
-version without it the group still forms (on round robin, with no directory: lookups of
-partitions owned elsewhere answer 503 until every worker runs this version).
+The assignment is aiokafka's round robin (what the engine used before), unchanged, and the
+assignor keeps the protocol name ``roundrobin``: ``user_data`` is opaque to the plain round-robin
+assignor, so workers of a version without the directory form a group with these (a rolling
+upgrade needs no stop). While such a worker leads the group the directory is empty and lookups
+of partitions owned elsewhere answer 503. It is the only assignor offered: aiokafka 0.14 sends
+one JoinGroup per offered assignor at each join (``perform_group_join``), which with two of them
+made two workers rebalance each other endlessly.
 
 The map is only as fresh as the last rebalance: between a worker losing a partition and the next
 assignment it may point at the old owner, which answers 503 (it no longer owns it); callers retry.
@@ -35,8 +38,8 @@ from streams.logs import log_event
 
 logger = logging.getLogger("consent_gate.directory")
 
-#: The name the group protocol knows this assignor by (all workers must offer it to use it).
-NAME = "consent-gate-directory"
+#: The name the group protocol knows this assignor by: the assignment *is* round robin.
+NAME = "roundrobin"
 VERSION = 0
 
 
@@ -102,6 +105,9 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
     def on_assignment(self, assignment: ConsumerProtocolMemberAssignment) -> None:
         self.assignments += 1
         self.joined = True
+        if not assignment.user_data:  # a leader of an older version: no directory
+            self.owners = {}
+            return
         try:
             data = json.loads(assignment.user_data.decode())
             owners = {
@@ -117,5 +123,5 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
 
 
 def assignors(directory: DirectoryAssignor) -> tuple[object, ...]:
-    """What the engine's consumer offers the group, in order of preference."""
-    return (directory, RoundRobinPartitionAssignor)
+    """What the engine's consumer offers the group: the directory alone (see above)."""
+    return (directory,)

@@ -63,11 +63,26 @@ def test_the_leader_tells_every_member_who_owns_each_partition() -> None:
     assert workers["m-2"].owners == {} and not workers["m-2"].joined
 
 
-def test_an_unreadable_assignment_leaves_an_empty_directory() -> None:
-    assignor = DirectoryAssignor(BY_CONTACT, "w1", "http://w1:6066")
+def test_it_is_round_robin_to_workers_of_older_versions() -> None:
+    """The same protocol name as plain round robin, and the only assignor offered: workers
+    without the directory still form a group with these (a leader of theirs gives no map), and
+    aiokafka 0.14 sends one JoinGroup per offered assignor (two workers then rebalanced each
+    other endlessly)."""
+    from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
     from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 
-    assignor.on_assignment(ConsumerProtocolMemberAssignment(0, [], b""))
+    from streams.kafka.directory import assignors
+
+    assignor = DirectoryAssignor(BY_CONTACT, "w1", "http://w1:6066")
+    assert assignor.name == RoundRobinPartitionAssignor.name
+    assert assignors(assignor) == (assignor,)
+    old_leader = RoundRobinPartitionAssignor.assign(
+        Cluster({BY_CONTACT: 2}),
+        {"m-1": assignor.metadata([BY_CONTACT])},
+    )
+    assignor.on_assignment(old_leader["m-1"])
+    assert assignor.joined and assignor.owners == {}
+    assignor.on_assignment(ConsumerProtocolMemberAssignment(0, [], b"{not json"))
     assert assignor.owners == {}
 
 
