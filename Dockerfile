@@ -15,4 +15,5 @@ RUN pip install . && useradd --system --home /app consentgate \
 USER consentgate
 VOLUME ["/var/lib/consent-gate"]
 ENTRYPOINT ["consent-gate"]
+EXPOSE 6066
 CMD ["worker"]

@@ -375,7 +375,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         partitions=args.partitions,
         output_partitions=args.topic_partitions,
         log_level="info",
-        reply_channels=(),  # no STOP confirmations: the same work as the systems compared
+        http_port=0,
     )
     contract = Contract()
     rng = random.Random(args.seed)

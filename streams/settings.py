@@ -44,6 +44,12 @@ DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
 #: Shortest CONSENT_GATE_PSEUDONYMISE_KEY accepted (32 hex digits: 128 bits).
 MIN_PSEUDONYMISE_KEY_LENGTH = 32
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")  # what Kafka accepts
+#: The HTTP API's port unless CONSENT_GATE_HTTP_PORT says otherwise (Kafka Streams' habit: 60xx).
+DEFAULT_HTTP_PORT = 6066
+#: The shortest bearer token accepted (a guessable token is no protection for consent changes).
+MIN_API_TOKEN_LENGTH = 16
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+_ADVERTISED_URL = re.compile(r"^https?://[^\s/?#]+$")
 _HOST_PORT = re.compile(r"^[^\s:,]+:(\d{1,5})$|^\[[0-9A-Fa-f:.]+\]:(\d{1,5})$")
 
 
@@ -258,6 +264,34 @@ class Settings(BaseSettings):
     )
     currency: str = Field(
         "USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency of the unit prices"
+    )
+
+    # --- HTTP API (streams/api) -------------------------------------------------------------
+    http_port: int = Field(
+        DEFAULT_HTTP_PORT,
+        ge=0,
+        le=65535,
+        description="Port of the worker's HTTP API (consent, /healthz, /readyz, /metrics); 0 = off",
+    )
+    http_host: str = Field("0.0.0.0", min_length=1, description="Address the HTTP API listens on")
+    advertised_url: str = Field(
+        "",
+        description="How the other workers reach this one's HTTP API (default "
+        "http://<host name>:<http_port>)",
+    )
+    api_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for the /consent endpoints; without one, opt-out/opt-in are off",
+    )
+    api_insecure_demo: bool = Field(
+        False,
+        description="Local demo only: opt-out/opt-in without a token (broker and HTTP API on "
+        "this machine only)",
+    )
+    ready_max_lag: int = Field(
+        10_000,
+        ge=0,
+        description="/readyz answers 503 while any assigned partition is more records behind",
     )
 
     # --- Operations ------------------------------------------------------------------------
@@ -495,6 +529,34 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _http_api(self) -> Settings:
+        token = self.api_token.get_secret_value()
+        if token and (len(token) < MIN_API_TOKEN_LENGTH or token != token.strip()):
+            raise ValueError(
+                f"{ENV_PREFIX}API_TOKEN must be at least {MIN_API_TOKEN_LENGTH} characters "
+                "without surrounding spaces (e.g. `openssl rand -hex 32`)"
+            )
+        if self.advertised_url and not _ADVERTISED_URL.match(self.advertised_url):
+            raise ValueError(
+                f"{ENV_PREFIX}ADVERTISED_URL={self.advertised_url} must be http(s)://host:port "
+                "with no path"
+            )
+        if self.api_insecure_demo:
+            brokers = [h.rsplit(":", 1)[0] for h in self.bootstrap_servers.split(",")]
+            if token:
+                raise ValueError(
+                    f"{ENV_PREFIX}API_INSECURE_DEMO and {ENV_PREFIX}API_TOKEN are both set, and "
+                    "the token would not be asked for: unset one"
+                )
+            if not all(h in _LOOPBACK for h in [*brokers, self.http_host]):
+                raise ValueError(
+                    f"{ENV_PREFIX}API_INSECURE_DEMO lets anyone change consent, so it is only "
+                    "for a broker and an HTTP API on this machine (localhost), not "
+                    f"{self.bootstrap_servers} and {self.http_host}: set {ENV_PREFIX}API_TOKEN"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _topic_names_legal(self) -> Settings:
         for name in (*self.input_topics, *self.output_topics, *self.internal_topics):
             if not _TOPIC_NAME.match(name) or name in (".", ".."):
@@ -635,6 +697,13 @@ class Settings(BaseSettings):
     @property
     def internal_topics(self) -> list[str]:
         return [self.by_contact_topic, self.changelog_topic]
+
+    @property
+    def api_url(self) -> str:
+        """How the other workers reach this worker's HTTP API ("" when it is off)."""
+        if not self.http_port:
+            return ""
+        return self.advertised_url or f"http://{socket.gethostname()}:{self.http_port}"
 
     @property
     def broker_url(self) -> str:

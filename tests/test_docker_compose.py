@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
+from dotenv import dotenv_values
 
 from streams.cli import main as cli
 from streams.models.contract import RecordName
-from streams.settings import Settings
+from streams.settings import DEFAULT_HTTP_PORT, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +26,43 @@ def compose() -> dict[str, Any]:
 
 
 def _env(service: dict[str, Any]) -> dict[str, str]:
-    return {k: str(v) for k, v in service["environment"].items()}
+    """A service's environment as Compose gives it: its env files, then its own entries (a
+    `${VAR:-}` from the host taken as unset on the host: empty)."""
+    env: dict[str, str] = {}
+    for name in service.get("env_file", []):
+        env.update({k: v or "" for k, v in dotenv_values(ROOT / name).items()})
+    for k, v in (service.get("environment") or {}).items():
+        env[k] = "" if re.fullmatch(r"\$\{\w+:-\}", str(v)) else str(v)
+    return env
+
+
+def test_every_service_reads_the_one_shared_env_file(compose: dict[str, Any]) -> None:
+    files = {tuple(service.get("env_file", [])) for service in compose["services"].values()}
+    assert files == {("compose.env",)}
+    assert (ROOT / "compose.env").is_file()
+
+
+def test_kafka_keeps_its_data_on_the_volume(compose: dict[str, Any]) -> None:
+    """The apache/kafka image writes to /tmp/kraft-combined-logs unless KAFKA_LOG_DIRS says
+    otherwise: the volume alone would keep nothing."""
+    kafka = compose["services"]["kafka"]
+    volume, mount = kafka["volumes"][0].split("#")[0].strip().split(":")
+    assert volume in compose["volumes"]
+    assert _env(kafka)["KAFKA_LOG_DIRS"] == mount
+
+
+def test_the_worker_publishes_its_http_api_and_is_healthy_when_ready(
+    compose: dict[str, Any],
+) -> None:
+    worker = compose["services"]["worker"]
+    port = _env(worker).get("CONSENT_GATE_HTTP_PORT", str(DEFAULT_HTTP_PORT))
+    assert f"{port}:{port}" in worker["ports"]
+    check = " ".join(worker["healthcheck"]["test"])
+    assert f"http://localhost:{port}/readyz" in check
+    assert worker["healthcheck"]["start_period"]  # a restore takes a while
+    # the token comes from the host, never from the repository
+    assert "CONSENT_GATE_API_TOKEN" not in dotenv_values(ROOT / "compose.env")
+    assert worker["environment"]["CONSENT_GATE_API_TOKEN"] == "${CONSENT_GATE_API_TOKEN:-}"
 
 
 def test_kafka_is_single_node_kraft_of_the_local_script_version(compose: dict[str, Any]) -> None:
@@ -54,7 +91,7 @@ def test_worker_reaches_kafka_on_an_advertised_listener(compose: dict[str, Any])
 
 
 def test_worker_environment_is_valid_settings(compose: dict[str, Any]) -> None:
-    env = _env(compose["services"]["worker"])
+    env = {k: v for k, v in _env(compose["services"]["worker"]).items() if k.startswith("CONSENT_")}
     fields = {f"CONSENT_GATE_{name.upper()}": name for name in Settings.model_fields}
     unknown = set(env) - set(fields)
     assert not unknown, f"settings the worker does not read: {unknown}"

@@ -280,6 +280,19 @@ def _changed(state: ConsentState, trigger: Trigger, subscribed: bool) -> Consent
     )
 
 
+def refusal(trigger: Trigger) -> Rejection | None:
+    """Why ``trigger`` is refused whatever the contact's state (None: it is not): an opt-in
+    command (or import) without proof of new consent. The API and the CLI ask this before they
+    publish a command; :func:`apply` asks it again for every command it reads."""
+    if (
+        trigger.action is Action.OPT_IN
+        and trigger.source in (Source.COMMAND, Source.IMPORT)
+        and not trigger.proof
+    ):
+        return Rejection.OPT_IN_WITHOUT_PROOF
+    return None
+
+
 def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = True) -> Outcome:
     """The state after ``trigger``, the event it yields and whether it was refused.
 
@@ -307,9 +320,10 @@ def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = T
         # From subscribed, or from the strict-mode default (never subscribed): the withdrawal is
         # recorded with its proof, so an import can never lift it later.
         return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)
-    # OPT_IN (a reply or a provider's report is its own proof of new consent)
-    if trigger.source in (Source.COMMAND, Source.IMPORT) and not trigger.proof:
-        return Outcome(state, rejection=Rejection.OPT_IN_WITHOUT_PROOF)
+    # OPT_IN
+    refused = refusal(trigger)
+    if refused is not None:
+        return Outcome(state, rejection=refused)
     if trigger.source is Source.IMPORT and not state.subscribed and state.explicit:
         return Outcome(state, rejection=Rejection.IMPORT_CANNOT_LIFT_OPT_OUT)
     if state.subscribed:

@@ -51,6 +51,8 @@ from aiokafka.errors import (
 )
 
 from streams.core.ordering import watermark
+from streams.kafka.directory import DirectoryAssignor, assignors
+from streams.kafka.observer import Observer
 from streams.kafka.output import BatchedOutput, TooLarge
 from streams.kafka.security import client_options
 from streams.logs import log_event
@@ -270,6 +272,9 @@ class Engine:
         self.started = asyncio.Event()
         self._log_filter = KafkaLogFilter(self.outage)
         self.crash = CrashPoints()
+        #: Who owns which by-contact partition (the HTTP API forwards lookups with it).
+        self.directory = DirectoryAssignor(self.by_contact, settings.worker_id, settings.api_url)
+        self.observer = Observer()  # the HTTP API's metrics replace it
 
     # --- lifecycle ---------------------------------------------------------------------------
     def _client(self) -> dict[str, Any]:
@@ -317,6 +322,7 @@ class Engine:
             heartbeat_interval_ms=int(min(3.0, self.s.session_timeout_s / 3) * 1000),
             fetch_max_wait_ms=self._fetch_wait_ms,
             max_poll_records=self.s.fetch_max_records,
+            partition_assignment_strategy=assignors(self.directory),
         )
         await self.consumer.start()
         self.consumer.subscribe([*self.inputs, self.by_contact], listener=_Listener(self))
@@ -426,6 +432,7 @@ class Engine:
             msgs = self._unseen(tp, msgs)
             if not msgs:
                 continue
+            self.observer.consumed(tp.topic, len(msgs))
             if tp.topic == self.by_contact:
                 part = self.parts.get(tp.partition)
                 if part is None:
@@ -458,6 +465,7 @@ class Engine:
                 if released:
                     await self._begin()
                 for src, outputs in released:
+                    self.observer.decided(src, now_ms)
                     for out in outputs:
                         emit(out, src)
         if self.out.has_full:
@@ -494,6 +502,7 @@ class Engine:
             self._emit(self._too_large(src, out, exc), None)
             return
         self.counters[counter or self._counter(out.topic)] += 1
+        self.observer.produced(out)
 
     def _too_large(self, src: SourceRecord, out: Output, exc: Exception) -> Output:
         reason = f"what it gave is too large to produce to {out.topic}: {exc}"

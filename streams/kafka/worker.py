@@ -40,6 +40,25 @@ async def serve(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
     clean stop, 2 when the worker cannot go on (the reason is logged in one sentence)."""
     engine = Engine(settings)
+    api = None
+    if settings.http_port:
+        from streams.api.metrics import Metrics
+        from streams.api.server import ConsentApi
+
+        metrics = Metrics(engine)
+        engine.observer = metrics
+        api = ConsentApi(settings, engine, metrics)
+        try:
+            await api.start()  # /healthz answers while the engine starts
+        except OSError as exc:
+            logger.critical(
+                "The HTTP API cannot listen on %s:%d (%s): set CONSENT_GATE_HTTP_PORT to a free "
+                "port (0 turns the API off).",
+                settings.http_host,
+                settings.http_port,
+                exc.strerror or exc,
+            )
+            return 2
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, engine.stop_soon)
@@ -55,5 +74,7 @@ async def serve(settings: Settings) -> int:
         progress.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await progress
+        if api is not None:
+            await api.stop()  # before the engine closes the table it reads
         await engine.stop()
     return code

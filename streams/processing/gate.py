@@ -233,7 +233,7 @@ class Gate:
             room = max(0, limit - record_size(key, empty, headers) - 4)
             suppressed["original_value"] = src.value[:room]
             encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
-        return Output(self.settings.suppressed_topic, key, encoded, headers)
+        return Output(self.settings.suppressed_topic, key, encoded, headers, tag=valid.channel)
 
     def _trigger(self, valid: Valid) -> tuple[Trigger | None, KeywordMatch]:
         if valid.kind is InputKind.REPLY:
@@ -282,13 +282,13 @@ class Gate:
                         count=outcome.changed,
                         ts=ts,
                     )
-                outputs.append(self._event(valid.contact_id, encoded))
+                outputs.append(self._event(valid.contact_id, encoded, event["type"]))
         if valid.kind is InputKind.REPLY:
             outputs += self._reply(valid, trigger, match, outcome)
         return outputs
 
-    def _event(self, contact_id: str, encoded: bytes) -> Output:
-        return Output(self.settings.events_topic, contact_id.encode(), encoded)
+    def _event(self, contact_id: str, encoded: bytes, event_type: str) -> Output:
+        return Output(self.settings.events_topic, contact_id.encode(), encoded, tag=event_type)
 
     def _reply(
         self,
@@ -337,7 +337,7 @@ class Gate:
                 recorded_at_ms=now_ms,
             )
             encoded = self.contract.encode(RecordName.CONSENT_EVENT, event)
-            outputs.append(self._event(valid.contact_id, encoded))
+            outputs.append(self._event(valid.contact_id, encoded, event["type"]))
         return outputs
 
 

@@ -72,7 +72,8 @@ class SourceRecord:
 @dataclass(slots=True)  # not frozen: built for every record (never changed once built)
 class Output:
     """One record to produce. ``partition`` None means the producer's default partitioner;
-    ``timestamp_ms`` None means now."""
+    ``timestamp_ms`` None means now. ``tag``: what ``/metrics`` counts it under (the channel of a
+    suppression, the type of a consent event, the code of a dead letter); never produced."""
 
     topic: str
     key: bytes | None
@@ -80,6 +81,7 @@ class Output:
     headers: Headers = ()
     partition: int | None = None
     timestamp_ms: int | None = None
+    tag: str | None = None
 
 
 @dataclass(slots=True)
@@ -249,7 +251,7 @@ def dead_letter(
     key = src.key
     encoded = contract.encode(RecordName.DEAD_LETTER, record)
     if record_size(key, encoded, kept) <= max_bytes:
-        return Output(topic, key, encoded, kept)
+        return Output(topic, key, encoded, kept, tag=code)
 
     def size_without_value() -> int:
         body = contract.encode(RecordName.DEAD_LETTER, {**record, "value": b""})
@@ -274,4 +276,4 @@ def dead_letter(
         if room < len(value):
             record["value"] = value[:room]
             record["value_truncated"] = True
-    return Output(topic, key, contract.encode(RecordName.DEAD_LETTER, record), kept)
+    return Output(topic, key, contract.encode(RecordName.DEAD_LETTER, record), kept, tag=code)

@@ -99,6 +99,7 @@ def make_settings(bootstrap: str, tag: str, **overrides: Any) -> Settings:
         "session_timeout_s": 6,
         "progress_interval_s": 10,
         "log_level": "info",
+        "http_port": 0,  # two workers on one machine (dropped for versions without the API)
         **overrides,
     }
     known = {k: v for k, v in values.items() if k in Settings.model_fields}

@@ -2042,6 +2042,7 @@ def make_settings(cfg: FuzzConfig, run: str, work: Path) -> Settings:
         "partitions": cfg.partitions,
         "output_partitions": cfg.output_partitions,
         "progress_interval_s": 5.0,
+        "http_port": 0,
         **cfg.settings,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

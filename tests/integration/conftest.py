@@ -205,6 +205,7 @@ def gate_settings(bootstrap: str, tmp: Path, **overrides: Any) -> Settings:
         "output_partitions": 2,
         "log_level": "info",
         "session_timeout_s": 6,  # a killed worker's partitions move quickly
+        "http_port": 0,  # many workers share this machine: a test that wants the API asks
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

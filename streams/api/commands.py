@@ -1,0 +1,208 @@
+"""Consent commands from people: the HTTP API's ``POST /consent/...`` and the CLI's
+``consent-gate consent opt-out|opt-in`` build, check and publish them here, the same way.
+
+A command is checked by the rules the gate itself applies when it reads it, so what is accepted
+here is not dead-lettered later: the input validation (``streams.processing.validate``: contact
+id, channel, field lengths) and the core's refusals that do not depend on the contact's state
+(``streams.core.consent.refusal``: an opt-in without proof). Its only rule of its own: the proof's
+method and evidence must say something (the gate would take an empty string).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from streams.core.consent import REJECTION_TEXT, command_trigger, refusal
+from streams.kafka.security import client_options
+from streams.models.contract import Contract, RecordName
+from streams.processing.records import InputKind, Rejected
+from streams.processing.validate import Validator
+from streams.settings import Settings
+
+#: The actions of the API's paths and the CLI's commands, and the command's action.
+ACTIONS = {"opt-out": "OPT_OUT", "opt-in": "OPT_IN"}
+#: What a request may carry besides contact, channel and action.
+OPTIONAL_FIELDS = ("reason", "campaign_id", "actor")
+PROOF_FIELDS = ("method", "evidence", "captured_at_ms", "ip_address")
+
+
+class CommandError(ValueError):
+    """A command that would not be accepted: ``code`` (as a dead letter would say), ``field``
+    (the one to fix) and a readable message."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+class PublishError(RuntimeError):
+    """Kafka did not take the command (the message says why); nothing was published."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    record: dict[str, Any]  # the ConsentCommand record
+    value: bytes  # encoded (current schema version)
+
+    @property
+    def command_id(self) -> str:
+        return str(self.record["command_id"])
+
+    @property
+    def contact_id(self) -> str:
+        return str(self.record["contact_id"])
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _text(name: str, value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise CommandError("INVALID_FIELD", name, f"{name} must be a string")
+
+
+def _proof(proof: Any, now_ms: int) -> dict[str, Any] | None:
+    if proof is None:
+        return None
+    if not isinstance(proof, Mapping):
+        raise CommandError("INVALID_FIELD", "proof", "proof must be an object")
+    unknown = sorted(set(proof) - set(PROOF_FIELDS))
+    if unknown:
+        raise CommandError(
+            "INVALID_FIELD",
+            f"proof.{unknown[0]}",
+            f"proof.{unknown[0]} is not a field of proof ({', '.join(PROOF_FIELDS)})",
+        )
+    for name in ("method", "evidence"):
+        value = _text(f"proof.{name}", proof.get(name))
+        if value is None or not value.strip():
+            raise CommandError(
+                "INVALID_FIELD",
+                f"proof.{name}",
+                f"proof.{name} is missing: say how the new consent was captured (method, e.g. "
+                "web_form) and where its evidence is (evidence, e.g. a form submission id)",
+            )
+    captured = proof.get("captured_at_ms", now_ms)
+    if isinstance(captured, bool) or not isinstance(captured, int) or not 0 < captured < 2**63:
+        raise CommandError(
+            "INVALID_FIELD", "proof.captured_at_ms", "proof.captured_at_ms must be epoch ms"
+        )
+    return {
+        "captured_at_ms": captured,
+        "method": proof["method"],
+        "evidence": proof["evidence"],
+        "ip_address": _text("proof.ip_address", proof.get("ip_address")),
+    }
+
+
+def build_command(
+    settings: Settings,
+    contract: Contract,
+    *,
+    contact_id: str,
+    channel: str,
+    action: str,
+    fields: Mapping[str, Any] | None = None,
+) -> Command:
+    """The command for ``action`` (``opt-out`` or ``opt-in``) with ``fields`` (reason,
+    campaign_id, actor, proof), or a :class:`CommandError` naming what to fix."""
+    if action not in ACTIONS:
+        raise CommandError(
+            "INVALID_FIELD", "action", f"action must be one of {', '.join(ACTIONS)}, not {action!r}"
+        )
+    fields = dict(fields or {})
+    unknown = sorted(set(fields) - {*OPTIONAL_FIELDS, "proof"})
+    if unknown:
+        known = ", ".join((*OPTIONAL_FIELDS, "proof"))
+        raise CommandError(
+            "INVALID_FIELD", unknown[0], f"{unknown[0]} is not a field of a command ({known})"
+        )
+    now_ms = _now_ms()
+    record: dict[str, Any] = {
+        "command_id": f"cmd-{uuid.uuid4()}",
+        "contact_id": contact_id.strip(),
+        "channel": channel.strip().upper(),
+        "action": ACTIONS[action],
+        "source": "API",
+        "issued_at_ms": now_ms,
+        "proof": _proof(fields.get("proof"), now_ms),
+        **{name: _text(name, fields.get(name)) for name in OPTIONAL_FIELDS},
+    }
+    value = contract.encode(RecordName.CONSENT_COMMAND, record)
+    validator = Validator(contract, settings.channels, settings.max_text_length)
+    try:
+        validator.check(InputKind.COMMAND, value)  # what the router and the gate will check
+    except Rejected as exc:
+        field = exc.reason.split(" ", 1)[0]
+        field = field if field in record or field.startswith("proof.") else "channel"
+        raise CommandError(exc.code, field, exc.reason) from None
+    refused = refusal(command_trigger(record))
+    if refused is not None:
+        raise CommandError(refused.value, "proof", f"proof is missing: {REJECTION_TEXT[refused]}")
+    return Command(record, value)
+
+
+class CommandPublisher:
+    """Publishes commands to the commands topic (keyed by contact id, timestamped when issued,
+    so the gate orders them in event time); idempotent, acknowledged by all replicas."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def _start(self) -> AIOKafkaProducer:
+        async with self._lock:
+            return await self._start_once()
+
+    async def _start_once(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.settings.bootstrap_servers,
+                client_id=f"{self.settings.transactional_id}-commands",
+                enable_idempotence=True,
+                acks="all",
+                request_timeout_ms=10_000,
+                **client_options(self.settings),
+            )
+            try:
+                await producer.start()
+            except (KafkaError, OSError) as exc:
+                await producer.stop()
+                raise PublishError(f"Kafka is not reachable ({type(exc).__name__})") from exc
+            self._producer = producer
+        return self._producer
+
+    async def publish(self, command: Command) -> None:
+        try:
+            producer = await self._start()
+            future = await producer.send(
+                self.settings.commands_topic,
+                command.value,
+                key=command.contact_id.encode(),
+                timestamp_ms=command.record["issued_at_ms"],
+            )
+            await future  # acknowledged, or the error
+        except PublishError:
+            raise
+        except (KafkaError, OSError, TimeoutError) as exc:
+            raise PublishError(
+                f"Kafka did not take the command on {self.settings.commands_topic} "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
+
+    async def close(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()

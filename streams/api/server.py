@@ -1,0 +1,465 @@
+"""The worker's HTTP API (aiohttp, on the engine's event loop).
+
+``GET /consent/{contact}``
+    The contact's consent on every configured channel, with the proof of the last change, read
+    from the *committed* table (the worker's RocksDB, which holds only what the changelog
+    committed) of the worker that owns the contact's by-contact partition. Any worker answers: one
+    that does not own the partition forwards the request to the owner it knows from the group's
+    ownership directory (``streams.kafka.directory``). A contact never seen gets the default state
+    (200). While the partition has no owner, is restoring, or moves, the answer is 503 with
+    ``Retry-After``.
+``POST /consent/{contact}/{channel}/opt-out`` and ``/opt-in``
+    Publish a consent command (``streams.api.commands``) and answer 202 with its ``command_id``;
+    the gate applies it in event time like any other input.
+``GET /healthz``, ``/readyz``, ``/metrics``, ``/status``
+    Alive; ready (assigned, restored, caught up within ``CONSENT_GATE_READY_MAX_LAG``) or 503 with
+    the reason; Prometheus metrics; this worker's partitions, lag and table entries.
+
+With ``CONSENT_GATE_API_TOKEN`` every ``/consent`` request needs ``Authorization: Bearer
+<token>`` (the answers are personal data); without one, lookups are open and opt-out/opt-in are
+off (403), unless ``CONSENT_GATE_API_INSECURE_DEMO`` (localhost only) allows them. Every error
+is JSON: ``{"error": CODE, "message": ..., "field": ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from yarl import URL
+
+from streams.api.commands import Command, CommandError, CommandPublisher, PublishError
+from streams.api.commands import build_command as _build
+from streams.api.metrics import Metrics, consumer_lag
+from streams.core.consent import ConsentState
+from streams.kafka.engine import Engine
+from streams.kafka.partitioner import partition_for
+from streams.logs import log_event
+from streams.processing.validate import MAX_ID_LENGTH
+from streams.settings import ENV_PREFIX, Settings
+from streams.state.consent_store import ConsentStore
+from streams.state.store import StateStore
+
+logger = logging.getLogger("consent_gate.api")
+
+#: Set on a lookup one worker forwards to another: the owner answers it or says 503, never
+#: forwards it again (a stale directory cannot make a loop).
+FORWARDED_HEADER = "X-Consent-Gate-Forwarded"
+#: Seconds a client should wait before asking again after a 503 (a rebalance or a restore).
+RETRY_AFTER_S = 2
+FORWARD_TIMEOUT_S = 5.0
+#: Largest request body (a command is a few hundred bytes).
+MAX_BODY_BYTES = 64 * 1024
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """An answer other than success: status, code, readable message, the field to fix."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers or {}
+
+
+def _unavailable(message: str) -> ApiError:
+    return ApiError(503, "UNAVAILABLE", message, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+def _error_response(err: ApiError) -> web.Response:
+    body: dict[str, Any] = {"error": err.code, "message": err.message}
+    if err.field is not None:
+        body["field"] = err.field
+    return web.json_response(body, status=err.status, headers=err.headers)
+
+
+def _iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def state_json(state: ConsentState) -> dict[str, Any]:
+    return {
+        "subscribed": state.subscribed,
+        "default": not state.explicit,  # never changed: the configured default
+        "changed_at_ms": state.changed_at_ms,
+        "changed_at": _iso(state.changed_at_ms),
+        "source": state.source,
+        "event_id": state.event_id,
+        "raw_text": state.raw_text,
+        "campaign_id": state.campaign_id,
+        "reason": state.reason,
+        "changes": state.changes,
+    }
+
+
+class _Committed:
+    """One partition of the worker's table as committed (RocksDB): never the open transaction's
+    writes, which may still be aborted."""
+
+    def __init__(self, store: StateStore, partition: int) -> None:
+        self.store = store
+        self.partition = partition
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.store.get(self.partition, key)
+
+    def put(self, key: bytes, value: bytes | None) -> None:
+        raise RuntimeError("the API never writes the table")
+
+
+def readiness(engine: Engine) -> str | None:
+    """None when the worker is ready, else why not (one sentence)."""
+    s = engine.s
+    consumer = engine.consumer
+    if consumer is None or not engine.started.is_set():
+        return "starting"
+    if engine._stopping.is_set() or engine._failed:
+        return "stopping"
+    assigned = consumer.assignment()
+    if not assigned and not engine.directory.joined:
+        return "joining the consumer group (no assignment yet)"
+    restoring = sorted(
+        tp.partition
+        for tp in assigned
+        if tp.topic == engine.by_contact and tp.partition not in engine.parts
+    )
+    if restoring:
+        return f"restoring by-contact partitions {restoring} from the changelog"
+    for tp, lag in consumer_lag(engine).items():
+        if lag is None:
+            return f"the end of {tp.topic}[{tp.partition}] is not known yet"
+        if lag > s.ready_max_lag:
+            return (
+                f"{tp.topic}[{tp.partition}] is {lag} records behind "
+                f"(more than {ENV_PREFIX}READY_MAX_LAG={s.ready_max_lag})"
+            )
+    return None
+
+
+async def count_entries(store: StateStore, partition: int, channels: tuple[str, ...]) -> int:
+    """Consent entries of one partition in the committed table: a scan (yielding to the loop
+    every 10,000 keys), for ``/status``."""
+    n = 0
+    for channel in channels:
+        for _ in store.scan(partition, f"{channel}/".encode()):
+            n += 1
+            if n % 10_000 == 0:
+                await asyncio.sleep(0)
+    return n
+
+
+class ConsentApi:
+    def __init__(self, settings: Settings, engine: Engine, metrics: Metrics | None = None) -> None:
+        self.s = settings
+        self.engine = engine
+        self.metrics = metrics
+        self.publisher = CommandPublisher(settings)
+        self._token = settings.api_token.get_secret_value().encode()
+        self._session: aiohttp.ClientSession | None = None
+        self._runner: web.AppRunner | None = None
+        self.app = web.Application(middlewares=[self._errors], client_max_size=MAX_BODY_BYTES)
+        self.app.add_routes(
+            [
+                web.get("/healthz", self.healthz),
+                web.get("/readyz", self.readyz),
+                web.get("/metrics", self.metrics_page),
+                web.get("/status", self.status),
+                web.get("/consent/{contact_id}", self.get_consent),
+                web.post("/consent/{contact_id}/{channel}/{action}", self.post_command),
+            ]
+        )
+        self.app.on_cleanup.append(self._close)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Listen on CONSENT_GATE_HTTP_HOST:CONSENT_GATE_HTTP_PORT; an OSError (say, the port is
+        taken) is the caller's to report."""
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.s.http_host, self.s.http_port)
+        try:
+            await site.start()
+        except OSError:
+            await self._runner.cleanup()
+            self._runner = None
+            raise
+        log_event(
+            logger,
+            "api.listening",
+            host=self.s.http_host,
+            port=self.s.http_port,
+            url=self.s.api_url,
+            mutations=self._mutations(),
+        )
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def _close(self, _app: web.Application) -> None:
+        if self._session is not None:
+            await self._session.close()
+        await self.publisher.close()
+
+    def _mutations(self) -> str:
+        if self._token:
+            return "token"
+        return "insecure-demo" if self.s.api_insecure_demo else "off"
+
+    # --- middleware --------------------------------------------------------------------------
+    @web.middleware
+    async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as err:
+            return _error_response(err)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            code = exc.reason.upper().replace(" ", "_")
+            message = exc.reason
+            if exc.status == 404:
+                message = f"no such endpoint: {request.method} {request.path}"
+            elif exc.status == 405:
+                message = f"{request.method} is not allowed on {request.path}"
+            elif exc.status == 413:
+                message = f"the request body is larger than {MAX_BODY_BYTES} bytes"
+            headers = {k: v for k, v in exc.headers.items() if k == "Allow"}
+            return _error_response(ApiError(exc.status, code, message, headers=headers))
+        except Exception as exc:  # a bug: say so, keep serving
+            logger.error("%s %s failed", request.method, request.path, exc_info=exc)
+            return _error_response(
+                ApiError(500, "INTERNAL_ERROR", f"the worker failed: {type(exc).__name__}")
+            )
+
+    # --- authorization -----------------------------------------------------------------------
+    def _check_token(self, request: web.Request) -> None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        challenge = {"WWW-Authenticate": 'Bearer realm="consent-gate"'}
+        if scheme.lower() != "bearer" or not given.strip():
+            raise ApiError(
+                401, "UNAUTHORIZED", "send Authorization: Bearer <token>", headers=challenge
+            )
+        if not hmac.compare_digest(given.strip().encode(), self._token):
+            raise ApiError(401, "UNAUTHORIZED", "the bearer token is wrong", headers=challenge)
+
+    def _authorize_read(self, request: web.Request) -> None:
+        if self._token:
+            self._check_token(request)
+
+    def _authorize_change(self, request: web.Request) -> None:
+        if self._token:
+            self._check_token(request)
+        elif not self.s.api_insecure_demo:
+            raise ApiError(
+                403,
+                "MUTATIONS_OFF",
+                f"opt-out and opt-in are off on this worker: set {ENV_PREFIX}API_TOKEN "
+                "(and send it as a bearer token)",
+            )
+
+    # --- probes ------------------------------------------------------------------------------
+    async def healthz(self, _request: web.Request) -> web.Response:
+        return web.json_response({"status": "alive", "worker": self.s.worker_id})
+
+    async def readyz(self, _request: web.Request) -> web.Response:
+        reason = readiness(self.engine)
+        if reason is not None:
+            raise ApiError(503, "NOT_READY", reason, headers={"Retry-After": str(RETRY_AFTER_S)})
+        return web.json_response({"status": "ready", "worker": self.s.worker_id})
+
+    async def metrics_page(self, _request: web.Request) -> web.Response:
+        if self.metrics is None:
+            raise ApiError(404, "NOT_FOUND", "this worker keeps no metrics")
+        body = generate_latest(self.metrics.registry)
+        response = web.Response(body=body)
+        response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        return response
+
+    async def status(self, _request: web.Request) -> web.Response:
+        engine = self.engine
+        partitions: list[dict[str, Any]] = []
+        for tp, lag in consumer_lag(engine).items():
+            row: dict[str, Any] = {"topic": tp.topic, "partition": tp.partition, "lag": lag}
+            if tp.topic == engine.by_contact:
+                part = engine.parts.get(tp.partition)
+                row["restored"] = part is not None
+                if part is not None and engine.store is not None:
+                    row["held"] = part.held()
+                    row["table_entries"] = await count_entries(
+                        engine.store, tp.partition, self.s.channels
+                    )
+            partitions.append(row)
+        directory = {
+            str(p): {"worker": o.worker, "url": o.url}
+            for p, o in sorted(engine.directory.owners.items())
+        }
+        return web.json_response(
+            {
+                "worker": self.s.worker_id,
+                "url": self.s.api_url,
+                "ready": readiness(engine) is None,
+                "reason": readiness(engine),
+                "by_contact_topic": engine.by_contact,
+                "directory": directory,
+                "partitions": partitions,
+            }
+        )
+
+    # --- consent -----------------------------------------------------------------------------
+    def _contact(self, request: web.Request) -> str:
+        contact = request.match_info["contact_id"].strip()
+        if not contact:
+            raise ApiError(400, "INVALID_FIELD", "contact_id is empty", "contact_id")
+        if len(contact) > MAX_ID_LENGTH:
+            raise ApiError(
+                400,
+                "INVALID_FIELD",
+                f"contact_id is longer than {MAX_ID_LENGTH} characters",
+                "contact_id",
+            )
+        return contact
+
+    async def get_consent(self, request: web.Request) -> web.Response:
+        self._authorize_read(request)
+        contact = self._contact(request)
+        engine = self.engine
+        p = partition_for(contact, self.s.partitions)
+        if p in engine.parts and engine.store is not None:
+            return web.json_response(self.lookup(contact, p))
+        if FORWARDED_HEADER in request.headers:
+            raise _unavailable(
+                f"partition {p} is not owned by worker {self.s.worker_id} any more (it is moving)"
+            )
+        owner = engine.directory.owner(p)
+        if owner is None:
+            raise _unavailable(f"partition {p} has no owner right now (the group is rebalancing)")
+        if owner.worker == self.s.worker_id:
+            raise _unavailable(f"partition {p} is being restored on this worker")
+        if not owner.url:
+            raise _unavailable(
+                f"partition {p} is owned by worker {owner.worker}, whose HTTP API is off"
+            )
+        return await self._forward(request, contact, p, owner.worker, owner.url)
+
+    def lookup(self, contact: str, partition: int) -> dict[str, Any]:
+        """The contact's committed state on every channel (this worker owns ``partition``)."""
+        assert self.engine.store is not None
+        table = ConsentStore(
+            _Committed(self.engine.store, partition),
+            self.engine.contract,
+            self.s.default_subscribed,
+        )
+        return {
+            "contact_id": contact,
+            "partition": partition,
+            "worker": self.s.worker_id,
+            "channels": {c: state_json(table.get(contact, c)) for c in self.s.channels},
+        }
+
+    async def _forward(
+        self, request: web.Request, contact: str, partition: int, worker: str, base: str
+    ) -> web.Response:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)
+            )
+        url = URL(f"{base}/consent/{quote(contact, safe='')}", encoded=True)
+        headers = {FORWARDED_HEADER: self.s.worker_id}
+        if "Authorization" in request.headers:
+            headers["Authorization"] = request.headers["Authorization"]
+        try:
+            async with self._session.get(url, headers=headers) as resp:
+                body = await resp.read()
+                out = web.Response(status=resp.status, body=body)
+                out.headers["Content-Type"] = resp.headers.get("Content-Type", "application/json")
+                if "Retry-After" in resp.headers:
+                    out.headers["Retry-After"] = resp.headers["Retry-After"]
+                return out
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise _unavailable(
+                f"partition {partition} is owned by worker {worker} at {base}, which did not "
+                f"answer ({type(exc).__name__})"
+            ) from None
+
+    async def post_command(self, request: web.Request) -> web.Response:
+        action = request.match_info["action"]
+        if action not in ("opt-out", "opt-in"):
+            raise ApiError(
+                404, "NOT_FOUND", f"no such action {action!r}: use opt-out or opt-in", "action"
+            )
+        self._authorize_change(request)
+        contact = self._contact(request)
+        fields = await self._body(request)
+        try:
+            command = _build(
+                self.s,
+                self.engine.contract,
+                contact_id=contact,
+                channel=request.match_info["channel"],
+                action=action,
+                fields=fields,
+            )
+        except CommandError as err:
+            raise ApiError(422, err.code, str(err), err.field) from None
+        await self._publish(command)
+        return web.json_response(
+            {
+                "command_id": command.command_id,
+                "contact_id": command.contact_id,
+                "channel": command.record["channel"],
+                "action": command.record["action"],
+                "status": "accepted",
+            },
+            status=202,
+        )
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        raw = await request.read()  # 413 beyond MAX_BODY_BYTES
+        if not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "BAD_JSON", f"the body is not JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "BAD_JSON", "the body must be a JSON object")
+        return body
+
+    async def _publish(self, command: Command) -> None:
+        try:
+            await self.publisher.publish(command)
+        except PublishError as exc:
+            log_event(logger, "api.publish_failed", logging.WARNING, error=exc)
+            raise _unavailable(f"the command was not published: {exc}") from None
+        log_event(
+            logger,
+            "api.command",
+            command_id=command.command_id,
+            action=command.record["action"],
+            channel=command.record["channel"],
+        )
