@@ -294,7 +294,12 @@ def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     run = uuid.uuid4().hex[:6]
     s = settings.model_copy(
-        update={"topic_prefix": f"demo-{run}.", "app_id": f"consent-gate-demo-{run}"}
+        update={
+            "topic_prefix": f"demo-{run}.",
+            "app_id": f"consent-gate-demo-{run}",
+            # running statistics rows at once, so the report at the end has every figure
+            "stats_update_interval_ms": 0,
+        }
     )
     contract = Contract()
     started_broker = False

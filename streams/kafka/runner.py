@@ -25,9 +25,14 @@ from streams.settings import Settings
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """Environment variables that reproduce ``settings`` in another process."""
+    """Environment variables that reproduce ``settings`` in another process: those set
+    explicitly (the rest are the same defaults there, derived the same way: a default that
+    depends on another setting, such as the reply channels, must not become explicit)."""
     env: dict[str, str] = {}
+    given = settings.model_fields_set
     for name, value in settings.model_dump().items():
+        if name not in given:
+            continue
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         if isinstance(value, tuple | list):

@@ -132,7 +132,7 @@ ENUM_FIELDS = {
     "reply": {},
     "click": {"kind": 3},
     "request": {"origin": 2},
-    "command": {"action": 2, "source": 2},
+    "command": {"action": 3, "source": 2},
 }
 
 
@@ -532,10 +532,10 @@ class Gen:
         return self._with_fp(kind, self.codec.current[RECORD_OF[kind]].fingerprint[::-1])
 
     def fingerprint_other_schema(self, kind: str) -> Draft:
-        """This record's body under the fingerprint of another known schema (any record, any
-        version: outputs, internal records)."""
-        own = self.codec.current[RECORD_OF[kind]].fingerprint
-        others = [fp for fp in self.codec.by_fingerprint if fp != own]
+        """This record's body under the fingerprint of another known schema (any other record,
+        any version: outputs, internal records)."""
+        own = RECORD_OF[kind]  # (an older version of the record itself is a version it reads)
+        others = [fp for fp, v in self.codec.by_fingerprint.items() if v.record != own]
         return self._with_fp(kind, self.rng.choice(sorted(others)))
 
     def other_input_record(self, kind: str) -> Draft:
