@@ -176,3 +176,39 @@ class HoldQueue(Generic[T]):
         held.released = True
         self._size -= 1
         return Released(held.key, held.item, expired)
+
+
+class ProducerLag:
+    """How late inputs reach Kafka, as the router can tell: a record that was not yet in the
+    partition when a fetch was sent at ``S`` (that fetch's end was below it) was appended after
+    ``S``, so it took at least ``S - timestamp`` to arrive. The largest such lower bound over the
+    last ``window_ms`` widens the grace the watermarks allow (:meth:`grace`): producers falling
+    behind (an overloaded machine, a slow broker) then delay decisions instead of letting a late
+    STOP miss its turn. The configured grace stays the floor."""
+
+    def __init__(self, window_ms: int = 30_000, buckets: int = 30) -> None:
+        self.bucket_ms = max(1, window_ms // buckets)
+        self.buckets = buckets
+        self._peaks: deque[tuple[int, int]] = deque()  # (bucket, largest lag in it)
+
+    def observe(self, lag_ms: int, now_ms: int) -> None:
+        if lag_ms <= 0:
+            return
+        bucket = now_ms // self.bucket_ms
+        if self._peaks and self._peaks[-1][0] == bucket:
+            if lag_ms > self._peaks[-1][1]:
+                self._peaks[-1] = (bucket, lag_ms)
+        else:
+            self._peaks.append((bucket, lag_ms))
+
+    def recent(self, now_ms: int) -> int:
+        """The largest lag seen within the window (0: none)."""
+        oldest = now_ms // self.bucket_ms - self.buckets
+        while self._peaks and self._peaks[0][0] <= oldest:
+            self._peaks.popleft()
+        return max((lag for _, lag in self._peaks), default=0)
+
+    def grace(self, configured_ms: int, now_ms: int, cap_ms: int) -> int:
+        """The grace to allow now: the configured one, or twice the recent lag (a margin for
+        producers lagging further still), at most ``cap_ms``."""
+        return max(configured_ms, min(2 * self.recent(now_ms), cap_ms))

@@ -50,7 +50,7 @@ from aiokafka.errors import (
     TransactionalIdAuthorizationFailed,
 )
 
-from streams.core.ordering import watermark
+from streams.core.ordering import ProducerLag, watermark
 from streams.kafka.directory import DirectoryAssignor, assignors
 from streams.kafka.observer import Observer
 from streams.kafka.output import BatchedOutput, TooLarge
@@ -117,6 +117,7 @@ def _time_fetches() -> None:
         for tp in tps:
             state = assignment.state_value(tp)
             if state is not None and state.timestamp != before[tp]:
+                state.cg_prev_heard_ms = getattr(state, "cg_heard_ms", None)
                 state.cg_heard_ms = sent_ms
         return result
 
@@ -148,10 +149,16 @@ class InputProgress:
     """What the router has routed of one input partition."""
 
     max_timestamp_ms: int | None = None
+    #: The last watermark published for it: a record at or below it came later than the clock
+    #: assumption allows (CONSENT_GATE_ORDER_GRACE_MS), and may be decided out of order.
+    published_ms: int | None = None
 
-    def seen(self, timestamp_ms: int) -> None:
+    def seen(self, timestamp_ms: int) -> bool:
+        """Take a routed record's timestamp; False if it is late (at or below the published
+        watermark)."""
         if self.max_timestamp_ms is None or timestamp_ms > self.max_timestamp_ms:
             self.max_timestamp_ms = timestamp_ms
+        return self.published_ms is None or timestamp_ms > self.published_ms
 
 
 class Outage:
@@ -262,6 +269,9 @@ class Engine:
         self._in_txn = False
         self._committed: dict[TopicPartition, int] = {}  # offsets our transactions committed
         self._last_routed_ms = 0
+        self._late_logged = -60.0
+        self.lag = ProducerLag()
+        self._grace_ms = settings.order_grace_ms  # widened while producers lag (ProducerLag)
         self._marks_published_ms = 0
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
@@ -448,10 +458,11 @@ class Engine:
                     continue
                 self._last_routed_ms = now_ms
                 route = self.router.route
+                self._observe_lag(tp, msgs, now_ms)
                 for m in msgs:
                     src = _source(m)
-                    if m.timestamp is not None:
-                        progress.seen(m.timestamp)
+                    if m.timestamp is not None and not progress.seen(m.timestamp):
+                        self._late(tp, m.timestamp, progress)
                     if self.router.skips(src):  # a tombstone: nothing to decide
                         self.counters["tombstones"] += 1
                         continue
@@ -470,6 +481,39 @@ class Engine:
                         emit(out, src)
         if self.out.has_full:
             await self.out.send_full()
+
+    def _observe_lag(self, tp: TopicPartition, msgs: list[Any], now_ms: int) -> None:
+        """Note how late these records (of the latest fetch) reached Kafka at least: after the
+        previous fetch of ``tp`` was sent (:class:`ProducerLag`)."""
+        assert self.consumer is not None
+        subscription = self.consumer._subscription.subscription
+        assignment = subscription.assignment if subscription is not None else None
+        state = assignment.state_value(tp) if assignment is not None else None
+        before: int | None = getattr(state, "cg_prev_heard_ms", None)
+        if before is None:
+            return
+        oldest = min((m.timestamp for m in msgs if m.timestamp is not None), default=None)
+        if oldest is not None:
+            self.lag.observe(before - oldest, now_ms)
+
+    def _late(self, tp: TopicPartition, timestamp_ms: int, progress: InputProgress) -> None:
+        """An input older than the watermark already published for its partition: the clock
+        assumption failed for it (produced too long before it reached Kafka, or with a clock too
+        far behind). Counted (``late_inputs``), and said in a warning at most once a minute."""
+        self.counters["late_inputs"] += 1
+        now = time.monotonic()
+        if now - self._late_logged >= 60:
+            self._late_logged = now
+            log_event(
+                logger,
+                "input.late",
+                logging.WARNING,
+                topic=tp.topic,
+                partition=tp.partition,
+                behind_ms=(progress.published_ms or 0) - timestamp_ms,
+                late_inputs=self.counters["late_inputs"],
+                hint="raise CONSENT_GATE_ORDER_GRACE_MS above the producers' delay",
+            )
 
     def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
         """The records of a batch to process: none of a partition we no longer own, none before
@@ -551,6 +595,31 @@ class Engine:
             return None
         return heard
 
+    def _set_grace(self, now_ms: int) -> None:
+        """Widen the grace while producers lag behind their timestamps, narrow it again after;
+        one log line each way."""
+        configured = self.s.order_grace_ms
+        grace = self.lag.grace(configured, now_ms, cap_ms=self.s.max_hold_ms // 2)
+        widened = grace > configured
+        if widened and self._grace_ms == configured:
+            log_event(
+                logger,
+                "order.grace_widened",
+                logging.WARNING,
+                grace_ms=grace,
+                configured_ms=configured,
+                reason="inputs reach Kafka later than their timestamps allow; decisions wait "
+                "for them",
+            )
+        elif not widened and self._grace_ms > configured:
+            log_event(logger, "order.grace_restored", grace_ms=configured)
+        self._grace_ms = grace
+
+    @property
+    def grace_ms(self) -> int:
+        """The grace the watermarks allow now (CONSENT_GATE_ORDER_GRACE_MS, or wider)."""
+        return self._grace_ms
+
     async def _publish_watermarks(self, now_ms: int) -> None:
         # Each commit while routing, and for a while after (what it routed waits for watermarks
         # past its timestamp, the grace later); when idle, once a second: what waits for an idle
@@ -559,6 +628,7 @@ class Engine:
         if not busy and now_ms - self._marks_published_ms < IDLE_MARKS_MS:
             return
         self._marks_published_ms = now_ms
+        self._set_grace(now_ms)
         marks = []
         for tp, progress in self.progress.items():
             heard = self._caught_up(tp)
@@ -566,9 +636,10 @@ class Engine:
                 progress.max_timestamp_ms,
                 heard is not None,
                 heard if heard is not None else now_ms,
-                self.s.order_grace_ms,
+                self._grace_ms,
             )
             if wm is not None:
+                progress.published_ms = wm
                 marks.append({"topic": tp.topic, "partition": tp.partition, "timestamp_ms": wm})
         if not marks:
             return

@@ -24,7 +24,13 @@ async def _progress(engine: Engine, interval_s: float) -> None:
         if now != last:
             last = now
             held = sum(p.held() for p in engine.parts.values())
-            log_event(logger, "progress", held=held, **dict(sorted(engine.counters.items())))
+            log_event(
+                logger,
+                "progress",
+                held=held,
+                grace_ms=engine.grace_ms,
+                **dict(sorted(engine.counters.items())),
+            )
 
 
 def run(settings: Settings) -> int:

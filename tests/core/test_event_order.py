@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey, watermark
+from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey, ProducerLag, watermark
 
 REPLIES, REQUESTS = "replies", "requests"
 PARTITIONS = {REPLIES: 2, REQUESTS: 2}
@@ -170,3 +170,30 @@ def test_a_topic_of_unknown_size_holds_everything() -> None:
     q.hold(key(100, REQUESTS), "send", now_ms=0)
     q.observe(REQUESTS, 0, 10**6)
     assert q.release(now_ms=1) == []
+
+
+# --- ProducerLag: the grace widens while inputs reach Kafka late ---------------------------------
+
+
+def test_producer_lag_widens_the_grace_for_its_window_then_lets_it_go() -> None:
+    lag = ProducerLag(window_ms=30_000, buckets=30)
+    assert lag.grace(200, now_ms=0, cap_ms=30_000) == 200  # nothing seen: the configured grace
+    lag.observe(50, now_ms=1_000)  # below half the grace: no change
+    assert lag.grace(200, now_ms=1_000, cap_ms=30_000) == 200
+    lag.observe(400, now_ms=2_000)  # a record at least 400 ms late: twice that
+    lag.observe(-5, now_ms=2_000)  # arrived in time: says nothing
+    assert lag.grace(200, now_ms=2_500, cap_ms=30_000) == 800
+    assert lag.grace(200, now_ms=2_500, cap_ms=500) == 500  # never past the cap
+    assert lag.recent(now_ms=31_000) == 400  # still within the window
+    assert lag.grace(200, now_ms=33_000, cap_ms=30_000) == 200  # out of it: back to the floor
+
+
+@given(st.lists(st.tuples(st.integers(-1_000, 10_000), st.integers(0, 120_000)), max_size=50))
+def test_producer_lag_recent_is_the_largest_lag_of_the_window(obs: list[tuple[int, int]]) -> None:
+    lag = ProducerLag(window_ms=30_000, buckets=30)
+    obs.sort(key=lambda o: o[1])
+    for value, at in obs:
+        lag.observe(value, at)
+    now = obs[-1][1] if obs else 0
+    in_window = [v for v, at in obs if at // 1_000 > now // 1_000 - 30 and v > 0]
+    assert lag.recent(now) == max(in_window, default=0)
