@@ -27,7 +27,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -187,6 +187,7 @@ class ConsentApi:
                 web.get("/metrics", self.metrics_page),
                 web.get("/status", self.status),
                 web.get("/consent/{contact_id}", self.get_consent),
+                web.get("/consent/{contact_id}/history", self.get_history),
                 web.post("/consent/{contact_id}/{channel}/{action}", self.post_command),
             ]
         )
@@ -347,10 +348,84 @@ class ConsentApi:
     async def get_consent(self, request: web.Request) -> web.Response:
         self._authorize_read(request)
         contact = self._contact(request)
+        return await self._answer(request, contact, "", lambda p: self.lookup(contact, p))
+
+    async def get_history(self, request: web.Request) -> web.Response:
+        """Every change of the contact's consent with its proof; ``?at=T`` (epoch ms or ISO 8601)
+        also says what was in force then; ``?channel=C`` one channel only."""
+        self._authorize_read(request)
+        contact = self._contact(request)
+        channel = request.query.get("channel")
+        if channel is not None:
+            channel = channel.strip().upper()
+            if channel not in self.s.channels:
+                raise ApiError(
+                    422,
+                    "UNKNOWN_CHANNEL",
+                    f"channel {channel!r} is not one of {', '.join(self.s.channels)}",
+                    "channel",
+                )
+        at_ms = _parse_at(request.query.get("at"))
+        return await self._answer(
+            request, contact, "/history", lambda p: self.history(contact, p, channel, at_ms)
+        )
+
+    def history(
+        self, contact: str, partition: int, channel: str | None, at_ms: int | None
+    ) -> dict[str, Any]:
+        """The contact's consent history from this worker's committed table."""
+        from streams.core.history import state_at
+        from streams.state.history import history
+
+        assert self.engine.store is not None
+        changes = history(
+            self.engine.store,
+            contact,
+            channel,
+            contract=self.engine.contract,
+            partitions=self.s.partitions,
+        )
+        body: dict[str, Any] = {
+            "contact_id": contact,
+            "partition": partition,
+            "worker": self.s.worker_id,
+            "changes": [
+                {
+                    "channel": c.channel,
+                    "occurred_at": _iso(c.occurred_at_ms),
+                    "subscribed": c.subscribed,
+                    "proof": _jsonable(c.event),
+                }
+                for c in changes
+            ],
+        }
+        if at_ms is not None:
+            body["at"] = _iso(at_ms)
+            body["state_at"] = {}
+            for ch in [channel] if channel else list(self.s.channels):
+                st = state_at(
+                    changes, at_ms, channel=ch, default_subscribed=self.s.default_subscribed
+                )
+                body["state_at"][ch] = {
+                    "subscribed": st.subscribed,
+                    "since": None if st.change is None else _iso(st.change.occurred_at_ms),
+                    "proof": None if st.change is None else _jsonable(st.change.event),
+                }
+        return body
+
+    async def _answer(
+        self,
+        request: web.Request,
+        contact: str,
+        suffix: str,
+        local: Callable[[int], dict[str, Any]],
+    ) -> web.Response:
+        """``local(partition)`` when this worker owns the contact's partition; else the owner's
+        answer to the same request (``suffix``: the path after ``/consent/{contact}``)."""
         engine = self.engine
         p = partition_for(contact, self.s.partitions)
         if p in engine.parts and engine.store is not None:
-            return web.json_response(self.lookup(contact, p))
+            return web.json_response(local(p))
         if FORWARDED_HEADER in request.headers:
             raise _unavailable(
                 f"partition {p} is not owned by worker {self.s.worker_id} any more (it is moving)"
@@ -364,7 +439,7 @@ class ConsentApi:
             raise _unavailable(
                 f"partition {p} is owned by worker {owner.worker}, whose HTTP API is off"
             )
-        return await self._forward(request, contact, p, owner.worker, owner.url)
+        return await self._forward(request, contact, p, owner.worker, owner.url, suffix)
 
     def lookup(self, contact: str, partition: int) -> dict[str, Any]:
         """The contact's committed state on every channel (this worker owns ``partition``)."""
@@ -382,13 +457,21 @@ class ConsentApi:
         }
 
     async def _forward(
-        self, request: web.Request, contact: str, partition: int, worker: str, base: str
+        self,
+        request: web.Request,
+        contact: str,
+        partition: int,
+        worker: str,
+        base: str,
+        suffix: str = "",
     ) -> web.Response:
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)
             )
-        url = URL(f"{base}/consent/{quote(contact, safe='')}", encoded=True)
+        url = URL(f"{base}/consent/{quote(contact, safe='')}{suffix}", encoded=True)
+        if request.query_string:
+            url = url.with_query(request.query)
         headers = {FORWARDED_HEADER: self.s.worker_id}
         if "Authorization" in request.headers:
             headers["Authorization"] = request.headers["Authorization"]
@@ -463,3 +546,35 @@ class ConsentApi:
             action=command.record["action"],
             channel=command.record["channel"],
         )
+
+
+def _parse_at(text: str | None) -> int | None:
+    """``?at=``: epoch milliseconds or an ISO 8601 time (UTC unless it says otherwise)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if value.lstrip("-").isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(
+            400,
+            "INVALID_FIELD",
+            f"at={text!r} is neither epoch milliseconds nor an ISO 8601 time",
+            "at",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def _jsonable(value: Any) -> Any:
+    """A decoded Avro record as JSON (bytes as text, times left as epoch ms)."""
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value

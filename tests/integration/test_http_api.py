@@ -20,6 +20,8 @@ import pytest
 
 from streams.kafka.partitioner import partition_for
 from streams.kafka.runner import WorkerProcess, settings_env
+from streams.models import builders as b
+from streams.models.contract import RecordName as R
 from streams.settings import Settings
 from tests.integration.conftest import Gate
 
@@ -267,3 +269,54 @@ def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path)
     second.stop()
     assert "The HTTP API cannot listen on 127.0.0.1:" in second.log()
     assert "set CONSENT_GATE_HTTP_PORT to a free port" in second.log()
+
+
+def test_history_over_http_at_three_times_around_stop_start_stop(
+    make_gate: Callable[..., Gate],
+) -> None:
+    """GET /consent/{contact}/history: every change with its proof, and with ?at= what was in
+    force then (the question a TCPA dispute asks)."""
+    gate = make_gate()
+    t1 = int(time.time() * 1000) - 60_000
+    t2, t3 = t1 + 10_000, t1 + 20_000
+    texts = [("STOP", t1), ("START", t2), ("Stop!", t3)]
+    gate.produce(
+        *(
+            gate.rec(
+                gate.s.replies_topic,
+                R.INBOUND_REPLY,
+                b.inbound_reply("carol", "SMS", text, received_at_ms=ts),
+                timestamp_ms=ts,
+            )
+            for text, ts in texts
+        )
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/consent/carol/history"
+    worker = gate.start_worker(http_port=port, http_host="127.0.0.1")
+    body = eventually(
+        lambda: (r := call(url, token=None))[0] == 200 and len(r[1]["changes"]) == 3 and r[1],
+        "three changes in the history",
+        worker.log,
+    )
+    assert [(c["subscribed"], c["proof"]["raw_text"]) for c in body["changes"]] == [
+        (False, "STOP"),
+        (True, "START"),
+        (False, "Stop!"),
+    ]
+
+    def at(t: int) -> dict[str, Any]:
+        status, answer, _ = call(f"{url}?at={t}&channel=sms", token=None)
+        assert status == 200, answer
+        state: dict[str, Any] = answer["state_at"]["SMS"]
+        return state
+
+    assert (at(t1 - 1)["subscribed"], at(t1 - 1)["proof"]) == (True, None)  # the default
+    assert (at(t1 + 5_000)["subscribed"], at(t1 + 5_000)["proof"]["raw_text"]) == (False, "STOP")
+    assert (at(t2 + 5_000)["subscribed"], at(t2 + 5_000)["proof"]["raw_text"]) == (True, "START")
+    assert (at(t3 + 5_000)["subscribed"], at(t3 + 5_000)["proof"]["raw_text"]) == (False, "Stop!")
+    status, answer, _ = call(f"{url}?at=yesterday", token=None)
+    assert (status, answer["field"]) == (400, "at")
+    status, answer, _ = call(f"{url}?channel=FAX", token=None)
+    assert (status, answer["field"]) == (422, "channel")
+    assert gate.stop_worker() == 0
