@@ -112,17 +112,30 @@ def _time_fetches() -> None:
     async def timed(self: Any, assignment: Any, node_id: int, request: Any) -> Any:
         sent_ms = _now_ms()
         tps = [TopicPartition(t, p) for t, parts in request.topics for p, *_ in parts]
-        before = {tp: getattr(assignment.state_value(tp), "timestamp", None) for tp in tps}
+        states = {tp: assignment.state_value(tp) for tp in tps}
+        before = {tp: getattr(st, "timestamp", None) for tp, st in states.items()}
+        ends = {tp: _end(st) for tp, st in states.items()}
         result = await original(self, assignment, node_id, request)
         for tp in tps:
             state = assignment.state_value(tp)
             if state is not None and state.timestamp != before[tp]:
+                # What the previous fetch told (ProducerLag): when it was sent, and the end then.
                 state.cg_prev_heard_ms = getattr(state, "cg_heard_ms", None)
+                state.cg_prev_end = ends[tp]
                 state.cg_heard_ms = sent_ms
         return result
 
     timed._cg_timed = True  # type: ignore[attr-defined]
     Fetcher._proc_fetch_request = timed
+
+
+def _end(state: Any) -> int | None:
+    """The end of a partition as its last fetch told it (the last stable offset when known)."""
+    if state is None:
+        return None
+    lso = getattr(state, "lso", None)
+    end: int | None = lso if lso is not None and lso >= 0 else getattr(state, "highwater", None)
+    return end
 
 
 class CrashPoints:
@@ -490,11 +503,14 @@ class Engine:
         assignment = subscription.assignment if subscription is not None else None
         state = assignment.state_value(tp) if assignment is not None else None
         before: int | None = getattr(state, "cg_prev_heard_ms", None)
-        if before is None:
+        end: int | None = getattr(state, "cg_prev_end", None)
+        if before is None or end is None:
             return
-        oldest = min((m.timestamp for m in msgs if m.timestamp is not None), default=None)
-        if oldest is not None:
-            self.lag.observe(before - oldest, now_ms)
+        # Only records past the end the previous fetch saw were not in the partition when it was
+        # sent (a backlog was there all along: reading it late says nothing of its producers).
+        new = [m.timestamp for m in msgs if m.offset >= end and m.timestamp is not None]
+        if new:
+            self.lag.observe(before - min(new), now_ms)
 
     def _late(self, tp: TopicPartition, timestamp_ms: int, progress: InputProgress) -> None:
         """An input older than the watermark already published for its partition: the clock

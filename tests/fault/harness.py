@@ -1533,8 +1533,10 @@ def check(
         actual: dict[str, dict[str, Any] | None] = {}
         bad_values = 0
         for rec in changelog:
-            if rec.key is None or rec.key[:1] in (b"\x00", b"\x01"):
-                continue  # engine-internal entries
+            if rec.key is None or rec.key[:1] < b"\x20":
+                # engine-internal entries (marks, held records, attribution, history,
+                # statistics); consent keys are CHANNEL/contact_id
+                continue
             key = rec.key.decode("utf-8", "replace")
             if rec.value is None:
                 actual[key] = None
