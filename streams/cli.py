@@ -98,21 +98,12 @@ def topics_list() -> None:
 
 def _parse_time(value: str) -> int:
     """Epoch milliseconds, or an ISO 8601 time (UTC unless it says otherwise)."""
-    from datetime import UTC, datetime
+    from streams.core.times import parse_instant
 
-    text = value.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is neither epoch milliseconds nor an ISO 8601 time "
-            "(e.g. 2024-05-01T10:00:00Z)"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+        return parse_instant(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _show_time(ms: int) -> str:

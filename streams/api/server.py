@@ -41,6 +41,7 @@ from streams.api.commands import Command, CommandError, CommandPublisher, Publis
 from streams.api.commands import build_command as _build
 from streams.api.metrics import Metrics, consumer_lag
 from streams.core.consent import ConsentState
+from streams.core.times import parse_instant
 from streams.kafka.engine import Engine
 from streams.kafka.partitioner import partition_for
 from streams.logs import log_event
@@ -552,21 +553,10 @@ def _parse_at(text: str | None) -> int | None:
     """``?at=``: epoch milliseconds or an ISO 8601 time (UTC unless it says otherwise)."""
     if text is None:
         return None
-    value = text.strip()
-    if value.lstrip("-").isdigit():
-        return int(value)
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(
-            400,
-            "INVALID_FIELD",
-            f"at={text!r} is neither epoch milliseconds nor an ISO 8601 time",
-            "at",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+        return parse_instant(text)
+    except ValueError as exc:
+        raise ApiError(400, "INVALID_FIELD", f"at: {exc}", "at") from None
 
 
 def _jsonable(value: Any) -> Any:
