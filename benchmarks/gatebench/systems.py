@@ -216,6 +216,7 @@ def gate_settings(
         partitions=partitions,
         output_partitions=partitions,
         log_level="info",
+        http_port=0,  # no HTTP API: the peers have none, and two workers would share the port
         reply_channels=(),  # no STOP confirmations: the same work as the systems compared
         **GATE_OVERRIDES,
     )
