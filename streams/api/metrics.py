@@ -9,16 +9,22 @@ slightly ahead of what readers see (the outputs themselves are exactly once).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiokafka import TopicPartition
-from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from streams.kafka.observer import Observer
-from streams.processing.records import Output, SourceRecord, split_internal
+from streams.processing.records import KIND_HEADER, Output, SourceRecord
 
 if TYPE_CHECKING:
     from streams.kafka.engine import Engine
@@ -52,78 +58,109 @@ def consumer_lag(engine: Engine) -> dict[TopicPartition, int | None]:
     return lags
 
 
+#: (metric name, help, label name) of the counters counted as the engine works.
+_COUNTERS = {
+    "records_in": (
+        "consent_gate_records_in",
+        "Records taken for processing, per topic (inputs, and the internal by-contact topic "
+        "with its watermarks)",
+        "topic",
+    ),
+    "forwarded": (
+        "consent_gate_forwarded",
+        "Messages forwarded to a channel topic (INBOX by the router, CAMPAIGN by the gate)",
+        "channel",
+    ),
+    "suppressed": ("consent_gate_suppressed", "CAMPAIGN messages suppressed", "channel"),
+    "events": ("consent_gate_consent_events", "Consent events emitted, per type", "type"),
+    "dead_letters": ("consent_gate_dead_letters", "Dead letters, per error code", "code"),
+}
+
+
 class Metrics(Observer):
-    """The engine's observer and its metrics registry."""
+    """The engine's observer and its metrics registry.
+
+    The engine calls the observer for every record, so it only adds to plain dictionaries (a
+    prometheus_client child's ``inc`` or ``observe`` takes a lock: several microseconds a record
+    in a profile); the figures become metrics when scraped (:class:`_Counted`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.registry = CollectorRegistry(auto_describe=True)
-        r = self.registry
-        self.records_in = Counter(
-            "consent_gate_records_in",
-            "Records taken for processing, per topic (inputs, and the internal by-contact topic "
-            "with its watermarks)",
-            ["topic"],
-            registry=r,
-        )
-        self.forwarded = Counter(
-            "consent_gate_forwarded",
-            "Messages forwarded to a channel topic (INBOX by the router, CAMPAIGN by the gate)",
-            ["channel"],
-            registry=r,
-        )
-        self.suppressed = Counter(
-            "consent_gate_suppressed", "CAMPAIGN messages suppressed", ["channel"], registry=r
-        )
-        self.events = Counter(
-            "consent_gate_consent_events", "Consent events emitted, per type", ["type"], registry=r
-        )
-        self.dead_letters = Counter(
-            "consent_gate_dead_letters", "Dead letters, per error code", ["code"], registry=r
-        )
-        self.latency = Histogram(
-            "consent_gate_decision_latency_seconds",
-            "From an input's Kafka timestamp (when it was published) to the gate's decision",
-            ["input"],
-            buckets=LATENCY_BUCKETS,
-            registry=r,
-        )
         s = engine.s
+        self.counts: dict[str, dict[str, int]] = {kind: {} for kind in _COUNTERS}
+        # per input kind: [count per latency bucket (the last: above them all)], and the sum
+        self.latency: dict[str, list[int]] = {}
+        self.latency_sum: dict[str, float] = {}
         self._channel_of = {topic: channel for channel, topic in s.channel_topics.items()}
-        self._labelled = {
-            s.suppressed_topic: self.suppressed,
-            s.events_topic: self.events,
-            s.deadletter_topic: self.dead_letters,
+        self._kind_of = {
+            s.suppressed_topic: "suppressed",
+            s.events_topic: "events",
+            s.deadletter_topic: "dead_letters",
         }
-        self._children: dict[tuple[int, str], Any] = {}  # label lookups are not free
-        r.register(_ScrapeTime(engine))
-
-    def _child(self, metric: Any, label: str) -> Any:
-        key = (id(metric), label)
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = metric.labels(label)
-        return child
+        self._bounds = [int(b * 1000) for b in LATENCY_BUCKETS]
+        self.registry.register(_Counted(self))
+        self.registry.register(_ScrapeTime(engine))
 
     # --- Observer ------------------------------------------------------------------------------
     def consumed(self, topic: str, count: int) -> None:
-        self._child(self.records_in, topic).inc(count)
+        counts = self.counts["records_in"]
+        counts[topic] = counts.get(topic, 0) + count
 
     def produced(self, out: Output) -> None:
         channel = self._channel_of.get(out.topic)
         if channel is not None:
-            self._child(self.forwarded, channel).inc()
+            counts = self.counts["forwarded"]
+            counts[channel] = counts.get(channel, 0) + 1
             return
-        metric = self._labelled.get(out.topic)
-        if metric is not None:
-            self._child(metric, out.tag or "unknown").inc()
+        kind = self._kind_of.get(out.topic)
+        if kind is not None:
+            counts = self.counts[kind]
+            label = out.tag or "unknown"
+            counts[label] = counts.get(label, 0) + 1
 
     def decided(self, src: SourceRecord, now_ms: int) -> None:
         if src.timestamp_ms is None:
             return
-        _, kind, _ = split_internal(src.headers)
+        hs = src.headers
+        kind = hs[-2][1] if len(hs) >= 2 and hs[-2][0] == KIND_HEADER else None
         label = kind.decode(errors="replace") if kind else "unknown"
-        self._child(self.latency, label).observe(max(0.0, (now_ms - src.timestamp_ms) / 1000))
+        waited = max(0, now_ms - src.timestamp_ms)
+        buckets = self.latency.get(label)
+        if buckets is None:
+            buckets = self.latency[label] = [0] * (len(self._bounds) + 1)
+            self.latency_sum[label] = 0.0
+        buckets[bisect_left(self._bounds, waited)] += 1
+        self.latency_sum[label] += waited / 1000
+
+
+class _Counted(Collector):
+    """The observer's counts as Prometheus counters and a histogram."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.m = metrics
+
+    def describe(self) -> list[Metric]:
+        return []  # computed each scrape
+
+    def collect(self) -> Iterator[Metric]:
+        for kind, (name, doc, label) in _COUNTERS.items():
+            family = CounterMetricFamily(name, doc, labels=[label])
+            for value, count in sorted(self.m.counts[kind].items()):
+                family.add_metric([value], count)
+            yield family
+        hist = HistogramMetricFamily(
+            "consent_gate_decision_latency_seconds",
+            "From an input's Kafka timestamp (when it was published) to the gate's decision",
+            labels=["input"],
+        )
+        for label, counts in sorted(self.m.latency.items()):
+            cumulative, total = [], 0
+            for bound, count in zip([*LATENCY_BUCKETS, float("inf")], counts, strict=True):
+                total += count
+                cumulative.append(("+Inf" if bound == float("inf") else repr(float(bound)), total))
+            hist.add_metric([label], cumulative, sum_value=self.m.latency_sum[label])
+        yield hist
 
 
 class _ScrapeTime(Collector):
