@@ -24,10 +24,9 @@ from streams.analytics.report import (
     NO_TYPE,
     WINDOW_MS,
     Report,
-    fmt_money,
     fmt_rate,
-    fmt_reasons,
     label,
+    line_cells,
     status_line,
     utc,
 )
@@ -199,17 +198,7 @@ def _table(report: Report) -> str:
     if len(report.lines) > 1:
         lines.append(("total", "", report.total, "total"))
     for campaign, mtype, x, cls in lines:
-        cells = (
-            campaign,
-            mtype,
-            "n/a" if na else f"{x.forwarded:,}",
-            "n/a" if na else f"{x.suppressed:,}",
-            f"{x.opt_outs:,}",
-            f"{x.opt_ins:,}",
-            "n/a" if na else fmt_rate(x.rate),
-            fmt_reasons(x.reasons),
-            "n/a" if na else fmt_money(x.cost_saved),
-        )
+        cells = (campaign, mtype, *line_cells(x, na))
         tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(f'<tr class="{cls}">{tds}</tr>')
     ths = "".join(f"<th>{h}</th>" for h in head)

@@ -284,6 +284,20 @@ def status_line(report: Report) -> str:
     return f"{_ADJECTIVE[report.window].capitalize()} windows{scope}, {span}: {state}."
 
 
+def line_cells(line: Line, events_only: bool) -> tuple[str, ...]:
+    """A line's figures as shown (terminal and page): forwarded, suppressed, opt-outs, opt-ins,
+    rate, top reasons, cost saved; ``n/a`` for what the events alone cannot tell."""
+    return (
+        "n/a" if events_only else f"{line.forwarded:,}",
+        "n/a" if events_only else f"{line.suppressed:,}",
+        f"{line.opt_outs:,}",
+        f"{line.opt_ins:,}",
+        "n/a" if events_only else fmt_rate(line.rate),
+        fmt_reasons(line.reasons),
+        "n/a" if events_only else fmt_money(line.cost_saved),
+    )
+
+
 def render(report: Report, console: Console) -> None:
     """Print the report: a status line, then one table per campaign and message type."""
     events_only = report.source == "events"
@@ -297,18 +311,7 @@ def render(report: Report, console: Console) -> None:
     table.add_column("cost saved", justify="right")
 
     def add(line: Line, campaign: str, mtype: str, style: str | None = None) -> None:
-        table.add_row(
-            campaign,
-            mtype,
-            "n/a" if events_only else f"{line.forwarded:,}",
-            "n/a" if events_only else f"{line.suppressed:,}",
-            f"{line.opt_outs:,}",
-            f"{line.opt_ins:,}",
-            "n/a" if events_only else fmt_rate(line.rate),
-            fmt_reasons(line.reasons),
-            "n/a" if events_only else fmt_money(line.cost_saved),
-            style=style,
-        )
+        table.add_row(campaign, mtype, *line_cells(line, events_only), style=style)
 
     per_campaign = {c.campaign: c for c in report.campaigns()}
     for i, line in enumerate(report.lines):

@@ -279,6 +279,7 @@ class Engine:
         self.input_partitions: dict[str, int] = {}
         self._offsets: dict[TopicPartition, int] = {}
         self.out = BatchedOutput(settings.producer_batch_bytes, self._max_request_size())
+        self._counter_of: dict[str, str] = {}  # topic -> counter name (_counter)
         self._in_txn = False
         self._committed: dict[TopicPartition, int] = {}  # offsets our transactions committed
         self._last_routed_ms = 0
@@ -561,7 +562,9 @@ class Engine:
                 raise MessageSizeTooLargeError(str(exc)) from None
             self._emit(self._too_large(src, out, exc), None)
             return
-        self.counters[counter or self._counter(out.topic)] += 1
+        if counter is None:
+            counter = self._counter_of.get(out.topic) or self._counter(out.topic)
+        self.counters[counter] += 1
         self.observer.produced(out)
 
     def _too_large(self, src: SourceRecord, out: Output, exc: Exception) -> Output:
@@ -579,6 +582,11 @@ class Engine:
         return dead_letter(self.contract, topic, stage="router", **args)
 
     def _counter(self, topic: str) -> str:
+        name = self._counter_name(topic)
+        self._counter_of[topic] = name
+        return name
+
+    def _counter_name(self, topic: str) -> str:
         if topic == self.by_contact:
             return "routed"
         if topic in self.kind_of_topic:

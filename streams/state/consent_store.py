@@ -7,7 +7,7 @@ Keys are ``CHANNEL/contact_id`` in UTF-8 (a channel name never contains ``/``).
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from streams.core.consent import ConsentState, default_state, state_from_record, state_record
 from streams.models.contract import Contract, RecordName
@@ -31,6 +31,13 @@ class DictTable(dict[bytes, bytes]):
 
 def state_key(contact_id: str, channel: str) -> bytes:
     return f"{channel}/{contact_id}".encode()
+
+
+def is_consent_key(key: bytes | None) -> TypeGuard[bytes]:
+    """Whether a key of the table (and its changelog) is a consent entry. Every other entry the
+    worker keeps there starts with a control byte: ``\\x00`` watermarks, ``\\x01`` held records,
+    ``\\x02`` attribution, ``\\x03`` history, ``\\x04`` statistics; a channel name never does."""
+    return key is not None and key[:1] >= b"\x20" and b"/" in key
 
 
 class ConsentStore:

@@ -30,6 +30,7 @@ from rich.console import Console
 from streams.core.consent import ConsentState, state_from_record
 from streams.models.contract import Contract, DecodeError, RecordName
 from streams.settings import Settings
+from streams.state.consent_store import is_consent_key
 from streams.tools.common import ToolError, iso, progress, read_to_end, require_topics
 
 Status = Literal["subscribed", "unsubscribed"]
@@ -103,7 +104,7 @@ async def read_segment(
         ):
             segment.records_read += 1
             key = m.key
-            if key is None or key[:1] in (b"\x00", b"\x01") or b"/" not in key:
+            if not is_consent_key(key):
                 segment.internal += 1
             elif key.startswith(prefix):
                 latest[key] = m.value

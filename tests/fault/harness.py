@@ -64,6 +64,7 @@ from streams.core.decision import decide
 from streams.kafka.admin import create_topics as create_gate_topics
 from streams.kafka.runner import settings_env
 from streams.settings import Settings
+from streams.state.consent_store import is_consent_key
 
 # Shared with the fuzz run (tests/harness_common.py); the codec, the errors and input_topics stay
 # importable from here.
@@ -1533,10 +1534,8 @@ def check(
         actual: dict[str, dict[str, Any] | None] = {}
         bad_values = 0
         for rec in changelog:
-            if rec.key is None or rec.key[:1] < b"\x20":
-                # engine-internal entries (marks, held records, attribution, history,
-                # statistics); consent keys are CHANNEL/contact_id
-                continue
+            if not is_consent_key(rec.key):
+                continue  # engine-internal entries (marks, held records, attribution, ...)
             key = rec.key.decode("utf-8", "replace")
             if rec.value is None:
                 actual[key] = None
