@@ -26,7 +26,15 @@ from .inputs import InputTopics, make_workload, produce_workload
 from .live import LiveResult, run_live
 from .perftools import PerfResult, consumer_perf, producer_perf
 from .profile import Profile, py_spy
-from .report import live_table, main_table, markdown, print_skips, restore_table
+from .report import (
+    live_table,
+    main_table,
+    markdown,
+    print_skips,
+    restore_table,
+    rounds_markdown,
+    rounds_table,
+)
 from .restore import run_restore
 from .runner import Env, Result, run_backlog
 from .systems import ALL_SYSTEMS, GATE_OVERRIDES, LABELS, unavailable
@@ -62,6 +70,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the broker's KAFKA_DATA_DIR, for its pid (CPU) and log segments (batches)",
     )
     ap.add_argument("--timeout", type=float, default=900.0, help="max s per system run (900)")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the systems this many times, one after the other in turn, and print each "
+        "round's ratios with their median (this machine's speed drifts between runs)",
+    )
     ap.add_argument("--no-perf", action="store_true", help="skip Kafka's perf tools")
     ap.add_argument("--live-rate", type=float, default=200.0, help="latency runs: records/s")
     ap.add_argument(
@@ -156,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     t_start = time.monotonic()
     skipped: dict[str, str] = {}
-    results: list[Result] = []
+    results: list[Result] = []  # the first round's
+    rounds: list[tuple[int, Result]] = []
     live: dict[str, LiveResult] = {}
     perf: list[PerfResult] = []
     profile: Profile | None = None
@@ -183,17 +199,23 @@ def main(argv: list[str] | None = None) -> int:
             with console.status("kafka-consumer-perf-test"):
                 perf.append(consumer_perf(args.bootstrap, inputs.requests, len(w.sends),
                                           tmp / "perf-consumer.log"))  # fmt: skip
+        available = []
         for name in systems:
             why = unavailable(name)
             if why:
                 skipped[name] = why
                 console.print(f"[yellow]SKIPPED {LABELS[name]}: {why}[/]")
-                continue
-            r = run_backlog(env, name, inputs, w)
-            results.append(r)
+            else:
+                available.append(name)
+        for n, name in ((n, name) for n in range(args.rounds) for name in available):
+            r = run_backlog(env, name, inputs, w, slug_suffix=f"r{n + 1}" if n else "")
+            rounds.append((n + 1, r))
+            if n == 0:
+                results.append(r)
             status = "[green]OK[/]" if r.check and r.check.ok else "[red]FAILED[/]"
             console.print(
-                f"{LABELS[name]}: {r.records_per_s:,.0f} records/s, "
+                (f"round {n + 1}: " if args.rounds > 1 else "")
+                + f"{LABELS[name]}: {r.records_per_s:,.0f} records/s, "
                 f"{r.cpu_us_per_record:,.1f} µs CPU/record, outputs {status}"
                 + ("" if r.check is None or r.check.ok else f" ({r.check.summary()})")
             )
@@ -244,8 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         "each system alone on the same input"
     )
     console.print(main_table(results, live, perf, title))
+    text = markdown(results, live, perf)
+    if args.rounds > 1:
+        console.print(rounds_table(rounds))
+        text += "\n\n" + rounds_markdown(rounds)
     if args.markdown:
-        args.markdown.write_text(markdown(results, live, perf) + "\n", encoding="utf-8")
+        args.markdown.write_text(text + "\n", encoding="utf-8")
     console.print(
         "records/s: inputs ÷ (last output - first output) by the output topics' "
         "LogAppendTime; CPU µs/rec: the system's processes (utime+stime) over that window ÷ "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 from rich.console import Console
 from rich.table import Table
@@ -122,6 +123,69 @@ def markdown(results: list[Result], live: dict[str, LiveResult], perf: list[Perf
     )
     for row in main_rows(results, live, perf):
         lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def rounds_rows(rounds: list[tuple[int, Result]]) -> tuple[list[str], list[list[str]]]:
+    """Each round's records/s and CPU µs per record, and consent-gate's ratio to each peer
+    within the round; then the median ratio over the rounds, with the lowest and highest."""
+    names = list(dict.fromkeys(r.name for _, r in rounds))
+    peers = [n for n in names if n != BASE]
+    by_round: dict[int, dict[str, Result]] = {}
+    for n, r in rounds:
+        by_round.setdefault(n, {})[r.name] = r
+    head = ["round"] + [f"{LABELS[n]} rec/s (µs/rec)" for n in names]
+    head += [f"cg ÷ {LABELS[p]}" for p in peers]
+    rows: list[list[str]] = []
+    ratios: dict[str, list[float]] = {p: [] for p in peers}
+    for n, got in sorted(by_round.items()):
+        row = [str(n)]
+        for name in names:
+            one = _usable(got.get(name))
+            row.append(
+                "-"
+                if one is None
+                else f"{_n(one.records_per_s)} ({_n(one.cpu_us_per_record, ',.1f')})"
+            )
+        base = _usable(got.get(BASE))
+        for p in peers:
+            other = _usable(got.get(p))
+            if base is None or other is None:
+                row.append("-")
+                continue
+            ratio = base.records_per_s / other.records_per_s if other.records_per_s else math.nan
+            if not math.isnan(ratio):
+                ratios[p].append(ratio)
+            row.append(_ratio(base.records_per_s, other.records_per_s))
+        rows.append(row)
+    summary = ["median (lowest to highest)"] + [""] * len(names)
+    for p in peers:
+        rs = sorted(ratios[p])
+        summary.append(f"{statistics.median(rs):.2f}x ({rs[0]:.2f} to {rs[-1]:.2f})" if rs else "-")
+    rows.append(summary)
+    return head, rows
+
+
+def _usable(r: Result | None) -> Result | None:
+    """``r`` if it completed with the right outputs (a wrong or unfinished run has no figure)."""
+    ok = r is not None and r.completed and r.check is not None and r.check.ok
+    return r if ok else None
+
+
+def rounds_table(rounds: list[tuple[int, Result]]) -> Table:
+    head, rows = rounds_rows(rounds)
+    t = Table(title="Rounds: the same input, the systems in turn; ratios within each round")
+    for i, col in enumerate(head):
+        t.add_column(col, justify="left" if i == 0 else "right")
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
+def rounds_markdown(rounds: list[tuple[int, Result]]) -> str:
+    head, rows = rounds_rows(rounds)
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "--:|" * (len(head) - 1)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 

@@ -83,7 +83,7 @@ class _Held(Generic[T]):
     released: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Released(Generic[T]):
     key: OrderKey
     item: T
@@ -96,6 +96,11 @@ class HoldQueue(Generic[T]):
 
     ``partitions`` maps every input topic to its partition count; ``consent_topics`` are the
     topics whose records change consent (everything else is a send request).
+
+    A record whose turn has come already when it arrives, with nothing held, is not put on the
+    heap: it waits in a list for the next :meth:`release`, which sorts that list (or, should
+    something be held by then, pushes it onto the heap): the same decisions in the same order,
+    at a fraction of the cost when the inputs are behind their watermarks (a backlog).
     """
 
     partitions: Mapping[str, int]
@@ -107,20 +112,32 @@ class HoldQueue(Generic[T]):
     _heap: list[tuple[OrderKey, _Held[T]]] = field(default_factory=list)
     _arrivals: deque[_Held[T]] = field(default_factory=deque)
     _size: int = 0
+    _ready: list[tuple[OrderKey, T]] = field(default_factory=list)  # in turn on arrival
+    _low: tuple[int, int] | None = None  # low_marks(), until a watermark moves
 
     def __len__(self) -> int:
-        return self._size
+        return self._size + len(self._ready)
+
+    def set_partitions(self, partitions: Mapping[str, int]) -> None:
+        self.partitions = dict(partitions)
+        self._low = None
 
     def observe(self, topic: str, partition: int, mark: int) -> bool:
         """Take a router's watermark; True if it moved ours (watermarks only move forward)."""
         if mark > self.marks.get((topic, partition), UNKNOWN):
             self.marks[(topic, partition)] = mark
+            self._low = None
             return True
         return False
 
     def low_marks(self) -> tuple[int, int]:
         """(lowest watermark of the consent inputs, lowest of all inputs). A topic whose
         partition count is unknown (0) holds everything back."""
+        if self._low is None:
+            self._low = self._low_marks()
+        return self._low
+
+    def _low_marks(self) -> tuple[int, int]:
         consent = every = 2**63 - 1
         for topic, count in self.partitions.items():
             is_consent = topic in self.consent_topics
@@ -135,6 +152,11 @@ class HoldQueue(Generic[T]):
         return consent, every
 
     def hold(self, key: OrderKey, item: T, now_ms: int) -> None:
+        if not self._heap:
+            consent_mark, every_mark = self._low or self.low_marks()
+            if key[0] <= (consent_mark if key[1] == SEND else every_mark):
+                self._ready.append((key, item))
+                return
         held = _Held(key, item, now_ms)
         heapq.heappush(self._heap, (key, held))
         self._arrivals.append(held)
@@ -142,14 +164,32 @@ class HoldQueue(Generic[T]):
 
     def earliest_ms(self) -> int | None:
         """The earliest event time still held (None: nothing is held)."""
-        return self._heap[0][0].timestamp_ms if self._heap else None
+        times = [k.timestamp_ms for k, _ in self._ready[:1]]
+        if self._heap:
+            times.append(self._heap[0][0].timestamp_ms)
+        if len(self._ready) > 1:
+            times.append(min(k.timestamp_ms for k, _ in self._ready))
+        return min(times) if times else None
 
     def held(self) -> Iterable[tuple[OrderKey, T]]:
-        return ((key, h.item) for key, h in self._heap)
+        yield from self._ready
+        yield from ((key, h.item) for key, h in self._heap)
 
     def release(self, now_ms: int) -> list[Released[T]]:
         """Everything that may be decided now, in order."""
         out: list[Released[T]] = []
+        ready = self._ready
+        if ready:
+            self._ready = []
+            if not self._heap:  # all of them in turn (watermarks only move on), none before
+                ready.sort(key=_first)
+                out = [Released(key, item, False) for key, item in ready]
+            else:
+                for key, item in ready:
+                    held = _Held(key, item, now_ms)
+                    heapq.heappush(self._heap, (key, held))
+                    self._arrivals.append(held)
+                    self._size += 1
         consent_mark, every_mark = self.low_marks()
         heap = self._heap
         while heap:
@@ -176,6 +216,10 @@ class HoldQueue(Generic[T]):
         held.released = True
         self._size -= 1
         return Released(held.key, held.item, expired)
+
+
+def _first(pair: tuple[OrderKey, object]) -> OrderKey:
+    return pair[0]
 
 
 class ProducerLag:

@@ -705,10 +705,14 @@ class Engine:
             self._last_commit = time.monotonic()
             return
         await self._begin()
-        if self._offsets:
-            await self.producer.send_offsets_to_transaction(dict(self._offsets), self.s.app_id)
+        if self._offsets:  # the offsets go to the coordinators while the records are acked
+            _, ends = await asyncio.gather(
+                self.producer.send_offsets_to_transaction(dict(self._offsets), self.s.app_id),
+                self.out.flush(),
+            )
             self._committed.update(self._offsets)
-        ends = await self.out.flush()
+        else:
+            ends = await self.out.flush()
         next_offsets = {p: ends[(changelog, p)] for p in writes}
         if writes:  # the crash tests aim at transactions that change the table
             self.crash.reached("produced")

@@ -34,3 +34,15 @@ def record_size(
     for name, data in headers:
         size += _field(name.encode("utf-8")) + _field(data)
     return size
+
+
+def within(
+    key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes | None]], limit: int
+) -> bool:
+    """True if :func:`record_size` is certainly at most ``limit``: a bound counted without the
+    varints (at most 5 bytes each, a name's UTF-8 at most 4 bytes a character), so that the
+    exact size is only worked out for records near the limit."""
+    bound = BATCH_HEADER + RECORD_OVERHEAD + 15 + len(key or b"") + len(value or b"")
+    for name, data in headers:
+        bound += 10 + 4 * len(name) + len(data or b"")
+    return bound <= limit

@@ -139,7 +139,7 @@ class GatePartition:
                 self._saved.add(src.offset)
 
     def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
-        self.queue.partitions = dict(input_partitions)
+        self.queue.set_partitions(input_partitions)
 
     def receive(self, src: SourceRecord, now_ms: int) -> list[Output]:
         """Take one record of the partition: a watermark, or an input to hold until its turn."""

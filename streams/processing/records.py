@@ -119,6 +119,34 @@ ROUTE_FIELDS = (
 )
 Route = dict[str, Any]
 
+# The route's JSON, without json.dumps/loads building an encoder (or checking its arguments) on
+# every call: CPython's C encoder and the decoder's scanner, made once (the same text either way;
+# the plain functions when the C accelerator is missing).
+_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_route: Any = (
+    _c_encoder(None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
+    if _c_encoder is not None
+    else None
+)
+_scan_json: Any = vars(json.JSONDecoder())["scan_once"]
+
+
+def _route_json(values: list[Any]) -> str:
+    if _encode_route is None:
+        return json.dumps(values, separators=(",", ":"))
+    return "".join(_encode_route(values, 0))
+
+
+def _route_values(text: str) -> Any:
+    """The JSON value that is all of ``text``; ValueError if it is not."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError("more than one JSON value")
+    return value
+
 
 def origin_header(src: SourceRecord, route: Route | None = None) -> bytes:
     """Where the router read ``src`` (topic, partition, offset, timestamp), separated by 0x1F,
@@ -127,7 +155,7 @@ def origin_header(src: SourceRecord, route: Route | None = None) -> bytes:
     ts = "" if src.timestamp_ms is None else str(src.timestamp_ms)
     text = f"{src.topic}\x1f{src.partition}\x1f{src.offset}\x1f{ts}"
     if route is not None:
-        text += "\x1f" + json.dumps([route[f] for f in ROUTE_FIELDS], separators=(",", ":"))
+        text += "\x1f" + _route_json([route[f] for f in ROUTE_FIELDS])
     return text.encode()
 
 
@@ -145,7 +173,7 @@ def parse_route(value: bytes | None) -> Route | None:
     if len(fields) != 5:
         return None
     try:
-        values = json.loads(fields[4])
+        values = _route_values(fields[4])
     except ValueError:
         return None
     if not isinstance(values, list) or len(values) != len(ROUTE_FIELDS):

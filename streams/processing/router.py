@@ -19,7 +19,7 @@ import time
 from streams.core.decision import consent_applies
 from streams.kafka.partitioner import partition_for
 from streams.models.contract import Contract
-from streams.processing.oversize import record_size
+from streams.processing.oversize import record_size, within
 from streams.processing.records import (
     KIND_HEADER,
     ORIGIN_HEADER,
@@ -101,7 +101,11 @@ class Router:
             (KIND_HEADER, self._kind_headers[kind]),
             (ORIGIN_HEADER, origin_header(src, route)),
         ]
-        size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
+        limit = self.settings.max_message_bytes - HELD_OVERHEAD
+        if within(src.key, src.value, headers, limit):
+            size = 0  # far below the limit: its exact size does not matter
+        else:
+            size = record_size(src.key, src.value, headers) + HELD_OVERHEAD
         if size > self.settings.max_message_bytes and route is not None:
             # The route only saves the gate a decode: a record it would make too large goes
             # without it.

@@ -197,3 +197,73 @@ def test_producer_lag_recent_is_the_largest_lag_of_the_window(obs: list[tuple[in
     now = obs[-1][1] if obs else 0
     in_window = [v for v, at in obs if at // 1_000 > now // 1_000 - 30 and v > 0]
     assert lag.recent(now) == max(in_window, default=0)
+
+
+# --- The fast path (records in turn on arrival skip the heap) decides exactly as the heap -------
+
+
+class _HeapOnly:
+    """The hold queue without its fast path: every record on a sorted list, released from the
+    front while its turn has come (the reference the fast path must match)."""
+
+    def __init__(self) -> None:
+        self.q = queue()
+        self.held: list[tuple[OrderKey, str]] = []
+
+    def release(self) -> list[OrderKey]:
+        consent_mark, every_mark = self.q.low_marks()
+        self.held.sort()
+        out = []
+        while self.held:
+            k = self.held[0][0]
+            if k.timestamp_ms > (consent_mark if k.rank == SEND else every_mark):
+                break
+            out.append(self.held.pop(0)[0])
+        return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(
+                st.just("hold"),
+                st.integers(0, 40),
+                st.sampled_from(sorted(PARTITIONS)),
+                st.integers(0, 1),
+            ),
+            st.tuples(
+                st.just("mark"),
+                st.integers(-5, 45),
+                st.sampled_from(sorted(PARTITIONS)),
+                st.integers(0, 1),
+            ),
+            st.tuples(st.just("release"), st.just(0), st.just(REPLIES), st.just(0)),
+        ),
+        max_size=60,
+    )
+)
+def test_the_fast_path_decides_the_same_records_in_the_same_order_as_the_heap(
+    steps: list[tuple[str, int, str, int]],
+) -> None:
+    fast, reference = queue(), _HeapOnly()
+    for topic, count in PARTITIONS.items():  # every partition heard of: the fast path can act
+        for p in range(count):
+            fast.observe(topic, p, 20)
+            reference.q.observe(topic, p, 20)
+    got: list[OrderKey] = []
+    want: list[OrderKey] = []
+    for offset, (action, ts, topic, p) in enumerate([*steps, ("release", 0, REPLIES, 0)]):
+        if action == "hold":
+            k = key(ts, topic, p, offset)
+            fast.hold(k, "x", now_ms=0)
+            reference.held.append((k, "x"))
+        elif action == "mark":
+            fast.observe(topic, p, ts)
+            reference.q.observe(topic, p, ts)
+        else:
+            got.extend(r.key for r in fast.release(now_ms=0))
+            want.extend(reference.release())
+        assert len(fast) == len(reference.held) + len(want) - len(got)
+    assert got == want
+    assert sorted(k for k, _ in fast.held()) == sorted(k for k, _ in reference.held)

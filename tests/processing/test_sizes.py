@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import hashlib
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.gate import Gate
-from streams.processing.oversize import record_size
+from streams.processing.oversize import record_size, within
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import HELD_OVERHEAD, Router
 from streams.processing.validate import MAX_FIELD_LENGTH
@@ -111,3 +114,22 @@ def test_an_absurdly_long_field_is_refused_before_it_reaches_an_output(
         "INVALID_FIELD",
         f"feedback_reason is longer than {MAX_FIELD_LENGTH} characters",
     )
+
+
+_maybe_bytes = st.one_of(st.none(), st.binary(max_size=400))
+
+
+@given(
+    _maybe_bytes,
+    _maybe_bytes,
+    st.lists(st.tuples(st.text(max_size=20), _maybe_bytes), max_size=6),
+    st.integers(0, 2_000),
+)
+def test_the_quick_bound_never_says_a_record_fits_when_it_does_not(
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes | None]],
+    limit: int,
+) -> None:
+    if within(key, value, headers, limit):
+        assert record_size(key, value, headers) <= limit
