@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.consumer.fetcher import Fetcher
+from aiokafka.consumer.fetcher import Fetcher, PartitionRecords
 from aiokafka.errors import (
     ClusterAuthorizationFailedError,
     GroupAuthorizationFailedError,
@@ -127,6 +127,34 @@ def _time_fetches() -> None:
 
     timed._cg_timed = True  # type: ignore[attr-defined]
     Fetcher._proc_fetch_request = timed
+
+
+def _as_is(data: bytes | None) -> bytes | None:
+    """The engine's consumers' value deserializer: never called (:func:`_source_records`), it
+    marks their records to be built as :class:`SourceRecord`."""
+    return data
+
+
+def _source_records() -> None:
+    """Build the records of the engine's consumers (those with :func:`_as_is` as their value
+    deserializer) as :class:`SourceRecord` straight away: no ``ConsumerRecord`` (eleven fields,
+    two sizes, a copy of the headers) to copy into one again, for every record read twice
+    (input, then its routed copy). aiokafka 0.14, pinned: ``PartitionRecords._consumer_record``
+    builds each record it yields; its headers are a fresh list per record."""
+    original = PartitionRecords._consumer_record
+    if getattr(original, "_cg_source", False):
+        return
+
+    def consumer_record(self: Any, tp: TopicPartition, record: Any) -> Any:
+        if self._value_deserializer is not _as_is:
+            return original(self, tp, record)
+        return SourceRecord(
+            tp.topic, tp.partition, record.offset, record.timestamp, record.key, record.value,
+            record.headers,
+        )  # fmt: skip
+
+    consumer_record._cg_source = True  # type: ignore[attr-defined]
+    PartitionRecords._consumer_record = consumer_record
 
 
 def _end(state: Any) -> int | None:
@@ -320,6 +348,7 @@ class Engine:
 
     async def start(self) -> None:
         _time_fetches()
+        _source_records()
         for handler in logging.getLogger().handlers:  # records of every aiokafka logger
             handler.addFilter(self._log_filter)
         self.store = StateStore(self.s.data_dir / self.s.app_id / "state")
@@ -333,6 +362,7 @@ class Engine:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=50,
+            value_deserializer=_as_is,  # records come as SourceRecord (_source_records)
         )
         await self.restorer.start()
         self.consumer = AIOKafkaConsumer(
@@ -347,6 +377,7 @@ class Engine:
             fetch_max_wait_ms=self._fetch_wait_ms,
             max_poll_records=self.s.fetch_max_records,
             partition_assignment_strategy=assignors(self.directory),
+            value_deserializer=_as_is,  # records come as SourceRecord (_source_records)
         )
         await self.consumer.start()
         self.consumer.subscribe([*self.inputs, self.by_contact], listener=_Listener(self))
@@ -462,8 +493,7 @@ class Engine:
                 if part is None:
                     continue  # revoked meanwhile: its new owner reads it from the last commit
                 receive = part.receive
-                for m in msgs:
-                    src = _source(m)
+                for src in msgs:
                     for out in receive(src, now_ms):
                         emit(out, src)
             else:
@@ -473,10 +503,10 @@ class Engine:
                 self._last_routed_ms = now_ms
                 route = self.router.route
                 self._observe_lag(tp, msgs, now_ms)
-                for m in msgs:
-                    src = _source(m)
-                    if m.timestamp is not None and not progress.seen(m.timestamp):
-                        self._late(tp, m.timestamp, progress)
+                for src in msgs:
+                    ts = src.timestamp_ms
+                    if ts is not None and not progress.seen(ts):
+                        self._late(tp, ts, progress)
                     if self.router.skips(src):  # a tombstone: nothing to decide
                         self.counters["tombstones"] += 1
                         continue
@@ -509,7 +539,7 @@ class Engine:
             return
         # Only records past the end the previous fetch saw were not in the partition when it was
         # sent (a backlog was there all along: reading it late says nothing of its producers).
-        new = [m.timestamp for m in msgs if m.offset >= end and m.timestamp is not None]
+        new = [m.timestamp_ms for m in msgs if m.offset >= end and m.timestamp_ms is not None]
         if new:
             self.lag.observe(before - min(new), now_ms)
 
@@ -881,15 +911,3 @@ class Engine:
                     store.apply(tps[tp], (), todo.pop(tp))
         if count:
             log_event(logger, "state.restored", partitions=len(partitions), records=count)
-
-
-def _source(m: Any) -> SourceRecord:
-    return SourceRecord(
-        topic=m.topic,
-        partition=m.partition,
-        offset=m.offset,
-        timestamp_ms=m.timestamp,
-        key=m.key,
-        value=m.value,
-        headers=list(m.headers or ()),
-    )

@@ -205,9 +205,10 @@ class _RecordCodec:
         if plain(data, HEADER_LEN):
             buf = io.BytesIO(data)
             buf.seek(HEADER_LEN)
+            record: dict[str, Any]  # (no cast(): it builds dict[str, Any] on every call)
             try:
                 if resolved is None:
-                    record = cast(dict[str, Any], self._current_reader(buf))
+                    record = self._current_reader(buf)
                 else:
                     record = cast(dict[str, Any], fastavro.schemaless_reader(buf, writer, resolved))
             except Exception:  # e.g. invalid UTF-8: Apache avro refuses it too, and says why
