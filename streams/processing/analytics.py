@@ -50,6 +50,7 @@ from streams.core.stats import (
 )
 from streams.kafka.partitioner import partition_for
 from streams.logs import log_event
+from streams.models.avro_write import avro_long, avro_string, optional_string
 from streams.models.contract import MAGIC, Contract, RecordName
 from streams.processing.records import KIND_HEADER, Output, SourceRecord
 from streams.settings import Settings
@@ -76,26 +77,6 @@ def attribution_key(contact_id: str, channel: str) -> bytes:
     return ATTRIBUTION_PREFIX + f"{channel}/{contact_id}".encode()
 
 
-def _varint(n: int) -> bytes:
-    """An Avro ``long`` (zig-zag, then base-128 varint)."""
-    z = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while z > 0x7F:
-        out.append((z & 0x7F) | 0x80)
-        z >>= 7
-    out.append(z)
-    return bytes(out)
-
-
-def _string(s: str) -> bytes:
-    raw = s.encode()
-    return _varint(len(raw)) + raw
-
-
-def _optional(s: str | None) -> bytes:
-    return b"\x00" if s is None else b"\x02" + _string(s)
-
-
 def last_campaign_encoder(
     contract: Contract,
 ) -> Callable[[str, str | None, str | None, int], bytes]:
@@ -113,10 +94,10 @@ def last_campaign_encoder(
         return b"".join(
             (
                 prefix,
-                _string(message_id),
-                _optional(campaign_id),
-                _optional(message_type),
-                _varint(sent_at_ms),
+                avro_string(message_id),
+                optional_string(campaign_id),
+                optional_string(message_type),
+                avro_long(sent_at_ms),
             )
         )
 

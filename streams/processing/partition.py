@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from streams.core.keywords import KeywordPolicy
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
-from streams.models.contract import Contract, DecodeError, RecordName
+from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
+from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
 from streams.processing.analytics import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.processing.gate import Gate, Internal
 from streams.processing.records import (
@@ -73,6 +74,53 @@ def _place(src: SourceRecord) -> tuple[OrderKey, Internal] | None:
 Held = tuple[SourceRecord, Internal]
 
 
+def held_record_encoder(contract: Contract) -> Callable[[SourceRecord], bytes]:
+    """Encodes a record held across a commit as a ``HeldRecord`` (v1): by hand, byte for byte as
+    the contract's encoder does, in a fifth of its time (a live stream holds nearly every campaign
+    across a commit); the contract's encoder if the bytes of probe records differ (a new
+    version of the schema)."""
+    current = contract.current(RecordName.HELD_RECORD)
+    prefix = MAGIC + current.fingerprint
+
+    def by_hand(src: SourceRecord) -> bytes:
+        parts = [
+            prefix,
+            avro_long(src.offset),
+            optional_long(src.timestamp_ms),
+            optional_bytes(src.key),
+            optional_bytes(src.value),
+        ]
+        if src.headers:
+            parts.append(avro_long(len(src.headers)))
+            for name, data in src.headers:
+                parts.append(avro_string(name))
+                parts.append(optional_bytes(data))
+        parts.append(b"\x00")
+        return b"".join(parts)
+
+    def general(src: SourceRecord) -> bytes:
+        return contract.encode(
+            RecordName.HELD_RECORD,
+            {
+                "offset": src.offset,
+                "timestamp_ms": src.timestamp_ms,
+                "key": src.key,
+                "value": src.value,
+                "headers": [{"key": k, "value": v} for k, v in src.headers],
+            },
+        )
+
+    headers = [("h", b"x"), ("\u00e9", None)]
+    probes = [
+        SourceRecord("", 0, 2**40, 1_700_000_000_000, b"k", b"v" * 300, headers),
+        SourceRecord("", 0, 0, None, None, None, []),
+        SourceRecord("", 0, 63, -1, b"", b"", [("", b"")] * 70),
+    ]
+    if all(by_hand(p) == general(p) for p in probes):
+        return by_hand
+    return general
+
+
 class GatePartition:
     def __init__(
         self,
@@ -115,6 +163,7 @@ class GatePartition:
         self._saved: set[int] = set()  # held and in the changelog
         self._marks_dirty = False
         self._marks_saved_ms = 0
+        self._held_record = held_record_encoder(contract)
         self._load(store, now_ms)
 
     def _load(self, store: StateStore, now_ms: int) -> None:
@@ -219,15 +268,3 @@ class GatePartition:
             )
             self._marks_dirty = False
             self._marks_saved_ms = now_ms
-
-    def _held_record(self, src: SourceRecord) -> bytes:
-        return self.contract.encode(
-            RecordName.HELD_RECORD,
-            {
-                "offset": src.offset,
-                "timestamp_ms": src.timestamp_ms,
-                "key": src.key,
-                "value": src.value,
-                "headers": [{"key": k, "value": v} for k, v in src.headers],
-            },
-        )

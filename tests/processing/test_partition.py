@@ -9,11 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from streams.core.keywords import KeywordPolicy
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.partition import HELD_PREFIX, MARKS_KEY, GatePartition
+from streams.processing.partition import (
+    HELD_PREFIX,
+    MARKS_KEY,
+    GatePartition,
+    held_record_encoder,
+)
 from streams.processing.records import KIND_HEADER, WATERMARK_KIND, Output, SourceRecord
 from streams.processing.router import Router
 from streams.settings import Settings
@@ -136,3 +143,37 @@ def test_with_hold_expiry_decide_an_expired_campaign_is_decided_on_what_is_known
     h = Harness(s, contract, tmp_path / "db")
     h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
     assert h.topics(h.part.release(now_ms=1_000)) == [h.s.channel_topic("SMS")]
+
+
+_CONTRACT = Contract()
+_maybe_bytes = st.one_of(st.none(), st.binary(max_size=300))
+
+
+@given(
+    st.integers(0, 2**62),
+    st.one_of(st.none(), st.integers(-(2**62), 2**62)),
+    _maybe_bytes,
+    _maybe_bytes,
+    st.lists(st.tuples(st.text(max_size=30), _maybe_bytes), max_size=80),
+)
+def test_held_records_are_encoded_by_hand_exactly_as_the_contract_encodes_them(
+    offset: int,
+    timestamp_ms: int | None,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes | None]],
+) -> None:
+    encode = held_record_encoder(_CONTRACT)
+    assert encode.__name__ == "by_hand"  # the schema is the one it was written for
+    src = SourceRecord("t", 0, offset, timestamp_ms, key, value, headers)
+    expected = _CONTRACT.encode(
+        R.HELD_RECORD,
+        {
+            "offset": offset,
+            "timestamp_ms": timestamp_ms,
+            "key": key,
+            "value": value,
+            "headers": [{"key": k, "value": v} for k, v in headers],
+        },
+    )
+    assert encode(src) == expected
