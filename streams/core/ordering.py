@@ -153,7 +153,7 @@ class HoldQueue(Generic[T]):
 
     def hold(self, key: OrderKey, item: T, now_ms: int) -> None:
         if not self._heap:
-            consent_mark, every_mark = self._low or self.low_marks()
+            consent_mark, every_mark = self.low_marks()
             if key[0] <= (consent_mark if key[1] == SEND else every_mark):
                 self._ready.append((key, item))
                 return
@@ -164,12 +164,10 @@ class HoldQueue(Generic[T]):
 
     def earliest_ms(self) -> int | None:
         """The earliest event time still held (None: nothing is held)."""
-        times = [k.timestamp_ms for k, _ in self._ready[:1]]
+        times = [key.timestamp_ms for key, _ in self._ready]
         if self._heap:
             times.append(self._heap[0][0].timestamp_ms)
-        if len(self._ready) > 1:
-            times.append(min(k.timestamp_ms for k, _ in self._ready))
-        return min(times) if times else None
+        return min(times, default=None)
 
     def held(self) -> Iterable[tuple[OrderKey, T]]:
         yield from self._ready
