@@ -35,27 +35,8 @@ LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 30.0, 60
 
 
 def consumer_lag(engine: Engine) -> dict[TopicPartition, int | None]:
-    """Records not yet taken, per assigned partition (committed records only: up to the last
-    stable offset); None until a fetch has told the partition's end. aiokafka 0.14 (pinned)
-    keeps both in its assignment state, as ``Engine._caught_up`` reads them."""
-    consumer = engine.consumer
-    if consumer is None:
-        return {}
-    subscription = consumer._subscription.subscription
-    assignment = subscription.assignment if subscription is not None else None
-    if assignment is None:
-        return {}
-    lags: dict[TopicPartition, int | None] = {}
-    for tp in sorted(assignment.tps):
-        state = assignment.state_value(tp)
-        end = None
-        if state is not None:
-            end = state.lso if state.lso is not None and state.lso >= 0 else state.highwater
-        if state is None or end is None or not state.has_valid_position:
-            lags[tp] = None
-        else:
-            lags[tp] = max(0, end - state.position)
-    return lags
+    """Records not yet taken, per assigned partition (:meth:`Engine.consumer_lag`)."""
+    return engine.consumer_lag()
 
 
 #: (metric name, help, label name) of the counters counted as the engine works.

@@ -136,7 +136,7 @@ def readiness(engine: Engine) -> str | None:
     consumer = engine.consumer
     if consumer is None or not engine.started.is_set():
         return "starting"
-    if engine._stopping.is_set() or engine._failed:
+    if engine.stopping or engine.failed:
         return "stopping"
     assigned = consumer.assignment()
     if not assigned and not engine.directory.joined:

@@ -14,7 +14,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from streams.kafka.admin import StartupError
+from streams.kafka.aiokafka_internals import fetch_all_metadata
 from streams.kafka.partitioner import partition_for
+from streams.kafka.restore import batches_to_end
 from streams.kafka.security import client_options, connection_problem
 from streams.models.contract import Contract
 from streams.settings import Settings
@@ -48,7 +50,7 @@ async def changelog_history(
         await consumer.stop()
         raise StartupError(await connection_problem(settings, exc, timeout_s)) from None
     try:
-        cluster = await consumer._client.fetch_all_metadata()  # every topic, fresh
+        cluster = await fetch_all_metadata(consumer)  # every topic, fresh
         parts = cluster.partitions_for_topic(topic)
         if not parts:
             raise StartupError(
@@ -67,15 +69,15 @@ async def changelog_history(
         prefix = contact_prefix(contact_id, channel)
         records: list[tuple[bytes | None, bytes | None]] = []
         deadline = time.monotonic() + timeout_s
-        while await consumer.position(tp) < end:
-            if time.monotonic() > deadline:
-                raise StartupError(
-                    f"Reading {topic} partition {tp.partition} took longer than {timeout_s:.0f} s."
+        try:
+            async for _, msgs in batches_to_end(consumer, {tp: end}, deadline=deadline):
+                records.extend(
+                    (m.key, m.value) for m in msgs if m.key is not None and m.key.startswith(prefix)
                 )
-            batch = await consumer.getmany(tp, timeout_ms=500, max_records=10_000)
-            for m in batch.get(tp, []):
-                if m.key is not None and m.key.startswith(prefix):
-                    records.append((m.key, m.value))
+        except TimeoutError:
+            raise StartupError(
+                f"Reading {topic} partition {tp.partition} took longer than {timeout_s:.0f} s."
+            ) from None
         return history_from_records(records, contact_id, channel, contract=contract)
     except (KafkaError, OSError) as exc:
         raise StartupError(

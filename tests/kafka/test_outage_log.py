@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from streams.kafka.engine import KafkaLogFilter, Outage
+from streams.kafka.outage import KafkaLogFilter, Outage
 
 
 def _record(name: str, msg: str, level: int = logging.ERROR) -> logging.LogRecord:

@@ -1,0 +1,191 @@
+"""The checkpoint's commit, step by step, with a fake producer and table: what is sent, in which
+order, what the table gets, and what a fenced or failed transaction leaves (nothing)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaConnectionError
+
+from streams.kafka.aiokafka_internals import GroupMetadata, MemberFenced
+from streams.kafka.checkpoint import Checkpoint, CrashPoints
+from streams.kafka.outage import Outage
+
+CHANGELOG = "app-consent-changelog"
+MEMBER = GroupMetadata("app", 3, "m-1")
+TP = TopicPartition("in", 0)
+
+
+class Log(list[str]):
+    pass
+
+
+class FakeProducer:
+    def __init__(self, log: Log, *, fence: bool = False, abort_fails: bool = False) -> None:
+        self.log, self.fence, self.abort_fails = log, fence, abort_fails
+        self.offsets: list[tuple[dict[TopicPartition, int], Any]] = []
+
+    async def start(self) -> None:
+        self.log.append("start")
+
+    async def stop(self) -> None:
+        self.log.append("stop")
+
+    async def begin_transaction(self) -> None:
+        self.log.append("begin")
+
+    async def send_offsets_to_transaction(
+        self, offsets: dict[TopicPartition, int], group: Any
+    ) -> None:
+        self.log.append("offsets")
+        self.offsets.append((offsets, group))
+        if self.fence:
+            raise MemberFenced("the group coordinator refused the offsets")
+
+    async def commit_transaction(self) -> None:
+        self.log.append("commit")
+
+    async def abort_transaction(self) -> None:
+        self.log.append("abort")
+        if self.abort_fails:
+            raise KafkaConnectionError("away")
+
+
+class FakeOutput:
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.records: list[tuple[str, int | None, bytes | None, bytes | None]] = []
+        self.flushed: list[tuple[str, int | None, bytes | None, bytes | None]] = []
+
+    def attach(self, producer: Any) -> None:
+        self.log.append("attach")
+
+    def add(self, topic: str, partition: int | None, key: bytes | None, value: bytes | None,
+            headers: Any, timestamp_ms: int | None) -> None:  # fmt: skip
+        self.records.append((topic, partition, key, value))
+
+    async def flush(self) -> dict[tuple[str, int], int]:
+        self.log.append("flush")
+        self.flushed, self.records = self.records, []
+        ends: dict[tuple[str, int], int] = {}
+        for topic, p, _, _ in self.flushed:
+            ends[(topic, p or 0)] = ends.get((topic, p or 0), 100) + 1
+        return ends
+
+    def discard(self) -> None:
+        self.log.append("discard")
+        self.records.clear()
+
+
+class FakeTable:
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.applied: list[tuple[int, dict[bytes, bytes | None], int]] = []
+
+    def apply(self, partition: int, writes: Any, next_offset: int) -> None:
+        self.log.append(f"apply {partition}")
+        self.applied.append((partition, dict(writes), next_offset))
+
+
+class Crash(Exception):
+    pass
+
+
+def _checkpoint(
+    log: Log, crash_at: str = "", **producer: Any
+) -> tuple[Checkpoint, FakeTable, FakeOutput]:
+    def crash(code: int) -> None:
+        raise Crash(log[-1])
+
+    table, out = FakeTable(log), FakeOutput(log)
+    checkpoint = Checkpoint(
+        lambda: FakeProducer(log, **producer), out, table, CHANGELOG, Outage(),
+        CrashPoints(crash_at, exit=crash),
+    )  # fmt: skip
+    asyncio.run(checkpoint.start())
+    return checkpoint, table, out
+
+
+def _commit(checkpoint: Checkpoint, member: bool = True) -> bool:
+    async def go() -> bool:
+        await checkpoint.begin()
+        checkpoint.out.add("out", 0, b"k", b"v", (), None)
+        await checkpoint.stage(2, {b"c1": b"state", b"c2": None})
+        return await checkpoint.commit({TP: 17}, MEMBER, lambda: member)
+
+    return asyncio.run(go())
+
+
+def test_the_steps_in_order_and_the_table_written_after_the_commit() -> None:
+    log = Log()
+    checkpoint, table, out = _checkpoint(log)
+    assert _commit(checkpoint)
+    assert log == ["start", "attach", "begin", "offsets", "flush", "commit", "apply 2"]
+    producer = checkpoint.producer
+    assert producer.offsets == [({TP: 17}, MEMBER)]
+    assert producer.offsets[0][1].generation_id == 3  # the member travels with the offsets
+    assert [r[0] for r in out.flushed] == ["out", CHANGELOG, CHANGELOG]
+    # RocksDB gets the writes with the changelog offset after the last one of the partition.
+    assert table.applied == [(2, {b"c1": b"state", b"c2": None}, 102)]
+    assert not checkpoint.in_txn
+
+
+def test_a_member_that_lost_its_partitions_sends_nothing() -> None:
+    log = Log()
+    checkpoint, table, _ = _checkpoint(log)
+    with pytest.raises(MemberFenced):
+        _commit(checkpoint, member=False)
+    assert "offsets" not in log and "flush" not in log and "commit" not in log
+    assert table.applied == []
+    asyncio.run(checkpoint.abort())
+    assert log[-2:] == ["abort", "discard"] and not checkpoint.in_txn
+
+
+def test_the_brokers_refusal_commits_nothing_and_writes_no_table() -> None:
+    log = Log()
+    checkpoint, table, _ = _checkpoint(log, fence=True)
+    with pytest.raises(MemberFenced):
+        _commit(checkpoint)
+    assert "commit" not in log and table.applied == []
+    asyncio.run(checkpoint.abort())
+    assert table.applied == []
+    # The staged writes are gone: the next transaction does not carry them to RocksDB.
+    checkpoint.producer.fence = False
+    asyncio.run(checkpoint.commit({TP: 17}, MEMBER, lambda: True))
+    assert table.applied == []
+
+
+@pytest.mark.parametrize("point", ["produced", "committed"])
+def test_crash_points(point: str) -> None:
+    log = Log()
+    checkpoint, table, _ = _checkpoint(log, crash_at=point)
+    with pytest.raises(Crash) as crashed:
+        _commit(checkpoint)
+    # "produced": sent, not committed; "committed": committed, RocksDB not written.
+    assert str(crashed.value) == {"produced": "flush", "committed": "commit"}[point]
+    assert table.applied == []
+
+
+def test_nothing_to_commit() -> None:
+    log = Log()
+    checkpoint, _, _ = _checkpoint(log)
+    assert not asyncio.run(checkpoint.commit({}, MEMBER, lambda: True))
+    assert log == ["start", "attach"]
+
+
+def test_a_producer_that_cannot_abort_is_replaced() -> None:
+    log = Log()
+    checkpoint, _, _ = _checkpoint(log, abort_fails=True)
+    first = checkpoint.producer
+
+    async def go() -> None:
+        await checkpoint.begin()
+        await checkpoint.abort()
+
+    asyncio.run(go())
+    assert checkpoint.producer is not first
+    assert log[-5:] == ["abort", "stop", "start", "attach", "discard"]
+    assert checkpoint.open_for_s() == 0.0
