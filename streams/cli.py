@@ -61,7 +61,7 @@ def worker(check: bool) -> None:
             asyncio.run(preflight(settings))
         except StartupError as exc:
             _fail(str(exc))
-    from streams.kafka.worker import run
+    from streams.worker import run
 
     sys.exit(run(settings))
 

@@ -41,9 +41,9 @@ from streams.api.commands import Command, CommandError, CommandPublisher, Publis
 from streams.api.commands import build_command as _build
 from streams.api.metrics import Metrics, consumer_lag
 from streams.core.consent import ConsentState
+from streams.core.partitioner import partition_for
 from streams.core.times import parse_instant
 from streams.kafka.engine import Engine
-from streams.kafka.partitioner import partition_for
 from streams.logs import log_event
 from streams.processing.validate import MAX_ID_LENGTH
 from streams.settings import ENV_PREFIX, Settings

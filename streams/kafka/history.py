@@ -13,9 +13,9 @@ import time
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from streams.core.partitioner import partition_for
 from streams.kafka.admin import StartupError
 from streams.kafka.aiokafka_internals import fetch_all_metadata
-from streams.kafka.partitioner import partition_for
 from streams.kafka.restore import batches_to_end
 from streams.kafka.security import client_options, connection_problem
 from streams.models.contract import Contract

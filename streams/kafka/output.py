@@ -19,7 +19,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from streams.kafka.partitioner import partition_of_key
+from streams.core.partitioner import partition_of_key
 from streams.processing.oversize import record_size
 from streams.processing.records import Headers
 

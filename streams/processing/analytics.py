@@ -37,6 +37,7 @@ from typing import Any
 
 from streams.core.attribution import Attribution, LastCampaign, attribute
 from streams.core.consent import ConsentState, Trigger
+from streams.core.partitioner import partition_for
 from streams.core.stats import (
     Counts,
     StatsKey,
@@ -48,7 +49,6 @@ from streams.core.stats import (
     stats_record,
     window_start,
 )
-from streams.kafka.partitioner import partition_for
 from streams.logs import log_event
 from streams.models.avro_write import avro_long, avro_string, optional_string
 from streams.models.contract import MAGIC, Contract, RecordName

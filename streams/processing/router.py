@@ -17,7 +17,7 @@ import logging
 import time
 
 from streams.core.decision import consent_applies
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import partition_for
 from streams.models.contract import Contract
 from streams.processing.oversize import record_size, within
 from streams.processing.records import (

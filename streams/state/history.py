@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from streams.core.history import Change, StateAt, state_at, states_at
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import partition_for
 from streams.models.contract import Contract, RecordName
 
 __all__ = [

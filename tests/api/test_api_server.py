@@ -16,9 +16,9 @@ from streams.api.commands import Command, PublishError
 from streams.api.metrics import Metrics
 from streams.api.server import FORWARDED_HEADER, ConsentApi
 from streams.core.consent import ConsentState, state_record
+from streams.core.partitioner import partition_for
 from streams.kafka.directory import Owner
 from streams.kafka.engine import Engine
-from streams.kafka.partitioner import partition_for
 from streams.models.contract import Contract, RecordName
 from streams.processing.records import Output, SourceRecord
 from streams.settings import Settings

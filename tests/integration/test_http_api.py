@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import partition_for
 from streams.kafka.runner import WorkerProcess, settings_env
 from streams.models import builders as b
 from streams.models.contract import RecordName as R

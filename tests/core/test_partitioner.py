@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import murmur2, partition_for
 
 # Kafka's UtilsTest.testMurmur2: Java's signed 32-bit murmur2 of these keys.
 JAVA_MURMUR2 = {
@@ -30,3 +30,11 @@ def test_partition_is_in_range_and_stable(contact_id: str, partitions: int) -> N
     p = partition_for(contact_id, partitions)
     assert 0 <= p < partitions
     assert p == partition_for(contact_id, partitions)
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=64))
+def test_murmur2_is_kafkas(data: bytes) -> None:
+    from aiokafka.partitioner import murmur2 as aiokafkas  # the client's copy of Java's
+
+    assert murmur2(data) & 0xFFFFFFFF == aiokafkas(data) & 0xFFFFFFFF

@@ -1,4 +1,5 @@
-"""Running the engine as a process: signals, progress lines, and a plain exit code."""
+"""The worker process: the engine (streams/kafka/engine.py), the HTTP API (streams/api/) and
+signals, with progress lines and a plain exit code. It sits above both `kafka/` and `api/`."""
 
 from __future__ import annotations
 
