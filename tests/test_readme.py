@@ -49,10 +49,21 @@ def _as_written(value: Any) -> str:
     return str(value)
 
 
+def _row(name: str) -> str:
+    """A docs/settings.md row for a setting, generated from its field (to paste and improve)."""
+    field = Settings.model_fields[name]
+    default = _as_written(field.get_default(call_default_factory=True))
+    cell = f"`{default}`" if default else "(empty)"
+    return f"| `CONSENT_GATE_{name.upper()}` | {cell} | {field.description or ''} |"
+
+
 def test_every_setting_is_documented_in_settings_md() -> None:
     documented = set(_settings_table())
     fields = {f"CONSENT_GATE_{n.upper()}" for n in Settings.model_fields}
-    assert fields - documented == set(), "settings missing from docs/settings.md"
+    missing = [
+        _row(n) for n in Settings.model_fields if f"CONSENT_GATE_{n.upper()}" not in documented
+    ]
+    assert not missing, "settings missing from docs/settings.md:\n" + "\n".join(missing)
     assert documented - fields <= {"CONSENT_GATE_SCHEMA_DIR"}, "rows that are no setting"
     assert "CONSENT_GATE_SCHEMA_DIR" in NOT_SETTINGS
 
@@ -76,6 +87,11 @@ def test_the_documented_defaults_are_the_defaults() -> None:
             continue
         checked += 1
     assert checked >= len(Settings.model_fields) - 3
+
+
+def test_a_row_is_generated_from_the_field() -> None:
+    assert _row("partitions").startswith("| `CONSENT_GATE_PARTITIONS` | `8` | Partitions of ")
+    assert _row("topic_prefix").startswith("| `CONSENT_GATE_TOPIC_PREFIX` | (empty) | Prepended")
 
 
 def test_the_two_commands_exist_and_are_executable() -> None:
