@@ -1,5 +1,5 @@
 """Typed configuration. Every setting is read from an environment variable ``CONSENT_GATE_<NAME>``
-(or a ``.env`` file in the working directory); the defaults are documented in the README.
+(or a ``.env`` file in the working directory); the defaults are documented in docs/settings.md.
 
 Lists (channels, languages, keywords) are comma-separated in the environment.
 """
@@ -730,8 +730,7 @@ def check_variable_names(names: Iterable[str], where: str = "environment variabl
             close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX), suffixes, n=1)
             fix = f"rename it to {ENV_PREFIX}{close[0]} or remove it" if close else "remove it"
             raise SettingsError(
-                f"Unknown setting {name} ({where}): {fix} "
-                "(the README's settings table lists every setting)."
+                f"Unknown setting {name} ({where}): {fix} (docs/settings.md lists every setting)."
             )
 
 
@@ -751,6 +750,5 @@ def load_settings(**overrides: Any) -> Settings:
             raise SettingsError(f"Bad settings: {msg}.") from None
         env = f"{ENV_PREFIX}{str(err['loc'][0]).upper()}"
         raise SettingsError(
-            f"Bad setting {env}: {msg}; fix the environment variable "
-            f"(see the README's settings table)."
+            f"Bad setting {env}: {msg}; fix the environment variable (see docs/settings.md)."
         ) from None

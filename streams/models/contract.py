@@ -40,10 +40,20 @@ from streams.models.wire_check import PlainCheck, plain_check
 MAGIC = b"\xc3\x01"
 HEADER_LEN = len(MAGIC) + 8
 
-#: Where the contract lives: the repository's ``schemas/`` folder unless overridden.
-DEFAULT_SCHEMA_DIR = Path(
-    os.environ.get("CONSENT_GATE_SCHEMA_DIR", Path(__file__).resolve().parents[2] / "schemas")
-)
+#: The schemas shipped with the package: ``streams/schemas/``, package data in an installed copy
+#: and a link to the repository's ``schemas/`` in a checkout.
+PACKAGED_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+
+
+def schema_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the contract is read from: ``CONSENT_GATE_SCHEMA_DIR`` if set (and not empty),
+    else the schemas shipped with the package."""
+    override = environ.get("CONSENT_GATE_SCHEMA_DIR", "").strip()
+    return Path(override) if override else PACKAGED_SCHEMA_DIR
+
+
+#: Where the contract lives (read once, at import).
+DEFAULT_SCHEMA_DIR = schema_dir()
 
 
 class RecordName(StrEnum):
