@@ -43,7 +43,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from streams.core.consent import ConsentState, state_record
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import partition_for
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.gate import Gate

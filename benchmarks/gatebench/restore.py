@@ -4,7 +4,7 @@ changelog topic, then a worker started with an empty state directory restores it
 The changelog records are what the worker itself writes (streams/state/store.py,
 streams/kafka/engine.py ``_restore``): key ``CHANNEL/contact_id``, value a single-object Avro
 ``ConsentState`` (``Contract().encode(RecordName.CONSENT_STATE, ...)``), in the partition of the
-contact (``streams.kafka.partitioner.partition_for``), so each lands where the gate would look.
+contact (``streams.core.partitioner.partition_for``), so each lands where the gate would look.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from streams.core.consent import ConsentState, state_record
-from streams.kafka.partitioner import partition_for
+from streams.core.partitioner import partition_for
 from streams.kafka.runner import WorkerProcess
 from streams.models.contract import RecordName
 
