@@ -1045,6 +1045,9 @@ class FaultStats:
     broker_freezes: int = 0
     unexpected_exits: int = 0
     unexpected: list[str] = field(default_factory=list)
+    #: Set when the workers kept exiting unasked (a crash loop): they are not restarted any
+    #: more and the run checks what came out until then.
+    gave_up: str = ""
     #: One per fault: {"kind": label, "target": worker or broker, "start_ms", "end_ms"} (wall
     #: clock, like the inputs' timestamps), to attribute what went wrong to the fault near it.
     windows: list[dict[str, Any]] = field(default_factory=list)
@@ -1278,15 +1281,22 @@ class FaultDriver:
                 worker.expected_up = False
                 self.stats.unexpected_exits += 1
                 note = f"{worker.name} exited unasked (code {worker.returncode})"
+                critical = [ln for ln in worker.log_tail(40).splitlines() if "CRITICAL" in ln]
+                if critical:
+                    note += ": " + critical[-1].split(" ", 4)[-1]
                 self.stats.unexpected.append(note)
                 self.log(f"fault: {note}; restarting it. Log tail:\n{worker.log_tail(15)}")
                 if self.stats.unexpected_exits > self.max_unexpected:
-                    self.failed = (
-                        f"workers exited unasked {self.stats.unexpected_exits} times; "
-                        f"last: {note}\n{worker.log_tail(40)}"
+                    self.stats.gave_up = (
+                        f"workers exited unasked {self.stats.unexpected_exits} times; last: {note}"
                     )
-                    return
-                self._push(self.now() + 1.0, "start", index, 0.0, False)
+                    self.log(
+                        f"fault: giving up on the workers ({self.stats.gave_up}); no more "
+                        f"restarts, checking what came out. Log tail:\n{worker.log_tail(40)}"
+                    )
+                    continue
+                if not self.stats.gave_up:
+                    self._push(self.now() + 1.0, "start", index, 0.0, False)
 
     def close_windows(self) -> None:
         """End the windows still open (the run is over)."""
@@ -1578,6 +1588,7 @@ class Report:
         """The pass condition of the run: nothing missing, no violation, the table equal."""
         return (
             self.missing == 0
+            and not self.faults.get("gave_up")
             and self.violation_total == 0
             and not self.table_differs
             and self.produce_errors == 0
@@ -1585,6 +1596,8 @@ class Report:
 
     def failures(self, strict: bool = False) -> list[str]:
         out = []
+        if self.faults.get("gave_up"):
+            out.append(f"the workers could not be kept up ({self.faults['gave_up']})")
         if self.missing:
             out.append(f"{self.missing} inputs MISSING")
         if self.violation_total:
@@ -1955,6 +1968,9 @@ def format_report(rep: Report, strict: bool = False) -> str:
             f"broker restarts {f.get('broker_restarts', 0)} · "
             f"unexpected exits {f.get('unexpected_exits', 0)}",
         )
+        if f.get("gave_up"):
+            reasons = Counter(u.split(": ", 1)[-1] for u in f.get("unexpected") or [])
+            row("WORKERS GAVE UP", f"{f['gave_up']}; {joined(reasons)}")
         if f.get("freezes") or f.get("broker_kills") or f.get("broker_freezes"):
             row(
                 "  freezes",
@@ -2149,6 +2165,7 @@ def run(cfg: RunConfig) -> Report:
             progress_s=cfg.progress_s / 2,
             log=log,
             failed=lambda: driver.failed,
+            gave_up=lambda: driver.stats.gave_up,
         )
         if not tail.wait_caught_up(60):
             log("check: the output topics could not be read to their end in 60 s")
@@ -2329,6 +2346,7 @@ def settle(
     progress_s: float = 5.0,
     log: Log = print,
     failed: Callable[[], str | None] = lambda: None,
+    gave_up: Callable[[], str] = lambda: "",
 ) -> bool:
     """Read outputs until every input is accounted for and nothing new came for ``quiet_s``;
     False after ``timeout_s``, or ``stall_s`` without a new output (default: the longest hold
@@ -2359,6 +2377,9 @@ def settle(
         if missing == 0 and now - last_new >= quiet_s:
             log(f"settle: all accounted for after {now - start:.0f} s")
             return True
+        if gave_up() and now - last_new >= quiet_s:
+            log(f"settle: no worker left to wait for, {missing:,} missing")
+            return False
         if now > deadline or now - last_new > stall_s:
             log(
                 f"settle: gave up after {now - start:.0f} s ({now - last_new:.0f} s without a "
