@@ -1183,10 +1183,10 @@ class FaultDriver:
             self.log(f"fault: SIGCONT {worker.name} (thawed)")
             return
         if kind == "freeze" and (
-            any(w.frozen for w in self.workers) or self.now() - self._last_thaw < 3.0
+            any(w.frozen for w in self.workers) or self.now() - self._last_thaw < FREEZE_GAP_S
         ):
-            # One freeze at a time, and the group settled a little after the last: each
-            # freeze's figures stay its own.
+            # One freeze at a time, and the next only once the last one's window (in the
+            # figures per fault kind) is over: each freeze's figures stay its own.
             self._push(self.now() + 1.0, kind, index, after, wipe, flavour)
             return
         if kind != "start" and not self.workers[index].up_for(3.0):
@@ -1643,6 +1643,8 @@ def _identical(rec: Rec, inp: Input, topic: str) -> bool:
 #: input's.
 ATTRIBUTE_BEFORE_MS = 2_000
 ATTRIBUTE_AFTER_MS = 10_000
+#: Seconds between a thaw and the next freeze: past the last one's attribution window.
+FREEZE_GAP_S = (ATTRIBUTE_AFTER_MS + ATTRIBUTE_BEFORE_MS) / 1000
 NO_FAULT = "no fault near"
 LEAK = "campaigns after STOP"
 
