@@ -31,9 +31,9 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ from streams.kafka.admin import create_topics as create_gate_topics
 from streams.kafka.runner import settings_env
 from streams.settings import Settings
 from streams.state.consent_store import is_consent_key
+from tests.fault.cluster import BrokerCluster
 
 # Shared with the fuzz run (tests/harness_common.py); the codec, the errors and input_topics stay
 # importable from here.
@@ -150,11 +151,16 @@ def admin_client(bootstrap: str) -> AdminClient:
     return AdminClient({"bootstrap.servers": bootstrap, **QUIET})
 
 
-def create_topics(bootstrap: str, partitions: Mapping[str, int], timeout_s: float = 30) -> None:
+def create_topics(
+    bootstrap: str, partitions: Mapping[str, int], timeout_s: float = 30, replication: int = 1
+) -> None:
     """Create topics (name -> partition count) and wait until every partition has a leader."""
     admin = admin_client(bootstrap)
     futures = admin.create_topics(
-        [NewTopic(t, num_partitions=n, replication_factor=1) for t, n in partitions.items()]
+        [
+            NewTopic(t, num_partitions=n, replication_factor=replication)
+            for t, n in partitions.items()
+        ]
     )
     for future in futures.values():
         future.result(timeout_s)
@@ -325,13 +331,16 @@ class Planned:
     key: bytes | None
     value: bytes
     headers: Headers = ()
+    via: int = 0  # which producer client sends it (1: "the other client" of the STOP races)
 
 
 class InputProducer:
-    """confluent-kafka producer (its default partitioner), idempotent, acks=all; the record
-    timestamp is librdkafka's CreateTime at ``send``."""
+    """confluent-kafka producers (their default partitioner), idempotent, acks=all; the record
+    timestamp is librdkafka's CreateTime at ``send``. ``clients`` independent producers: a
+    record goes through the one its ``via`` names (the STOPs of the freeze races come from
+    another client than the campaigns that follow them, neither waiting for the other)."""
 
-    def __init__(self, bootstrap: str, grace_ms: int = 200) -> None:
+    def __init__(self, bootstrap: str, grace_ms: int = 200, clients: int = 2) -> None:
         self.delivered = 0
         self.errors = 0
         self.first_error: str | None = None
@@ -340,17 +349,20 @@ class InputProducer:
         #: the broker later than the ordering assumption allows (an upper bound: the ack is later).
         self.late: set[tuple[str, int, int]] = set()
         self.max_ack_ms = 0
-        self._producer = Producer(
-            {
-                "bootstrap.servers": bootstrap,
-                "acks": "all",
-                "enable.idempotence": True,
-                "linger.ms": 2,
-                "message.timeout.ms": 600_000,  # survives a broker restart
-                "queue.buffering.max.messages": 2_000_000,
-                **QUIET,
-            }
-        )
+        self._producers = [
+            Producer(
+                {
+                    "bootstrap.servers": bootstrap,
+                    "acks": "all",
+                    "enable.idempotence": True,
+                    "linger.ms": 2,
+                    "message.timeout.ms": 600_000,  # survives a broker restart
+                    "queue.buffering.max.messages": 2_000_000,
+                    **QUIET,
+                }
+            )
+            for _ in range(max(1, clients))
+        ]
 
     def _delivered(self, err: KafkaError | None, msg: Message) -> None:
         if err is None:
@@ -366,9 +378,10 @@ class InputProducer:
             self.first_error = self.first_error or str(err)
 
     def send(self, p: Planned) -> None:
+        producer = self._producers[min(p.via, len(self._producers) - 1)]
         while True:
             try:
-                self._producer.produce(
+                producer.produce(
                     p.topic,
                     p.value,
                     p.key,
@@ -377,22 +390,25 @@ class InputProducer:
                 )
                 return
             except BufferError:
-                self._producer.poll(0.05)
+                producer.poll(0.05)
 
     def poll(self) -> None:
-        self._producer.poll(0)
+        for producer in self._producers:
+            producer.poll(0)
 
     def reconnect(self, timeout_s: float = 60.0) -> None:
         """Until the producer has the cluster's metadata again (after a broker restart)."""
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            with contextlib.suppress(Exception):
-                self._producer.list_topics(timeout=5)
-                return
+        for producer in self._producers:
+            while time.monotonic() < deadline:
+                with contextlib.suppress(Exception):
+                    producer.list_topics(timeout=5)
+                    break
 
     def flush(self, timeout_s: float) -> int:
         """Wait for every delivery report; the number still undelivered."""
-        return self._producer.flush(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        return sum(p.flush(max(0.0, deadline - time.monotonic())) for p in self._producers)
 
 
 # =================================================================================================
@@ -425,7 +441,14 @@ class LoadSpec:
     reverse_race_share: float = 0.1  # opt-outs produced 0-100 ms *after* a CAMPAIGN send
     opt_in_share: float = 0.15  # opt-outs lifted later by an opt-in with proof
     bad_share: float = 0.002  # undecodable / invalid inputs (dead letters)
+    #: STOP -> CAMPAIGN races per second while a worker is frozen and for RACE_TAIL_S after it
+    #: thaws: a STOP from the other client, then a CAMPAIGN to the same contact 0-20 ms later.
+    freeze_race_rate: float = 20.0
     seed: int = 7
+
+
+#: How long after a thaw the freeze races go on (the thawed worker acts on what it fetched).
+RACE_TAIL_S = 3.0
 
 
 class LoadGenerator:
@@ -447,6 +470,7 @@ class LoadGenerator:
         self.opt_outs = 0
         self.kinds: Counter[str] = Counter()
         self.opted_out: set[tuple[str, str]] = set()
+        self.freeze_races = 0
         self._ids = itertools.count()
         self._campaigns = itertools.count()
         self._pending: list[tuple[float, int, Callable[[], Planned]]] = []
@@ -554,6 +578,34 @@ class LoadGenerator:
             at = now + rng.uniform(3, 20)
             self._later(at, lambda: self._opt_in(contact, channel))
             self._later(at + rng.uniform(0.5, 3), campaign)
+
+    def races_during(self, now: float, seconds: float) -> int:
+        """Schedule STOP -> CAMPAIGN races over the next ``seconds`` (a freeze and its tail):
+        each STOP comes from the other client (``via=1``) and the CAMPAIGN to the same
+        contact and channel 0-20 ms after it from the main one, neither waiting for the other's
+        acknowledgement. The number scheduled (the input budget permitting)."""
+        rng = self.rng
+        n = 0
+        for _ in range(round(self.spec.freeze_race_rate * seconds)):
+            if not self._room(2):
+                break
+            contact, channel = self._pick_subscribed()
+            kind = ("reply", "click", "command")[self.opt_outs % 3]
+            self.opt_outs += 1
+            self.opted_out.add((contact, channel))
+            at = now + rng.uniform(0, seconds)
+
+            def stop(kind: str = kind, contact: str = contact, channel: str = channel) -> Planned:
+                return replace(self.stop(kind, contact, channel), via=1)
+
+            def campaign(contact: str = contact, channel: str = channel) -> Planned:
+                return self.send(contact, channel, "CAMPAIGN")
+
+            self._later(at, stop)
+            self._later(at + rng.choice((0.0, 0.0, 0.001, 0.002, 0.005, 0.01, 0.02)), campaign)
+            n += 1
+        self.freeze_races += n
+        return n
 
     # --- records -------------------------------------------------------------------------------
     def _id(self, prefix: str) -> str:
@@ -734,6 +786,7 @@ class Worker:
         self.starts = 0
         self.started_at = 0.0
         self.expected_up = False
+        self.frozen = False
 
     def start(self) -> None:
         env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
@@ -763,8 +816,22 @@ class Worker:
         return self.proc is not None and self.proc.poll() is None
 
     def up_for(self, seconds: float) -> bool:
-        """Running, and for at least ``seconds`` (a fault on a worker still starting is moved)."""
-        return self.alive and time.monotonic() - self.started_at >= seconds
+        """Running (not frozen), and for at least ``seconds`` (a fault on a worker still
+        starting, or frozen, is moved)."""
+        return self.alive and not self.frozen and time.monotonic() - self.started_at >= seconds
+
+    def freeze(self) -> None:
+        """SIGSTOP its whole process group (a long GC or swap pause, a starved container)."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGSTOP)
+            self.frozen = True
+
+    def thaw(self) -> None:
+        """SIGCONT its process group."""
+        if self.frozen and self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGCONT)
+        self.frozen = False
 
     @property
     def returncode(self) -> int | None:
@@ -777,6 +844,7 @@ class Worker:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(30)
+        self.frozen = False
 
     def terminate(
         self, timeout_s: float = 60.0, signal_it: bool = True
@@ -786,6 +854,7 @@ class Worker:
         started = time.monotonic()
         if self.proc is None:
             return None, 0.0
+        self.thaw()  # a stopped process would only see the SIGTERM once continued
         if self.proc.poll() is None:
             if signal_it:
                 self.proc.send_signal(signal.SIGTERM)
@@ -806,13 +875,47 @@ class Worker:
         return "\n".join(text.splitlines()[-lines:])
 
 
+#: Freeze flavours: SIGSTOP below the session timeout, past it (the partitions move) but below
+#: the transaction timeout, and past the transaction timeout too (the coordinator aborts the
+#: frozen worker's open transaction).
+FREEZE_FLAVOURS = ("session", "txn", "short")
+FREEZE_LABELS = {
+    "short": "freeze < session timeout",
+    "session": "freeze > session timeout",
+    "txn": "freeze > transaction timeout",
+}
+
+
+def freeze_ranges(
+    session_timeout_s: float,
+    transaction_timeout_s: float,
+    overrides: Mapping[str, tuple[float, float]] | None = None,
+) -> dict[str, tuple[float, float]]:
+    """Seconds frozen per flavour (low, high), from the timeouts: short 1-3 s (below the
+    session timeout), session 7-9 s with a 6 s session timeout (below the transaction timeout),
+    txn 12-20 s with a 10 s transaction timeout."""
+    s, t = session_timeout_s, transaction_timeout_s
+    ranges = {
+        "short": (1.0, max(1.0, min(3.0, s - 2))),
+        "session": (s + 1, max(s + 1, min(s + 3, t - 1))),
+        "txn": (t + 2, 2 * t),
+    }
+    ranges.update(overrides or {})
+    return ranges
+
+
 @dataclass(frozen=True, slots=True)
 class Fault:
     at_s: float  # seconds after the load started
-    kind: str  # "kill" (kill -9), "term" (SIGTERM, graceful) or "broker" (restart the broker)
+    #: "kill" (kill -9), "term" (SIGTERM, graceful), "broker" (restart the one local broker),
+    #: "freeze" (SIGSTOP a worker, SIGCONT after ``restart_after_s``), "broker-kill" (kill -9
+    #: the broker of a cluster leading the most partitions of the gate's, restart it later),
+    #: "broker-freeze" (SIGSTOP a broker of a cluster, SIGCONT later)
+    kind: str
     worker: int = 0
-    restart_after_s: float = 1.0  # how long the worker (or the broker) stays down
+    restart_after_s: float = 1.0  # how long the worker (or the broker) stays down or frozen
     wipe: bool = False  # delete the worker's state directory before it restarts
+    flavour: str = ""  # freezes: short, session or txn (FREEZE_FLAVOURS)
 
 
 def plan_faults(
@@ -824,28 +927,56 @@ def plan_faults(
     wipe: bool = True,
     session_timeout_s: float = 6.0,
     seed: int = 7,
+    *,
+    freezes: int = 0,
+    freeze_kinds: Sequence[str] = FREEZE_FLAVOURS,
+    freeze_seconds: Mapping[str, tuple[float, float]] | None = None,
+    transaction_timeout_s: float = 10.0,
+    broker_kills: int = 0,
+    broker_freezes: int = 0,
+    broker_freeze_s: float = 30.0,
+    broker_down_s: float = 10.0,
 ) -> list[Fault]:
     """Faults spread over the load: every third kill stays down past the session timeout (its
     partitions move), the middle kill also loses its state directory, the broker restart is in
-    the middle, graceful restarts in between."""
+    the middle, graceful restarts in between; freezes (flavours taken from ``freeze_kinds`` in
+    turn) and cluster broker faults spread among them."""
     rng = random.Random(seed)
     kinds = ["kill"] * kills
     for g in range(graceful):
         kinds.insert(round((g + 1) * len(kinds) / (graceful + 1)), "term")
+    n0 = len(kinds)
+    for f in range(freezes):
+        kinds.insert(round((f + 0.5) * n0 / freezes) + f, "freeze")
+    for b in range(broker_kills + broker_freezes):
+        kind = "broker-kill" if b < broker_kills else "broker-freeze"
+        kinds.insert(round((b + 1) * len(kinds) / (broker_kills + broker_freezes + 1)), kind)
     if broker_restart:
         kinds.insert(len(kinds) // 2, "broker")
+    ranges = freeze_ranges(session_timeout_s, transaction_timeout_s, freeze_seconds)
     begin, end = 0.12 * duration_s, 0.85 * duration_s
     faults: list[Fault] = []
-    kill_no = term_no = target = 0
+    kill_no = term_no = freeze_no = target = 0
     wipe_at = (kills - 1) // 2 if kills else -1
     for i, kind in enumerate(kinds):
         at = begin + (end - begin) * (i + 0.5) / len(kinds)
         if kind == "broker":
             faults.append(Fault(at, "broker", restart_after_s=3.0))
             continue
+        if kind == "broker-kill":
+            faults.append(Fault(at, kind, restart_after_s=broker_down_s))
+            continue
+        if kind == "broker-freeze":
+            faults.append(Fault(at, kind, restart_after_s=broker_freeze_s))
+            continue
         worker = target % workers
         target += 1
-        if kind == "kill":
+        if kind == "freeze":
+            flavour = freeze_kinds[freeze_no % len(freeze_kinds)]
+            low, high = ranges[flavour]
+            faults.append(Fault(at, "freeze", worker, rng.uniform(low, high), flavour=flavour))
+            freeze_no += 1
+        elif kind == "kill":
             long_down = kill_no % 3 == 1
             down = session_timeout_s + 4 if long_down else rng.uniform(0.5, 2.5)
             faults.append(Fault(at, "kill", worker, down, wipe and kill_no == wipe_at))
@@ -908,8 +1039,22 @@ class FaultStats:
     wipes: int = 0
     broker_restarts: int = 0
     broker_down_s: float = 0.0
+    freezes: dict[str, int] = field(default_factory=dict)  # flavour -> count
+    freeze_s: list[float] = field(default_factory=list)
+    broker_kills: int = 0
+    broker_freezes: int = 0
     unexpected_exits: int = 0
     unexpected: list[str] = field(default_factory=list)
+    #: Set when the workers kept exiting unasked (a crash loop): they are not restarted any
+    #: more and the run checks what came out until then.
+    gave_up: str = ""
+    #: One per fault: {"kind": label, "target": worker or broker, "start_ms", "end_ms"} (wall
+    #: clock, like the inputs' timestamps), to attribute what went wrong to the fault near it.
+    windows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
 
 
 class FaultDriver:
@@ -923,26 +1068,36 @@ class FaultDriver:
         session_timeout_s: float,
         max_unexpected_exits: int = 8,
         pause: LoadPause | None = None,
+        cluster: BrokerCluster | None = None,
+        leader_topics: Sequence[str] = (),
     ) -> None:
         self.workers = list(workers)
         self.pause = pause or LoadPause()
         self.log = log
         self.session_timeout_s = session_timeout_s
         self.max_unexpected = max_unexpected_exits
+        self.cluster = cluster
+        self.leader_topics = list(leader_topics)  # broker-kill: the leader of most of these
         self.stats = FaultStats()
         self.failed: str | None = None
-        self._queue: list[tuple[float, int, str, int, float, bool]] = []
+        #: Seconds of STOP -> CAMPAIGN races the load should add now (one entry per freeze).
+        self.race_requests: deque[float] = deque()
+        self._queue: list[tuple[float, int, str, int, float, bool, str]] = []
         self._seq = itertools.count()
         self._t0 = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._open: dict[tuple[str, int], dict[str, Any]] = {}  # windows not closed yet
+        self._last_thaw = -1e9
         for f in faults:
-            self._push(f.at_s, f.kind, f.worker, f.restart_after_s, f.wipe)
+            self._push(f.at_s, f.kind, f.worker, f.restart_after_s, f.wipe, f.flavour)
 
-    def _push(self, at: float, kind: str, worker: int, after: float, wipe: bool) -> None:
+    def _push(
+        self, at: float, kind: str, worker: int, after: float, wipe: bool, flavour: str = ""
+    ) -> None:
         with self._lock:
-            heapq.heappush(self._queue, (at, next(self._seq), kind, worker, after, wipe))
+            heapq.heappush(self._queue, (at, next(self._seq), kind, worker, after, wipe, flavour))
 
     def now(self) -> float:
         return time.monotonic() - self._t0
@@ -981,11 +1136,21 @@ class FaultDriver:
         except Exception as exc:  # a harness bug: say so, never hang
             self.failed = f"fault driver crashed: {exc!r}"
 
+    def _open_window(self, kind: str, target: str, slot: tuple[str, int]) -> None:
+        window = {"kind": kind, "target": target, "start_ms": _wall_ms(), "end_ms": None}
+        self.stats.windows.append(window)
+        self._open[slot] = window
+
+    def _close_window(self, slot: tuple[str, int]) -> None:
+        window = self._open.pop(slot, None)
+        if window is not None:
+            window["end_ms"] = _wall_ms()
+
     def _step(self) -> None:
         with self._lock:
             if not self._queue or self._queue[0][0] > self.now():
                 return
-            _, _, kind, index, after, wipe = heapq.heappop(self._queue)
+            _, _, kind, index, after, wipe, flavour = heapq.heappop(self._queue)
         stats = self.stats
         if kind == "broker":
             self.log(
@@ -995,21 +1160,40 @@ class FaultDriver:
             started = time.monotonic()
             if not self.pause.request():
                 self.log("fault: the load did not pause in 120 s; restarting the broker anyway")
+            self._open_window("broker restart", "broker", ("broker", 0))
             try:
                 broker_command("stop")
                 time.sleep(after)
                 broker_command("start")
             finally:
                 self.pause.release()
+                self._close_window(("broker", 0))
             stats.broker_restarts += 1
             stats.broker_down_s += time.monotonic() - started
             self.log(f"fault: broker back after {time.monotonic() - started:.1f} s")
+            return
+        if kind in ("broker-kill", "broker-freeze", "broker-start", "broker-thaw"):
+            self._broker_fault(kind, index, after)
+            return
+        if kind == "thaw":
+            worker = self.workers[index]
+            worker.thaw()
+            self._close_window(("worker", index))
+            self._last_thaw = self.now()
+            self.log(f"fault: SIGCONT {worker.name} (thawed)")
+            return
+        if kind == "freeze" and (
+            any(w.frozen for w in self.workers) or self.now() - self._last_thaw < FREEZE_GAP_S
+        ):
+            # One freeze at a time, and the next only once the last one's window (in the
+            # figures per fault kind) is over: each freeze's figures stay its own.
+            self._push(self.now() + 1.0, kind, index, after, wipe, flavour)
             return
         if kind != "start" and not self.workers[index].up_for(3.0):
             # The target is down or just starting: hit another worker, or try again shortly.
             ready = [i for i, w in enumerate(self.workers) if w.up_for(3.0)]
             if not ready:
-                self._push(self.now() + 1.0, kind, index, after, wipe)
+                self._push(self.now() + 1.0, kind, index, after, wipe, flavour)
                 return
             index = ready[0]
         worker = self.workers[index]
@@ -1018,19 +1202,36 @@ class FaultDriver:
                 worker.wipe_state()
                 stats.wipes += 1
             worker.start()
+            self._close_window(("worker", index))
             self.log(f"fault: {worker.name} started again" + (" (state wiped)" if wipe else ""))
+            return
+        if kind == "freeze":
+            label = FREEZE_LABELS.get(flavour, f"freeze {flavour}")
+            worker.freeze()
+            self._open_window(label, worker.name, ("worker", index))
+            stats.freezes[flavour] = stats.freezes.get(flavour, 0) + 1
+            stats.freeze_s.append(round(after, 1))
+            self.race_requests.append(after + RACE_TAIL_S)
+            self.log(
+                f"fault: SIGSTOP {worker.name} (pid {worker.proc.pid if worker.proc else '?'}) "
+                f"for {after:.1f} s ({label})"
+            )
+            self._push(self.now() + after, "thaw", index, 0.0, False)
             return
         if kind == "kill":
             worker.kill()
             stats.kills += 1
             moves = after > self.session_timeout_s
             stats.long_kills += moves
+            label = "kill -9, partitions moved" if moves else "kill -9"
+            self._open_window(label, worker.name, ("worker", index))
             self.log(
                 f"fault: kill -9 {worker.name} (pid {worker.proc.pid if worker.proc else '?'}), "
                 f"down {after:.1f} s{' (partitions move)' if moves else ''}"
                 f"{', state dir to be wiped' if wipe else ''}"
             )
         else:
+            self._open_window("SIGTERM", worker.name, ("worker", index))
             rc, took = worker.terminate()
             stats.graceful += 1
             stats.graceful_stop_s.append(round(took, 2))
@@ -1038,21 +1239,83 @@ class FaultDriver:
             self.log(f"fault: SIGTERM {worker.name}: exit {rc} after {took:.1f} s")
         self._push(self.now() + after, "start", index, 0.0, wipe)
 
+    def _broker_fault(self, kind: str, index: int, after: float) -> None:
+        """kill -9 / SIGSTOP a broker of the cluster (the load goes on), and bring it back."""
+        cluster = self.cluster
+        if cluster is None:
+            raise HarnessError(f"a {kind} fault needs a broker cluster (RunConfig.cluster)")
+        if kind == "broker-start":
+            cluster.restart(index)
+            self._close_window(("broker", index))
+            self.log(f"fault: broker {index} started again")
+            return
+        if kind == "broker-thaw":
+            cluster.thaw(index)
+            self._close_window(("broker", index))
+            self.log(f"fault: SIGCONT broker {index}")
+            return
+        leaders = partition_leaders(cluster.bootstrap, self.leader_topics)
+        target = max(cluster.node_ids(), key=lambda n: (leaders.get(n, 0), -n))
+        kill = kind == "broker-kill"
+        label, then = (
+            ("broker kill -9 (leader)", "broker-start")
+            if kill
+            else ("broker freeze", "broker-thaw")
+        )
+        self._open_window(label, f"broker {target}", ("broker", target))
+        (cluster.kill if kill else cluster.freeze)(target)
+        if kill:
+            self.stats.broker_kills += 1
+        else:
+            self.stats.broker_freezes += 1
+        self.log(
+            f"fault: {'kill -9' if kill else 'SIGSTOP'} broker {target} (leads "
+            f"{leaders.get(target, 0)} of the gate's partitions: {dict(sorted(leaders.items()))})"
+            f", {'down' if kill else 'frozen'} {after:.0f} s"
+        )
+        self._push(self.now() + after, then, target, 0.0, False)
+
     def _watch(self) -> None:
         for index, worker in enumerate(self.workers):
             if worker.expected_up and not worker.alive:
                 worker.expected_up = False
                 self.stats.unexpected_exits += 1
                 note = f"{worker.name} exited unasked (code {worker.returncode})"
+                critical = [ln for ln in worker.log_tail(40).splitlines() if "CRITICAL" in ln]
+                if critical:
+                    note += ": " + critical[-1].split(" ", 4)[-1]
                 self.stats.unexpected.append(note)
                 self.log(f"fault: {note}; restarting it. Log tail:\n{worker.log_tail(15)}")
                 if self.stats.unexpected_exits > self.max_unexpected:
-                    self.failed = (
-                        f"workers exited unasked {self.stats.unexpected_exits} times; "
-                        f"last: {note}\n{worker.log_tail(40)}"
+                    self.stats.gave_up = (
+                        f"workers exited unasked {self.stats.unexpected_exits} times; last: {note}"
                     )
-                    return
-                self._push(self.now() + 1.0, "start", index, 0.0, False)
+                    self.log(
+                        f"fault: giving up on the workers ({self.stats.gave_up}); no more "
+                        f"restarts, checking what came out. Log tail:\n{worker.log_tail(40)}"
+                    )
+                    continue
+                if not self.stats.gave_up:
+                    self._push(self.now() + 1.0, "start", index, 0.0, False)
+
+    def close_windows(self) -> None:
+        """End the windows still open (the run is over)."""
+        for slot in list(self._open):
+            self._close_window(slot)
+
+
+def partition_leaders(bootstrap: str, topics: Sequence[str]) -> Counter[int]:
+    """Broker id -> how many partitions of ``topics`` it leads (AdminClient metadata)."""
+    meta = admin_client(bootstrap).list_topics(timeout=10)
+    leaders: Counter[int] = Counter()
+    for name in topics:
+        topic = meta.topics.get(name)
+        if topic is None:
+            continue
+        for part in topic.partitions.values():
+            if part.leader >= 0:
+                leaders[part.leader] += 1
+    return leaders
 
 
 # =================================================================================================
@@ -1298,6 +1561,10 @@ class Report:
     table: dict[str, int] = field(default_factory=dict)
     latency_ms: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
     faults: dict[str, Any] = field(default_factory=dict)
+    #: Per fault kind (and "no fault near"): the faults, and what went wrong on inputs whose
+    #: time falls in one of its windows (ATTRIBUTE_BEFORE_MS before it to ATTRIBUTE_AFTER_MS
+    #: after it ends): lost, duplicates per output topic, campaigns after STOP, table keys.
+    by_fault: dict[str, dict[str, Any]] = field(default_factory=dict)
     produce_errors: int = 0
     settled: bool = False
     wall_s: float = 0.0
@@ -1321,6 +1588,7 @@ class Report:
         """The pass condition of the run: nothing missing, no violation, the table equal."""
         return (
             self.missing == 0
+            and not self.faults.get("gave_up")
             and self.violation_total == 0
             and not self.table_differs
             and self.produce_errors == 0
@@ -1328,6 +1596,8 @@ class Report:
 
     def failures(self, strict: bool = False) -> list[str]:
         out = []
+        if self.faults.get("gave_up"):
+            out.append(f"the workers could not be kept up ({self.faults['gave_up']})")
         if self.missing:
             out.append(f"{self.missing} inputs MISSING")
         if self.violation_total:
@@ -1366,6 +1636,67 @@ def _identical(rec: Rec, inp: Input, topic: str) -> bool:
     return rec.topic == topic and (rec.key, rec.value, rec.headers) == (r.key, r.value, r.headers)
 
 
+#: A problem counts against a fault when its time is in [start - BEFORE, end + AFTER]: what the
+#: workers wrote from just before the fault until the group settled after it. The time of a
+#: duplicate is when its last copy was written, of a leaked campaign when it was forwarded (the
+#: record timestamps the worker gave them), of a lost input or a wrong table key the (latest)
+#: input's.
+ATTRIBUTE_BEFORE_MS = 2_000
+ATTRIBUTE_AFTER_MS = 10_000
+#: Seconds between a thaw and the next freeze: past the last one's attribution window.
+FREEZE_GAP_S = (ATTRIBUTE_AFTER_MS + ATTRIBUTE_BEFORE_MS) / 1000
+NO_FAULT = "no fault near"
+LEAK = "campaigns after STOP"
+
+
+class ByFault:
+    """Figures per fault kind: each problem is put on the fault whose window holds its time
+    (the latest such fault to start), else on ``NO_FAULT``."""
+
+    def __init__(self, windows: Sequence[Mapping[str, Any]]) -> None:
+        self.windows = sorted(windows, key=lambda w: int(w["start_ms"]))
+        self.figures: dict[str, dict[str, Any]] = {}
+        for w in self.windows:
+            self._row(str(w["kind"]))["faults"] += 1
+
+    def _row(self, kind: str) -> dict[str, Any]:
+        if kind not in self.figures:
+            self.figures[kind] = {
+                "faults": 0,
+                "lost": 0,
+                "duplicates": Counter(),
+                LEAK: 0,
+                "table mismatches": 0,
+            }
+        return self.figures[kind]
+
+    def kind_at(self, ts_ms: int) -> str:
+        best: Mapping[str, Any] | None = None
+        for w in self.windows:
+            start = int(w["start_ms"])
+            end = int(w["end_ms"] if w["end_ms"] is not None else start)
+            if start - ATTRIBUTE_BEFORE_MS <= ts_ms <= end + ATTRIBUTE_AFTER_MS and (
+                best is None or start <= ts_ms
+            ):
+                best = w  # sorted by start: the latest one to start before ts_ms wins
+        return NO_FAULT if best is None else str(best["kind"])
+
+    def add(self, ts_ms: int, what: str, n: int = 1, topic: str = "") -> None:
+        if n <= 0:
+            return
+        row = self._row(self.kind_at(ts_ms))
+        if what == "duplicates":
+            row["duplicates"][topic] += n
+        else:
+            row[what] += n
+
+    def result(self) -> dict[str, dict[str, Any]]:
+        return {
+            kind: {**row, "duplicates": dict(sorted(row["duplicates"].items()))}
+            for kind, row in self.figures.items()
+        }
+
+
 def check(
     inputs: Sequence[Input],
     outputs: Outputs,
@@ -1375,12 +1706,15 @@ def check(
     codec: AvroCodec,
     examples: int = 5,
     late: Set[tuple[str, int, int]] = frozenset(),
+    windows: Sequence[Mapping[str, Any]] = (),
 ) -> Report:
     """Compare what the worker wrote with what the replay expects. ``late``: inputs that may
     have reached the broker later than the ordering assumption allows (a leak whose opt-out is
-    one of them is counted apart as well)."""
+    one of them is counted apart as well). ``windows``: the faults (FaultStats.windows), to
+    put each problem on the fault near it (``Report.by_fault``)."""
     rep = Report(inputs=len(inputs))
     ex: dict[str, list[str]] = defaultdict(list)
+    faults = ByFault(windows)
 
     def note(kind: str, text: str) -> None:
         if len(ex[kind]) < examples:
@@ -1399,6 +1733,7 @@ def check(
             acc["no output (replay)"] += 1
         else:
             acc["MISSING"] += 1
+            faults.add(inp.rec.timestamp_ms, "lost")
             note("missing", _example(inp, f"expected {inp.expect}"))
     order = ("forwarded", "suppressed", "dead-lettered", "event", "no output (replay)", "MISSING")
     rep.accounted = {k: acc.get(k, 0) for k in order}
@@ -1411,14 +1746,34 @@ def check(
 
     # --- duplicates ----------------------------------------------------------------------------
     dup: Counter[str] = Counter()
+    by_event_id = {i.event_id: i for i in inputs if i.event_id is not None}
+
+    def last_written(copies: Iterable[Rec]) -> int:
+        return max(r.timestamp_ms for r in copies)
+
     for recs in outputs.forwarded.values():
         for topic, n in Counter(r.topic for r in recs).items():
-            dup[topic.removeprefix(settings.topic_prefix)] += n - 1
-    dup["suppressed"] = sum(len(v) - 1 for v in outputs.suppressed.values())
-    dup["consent.events"] = sum(len(v) - 1 for v in outputs.events.values())
-    dup["deadletter"] = sum(len(v) - 1 for v in outputs.dead.values())
-    dup["replies"] = sum(len(v) - 1 for v in outputs.replies.values())
-    dup["decided both ways"] = sum(1 for m in outputs.forwarded if m in outputs.suppressed)
+            name = topic.removeprefix(settings.topic_prefix)
+            dup[name] += n - 1
+            mine = [r for r in recs if r.topic == topic]
+            faults.add(last_written(mine), "duplicates", n - 1, name)
+    groups: list[tuple[str, Mapping[Any, Sequence[Any]]]] = [
+        ("suppressed", outputs.suppressed),
+        ("consent.events", outputs.events),
+        ("deadletter", outputs.dead),
+        ("replies", outputs.replies),
+    ]
+    for name, copies_by_id in groups:
+        dup[name] = 0
+        for copies in copies_by_id.values():
+            recs = [c if isinstance(c, Rec) else c[0] for c in copies]
+            dup[name] += len(recs) - 1
+            faults.add(last_written(recs), "duplicates", len(recs) - 1, name)
+    both = [m for m in outputs.forwarded if m in outputs.suppressed]
+    dup["decided both ways"] = len(both)
+    for m in both:
+        copies = [*outputs.forwarded[m], *(r for r, _ in outputs.suppressed[m])]
+        faults.add(last_written(copies), "duplicates", 1, "both ways")
     rep.duplicates = dict(sorted(dup.items()))
 
     # --- sends ---------------------------------------------------------------------------------
@@ -1447,6 +1802,7 @@ def check(
         if fw:
             if inp.expect == "suppress":
                 leaks += 1
+                faults.add(min(r.timestamp_ms for r in fw), LEAK)
                 by = inp.state_by
                 why = (
                     f"opted out by {by.kind} {by.ident} at ts={by.rec.timestamp_ms} "
@@ -1490,7 +1846,6 @@ def check(
     rep.reason_mismatches = reason_mismatch
 
     # --- consent events and dead letters -------------------------------------------------------
-    by_event_id = {i.event_id: i for i in inputs if i.event_id is not None}
     unexpected = [e for e in outputs.events if e not in by_event_id]
     missing_events = [i for e, i in by_event_id.items() if e not in outputs.events]
     for e in unexpected[:examples]:
@@ -1547,10 +1902,16 @@ def check(
                 note("table", f"{key}: undecodable ({exc.code})")
         live = {k: v for k, v in actual.items() if v is not None}
         mismatches = bad_values
+        last_consent: dict[str, int] = {}  # table key -> its latest consent input's time
+        for i in inputs:
+            if i.kind != "request" and i.contact is not None and i.channel is not None:
+                key = f"{i.channel}/{i.contact}"
+                last_consent[key] = max(last_consent.get(key, 0), i.rec.timestamp_ms)
         for key in sorted(set(live) | set(expected_table)):
             want, got = expected_table.get(key), live.get(key)
             if want is None or got is None or any(got.get(f) != v for f, v in want.items()):
                 mismatches += 1
+                faults.add(last_consent.get(key, 0), "table mismatches")
                 note("table", f"{key}: changelog {got} vs replay {want}")
         rep.table = {
             "expected keys": len(expected_table),
@@ -1573,6 +1934,7 @@ def check(
         "INBOX -> forwarded": _latency(lat_inbox),
     }
     rep.examples = dict(ex)
+    rep.by_fault = faults.result()
     return rep
 
 
@@ -1608,6 +1970,17 @@ def format_report(rep: Report, strict: bool = False) -> str:
             f"broker restarts {f.get('broker_restarts', 0)} · "
             f"unexpected exits {f.get('unexpected_exits', 0)}",
         )
+        if f.get("gave_up"):
+            reasons = Counter(u.split(": ", 1)[-1] for u in f.get("unexpected") or [])
+            row("WORKERS GAVE UP", f"{f['gave_up']}; {joined(reasons)}")
+        if f.get("freezes") or f.get("broker_kills") or f.get("broker_freezes"):
+            row(
+                "  freezes",
+                f"{joined(f.get('freezes') or {}) or 'none'} "
+                f"(seconds: {', '.join(str(x) for x in f.get('freeze_s') or []) or '-'}) · "
+                f"broker kill -9 {f.get('broker_kills', 0)} · "
+                f"broker freezes {f.get('broker_freezes', 0)}",
+            )
     row("inputs", f"{_n(rep.inputs)} ({joined(rep.inputs_by_kind)})")
     row("  opt-outs (replay)", _n(rep.opt_out_inputs))
     for k, v in rep.accounted.items():
@@ -1638,12 +2011,38 @@ def format_report(rep: Report, strict: bool = False) -> str:
         row("wall time", f"{rep.wall_s:,.1f} s")
     width = max(len(label) for label, _ in rows)
     lines = [f"{label.ljust(width)}  {value}" for label, value in rows]
+    if rep.by_fault:
+        lines.append(
+            f"by fault kind (written {ATTRIBUTE_BEFORE_MS / 1000:.0f} s before a fault to "
+            f"{ATTRIBUTE_AFTER_MS / 1000:.0f} s after it ends; lost and table: input time):"
+        )
+        lines.extend(f"  {line}" for line in format_by_fault(rep.by_fault))
     for kind, texts in rep.examples.items():
         lines.append(f"examples: {kind}")
         lines.extend(f"  {t}" for t in texts)
     failures = rep.failures(strict)
     lines.append("RESULT: " + ("PASS" if not failures else "FAIL: " + "; ".join(failures)))
     return "\n".join(lines)
+
+
+def format_by_fault(by_fault: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per fault kind: lost, duplicates per output topic, campaigns after STOP,
+    table mismatches."""
+    width = max(len(k) for k in by_fault)
+    lines = []
+    for kind, row in by_fault.items():
+        dups = {t: n for t, n in row["duplicates"].items() if n}
+        dup_text = (
+            f"{sum(dups.values()):,} ({', '.join(f'{t} {n:,}' for t, n in dups.items())})"
+            if dups
+            else "0"
+        )
+        lines.append(
+            f"{kind.ljust(width)}  x{row['faults']:<2}  lost {row['lost']:,} · "
+            f"duplicates {dup_text} · {LEAK} {row[LEAK]:,} · "
+            f"table mismatches {row['table mismatches']:,}"
+        )
+    return lines
 
 
 # =================================================================================================
@@ -1662,6 +2061,16 @@ class RunConfig:
     graceful: int = 1
     wipe: bool = True
     broker_restart: bool = False
+    freezes: int = 0  # SIGSTOP / SIGCONT a worker this many times
+    freeze_kinds: Sequence[str] = FREEZE_FLAVOURS  # flavours taken in turn
+    freeze_seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # overrides
+    #: A cluster of brokers of the run's own (tests/fault/cluster.py), for broker_kills and
+    #: broker_freezes; its bootstrap should be ``bootstrap``.
+    cluster: BrokerCluster | None = None
+    broker_kills: int = 0  # kill -9 the broker leading the most by-contact/changelog partitions
+    broker_freezes: int = 0  # SIGSTOP a broker (that one too) for broker_freeze_s
+    broker_freeze_s: float = 30.0
+    broker_down_s: float = 10.0  # how long a killed broker stays down
     input_partitions: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INPUT_PARTITIONS))
     settings: dict[str, Any] = field(default_factory=dict)  # Settings overrides
     settle_timeout_s: float = 180.0
@@ -1682,7 +2091,9 @@ def run(cfg: RunConfig) -> Report:
     work = cfg.work_dir or Path(tempfile.mkdtemp(prefix=f"cg-fault-{tag}-"))
     work.mkdir(parents=True, exist_ok=True)
     log = cfg.log
-    base = make_settings(cfg.bootstrap, tag, **cfg.settings)
+    replication = len(cfg.cluster.node_ids()) if cfg.cluster is not None else 1
+    overrides = {"replication_factor": replication, **cfg.settings}
+    base = make_settings(cfg.bootstrap, tag, **overrides)
     codec = AvroCodec()
     spec = cfg.load
     duration = spec.inputs / spec.rate
@@ -1691,7 +2102,11 @@ def run(cfg: RunConfig) -> Report:
         f"{spec.inputs:,} inputs at {spec.rate:,.0f}/s (~{duration:.0f} s), {cfg.workers} workers"
     )
     topics = input_topics(base)
-    create_topics(cfg.bootstrap, {topics[k]: n for k, n in cfg.input_partitions.items()})
+    create_topics(
+        cfg.bootstrap,
+        {topics[k]: n for k, n in cfg.input_partitions.items()},
+        replication=base.replication_factor,
+    )
     asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
 
     workers = make_workers(base, cfg.workers, work, cfg.worker_src)
@@ -1704,9 +2119,24 @@ def run(cfg: RunConfig) -> Report:
         cfg.wipe,
         base.session_timeout_s,
         spec.seed,
+        freezes=cfg.freezes,
+        freeze_kinds=cfg.freeze_kinds,
+        freeze_seconds=cfg.freeze_seconds,
+        transaction_timeout_s=base.transaction_timeout_ms / 1000,
+        broker_kills=cfg.broker_kills,
+        broker_freezes=cfg.broker_freezes,
+        broker_freeze_s=cfg.broker_freeze_s,
+        broker_down_s=cfg.broker_down_s,
     )
     tail = TopicReader(cfg.bootstrap, base.output_topics).start()
-    driver = FaultDriver(workers, faults, log, base.session_timeout_s)
+    driver = FaultDriver(
+        workers,
+        faults,
+        log,
+        base.session_timeout_s,
+        cluster=cfg.cluster,
+        leader_topics=leader_topics(base),
+    )
     producer = InputProducer(cfg.bootstrap, getattr(base, "order_grace_ms", 200))
     gen = LoadGenerator(spec, base, codec)
     report = Report()
@@ -1737,6 +2167,7 @@ def run(cfg: RunConfig) -> Report:
             progress_s=cfg.progress_s / 2,
             log=log,
             failed=lambda: driver.failed,
+            gave_up=lambda: driver.stats.gave_up,
         )
         if not tail.wait_caught_up(60):
             log("check: the output topics could not be read to their end in 60 s")
@@ -1746,7 +2177,17 @@ def run(cfg: RunConfig) -> Report:
         changelog: list[Rec] | None = None
         if topic_exists(cfg.bootstrap, base.changelog_topic):
             changelog = read_all(cfg.bootstrap, [base.changelog_topic])
-        report = check(inputs, outputs, table, changelog, base, codec, late=producer.late)
+        driver.close_windows()
+        report = check(
+            inputs,
+            outputs,
+            table,
+            changelog,
+            base,
+            codec,
+            late=producer.late,
+            windows=driver.stats.windows,
+        )
         report.late_inputs = {"count": len(producer.late), "max ack ms": producer.max_ack_ms}
         report.settled = settled
         report.produce_errors = producer.errors
@@ -1766,6 +2207,13 @@ def run(cfg: RunConfig) -> Report:
         "kills": cfg.kills,
         "graceful": cfg.graceful,
         "broker_restart": cfg.broker_restart,
+        "freezes": cfg.freezes,
+        "freeze_kinds": list(cfg.freeze_kinds),
+        "broker_kills": cfg.broker_kills,
+        "broker_freezes": cfg.broker_freezes,
+        "brokers": len(cfg.cluster.node_ids()) if cfg.cluster is not None else None,
+        "freeze_races": gen.freeze_races,
+        "transaction_timeout_ms": base.transaction_timeout_ms,
         "app_id": base.app_id,
         "topic_prefix": base.topic_prefix,
         "input_partitions": cfg.input_partitions,
@@ -1782,6 +2230,13 @@ def run(cfg: RunConfig) -> Report:
     elif not cfg.keep:
         log(f"kept for a look: topics {base.topic_prefix}* and {base.app_id}-*, {work}")
     return report
+
+
+def leader_topics(settings: Settings) -> list[str]:
+    """The topics whose partition leaders a broker kill aims at: the by-contact topic and the
+    table's changelog (the names this version of Settings gives them)."""
+    names = (getattr(settings, name, None) for name in ("by_contact_topic", "changelog_topic"))
+    return [n for n in names if isinstance(n, str)]
 
 
 def make_workers(base: Settings, n: int, work: Path, src: Path | None = None) -> list[Worker]:
@@ -1848,6 +2303,10 @@ def _produce(
             paused = driver.pause.checkpoint(lambda: producer.flush(120), producer.reconnect)
             start += paused  # the same steady rate after a pause, not a burst
             next_log += paused
+            while driver.race_requests:
+                seconds = driver.race_requests.popleft()
+                n = gen.races_during(time.monotonic(), seconds)
+                log(f"produce: {n} STOP -> CAMPAIGN races over the next {seconds:.1f} s")
             _produce_step(gen, producer, rate, start, driver)
             now = time.monotonic()
             if now >= next_log:
@@ -1889,6 +2348,7 @@ def settle(
     progress_s: float = 5.0,
     log: Log = print,
     failed: Callable[[], str | None] = lambda: None,
+    gave_up: Callable[[], str] = lambda: "",
 ) -> bool:
     """Read outputs until every input is accounted for and nothing new came for ``quiet_s``;
     False after ``timeout_s``, or ``stall_s`` without a new output (default: the longest hold
@@ -1919,6 +2379,9 @@ def settle(
         if missing == 0 and now - last_new >= quiet_s:
             log(f"settle: all accounted for after {now - start:.0f} s")
             return True
+        if gave_up() and now - last_new >= quiet_s:
+            log(f"settle: no worker left to wait for, {missing:,} missing")
+            return False
         if now > deadline or now - last_new > stall_s:
             log(
                 f"settle: gave up after {now - start:.0f} s ({now - last_new:.0f} s without a "
@@ -1932,6 +2395,7 @@ def stop_workers(workers: Sequence[Worker], log: Log) -> None:
     running = [w for w in workers if w.alive]
     for w in running:
         w.expected_up = False
+        w.thaw()
         assert w.proc is not None
         w.proc.send_signal(signal.SIGTERM)
     for w in running:

@@ -6,9 +6,21 @@ then a check of every output against a replay of the inputs in event-time order.
 
 or ``scripts/fault-run`` (sets up .venv and starts the local broker if it is not running). The
 broker is restarted once in the middle of the run (``scripts/kafka-local stop`` and ``start``, so
-only the local broker; ``--no-broker-restart`` to skip). Exit status 0 when nothing is missing,
-there is no violation and the consent table equals the replay's; 1 otherwise; 2 when the run
-itself could not be carried out.
+only the local broker; ``--no-broker-restart`` to skip).
+
+Freezes (``--freezes N``): a worker's process group is stopped with SIGSTOP and continued with
+SIGCONT later, in turn below the session timeout (short), past it (session) and past the
+transaction timeout too (txn); ``--freeze-kinds`` picks the mix, ``--freeze-seconds`` the
+durations. While a worker is frozen, STOP -> CAMPAIGN races land: a STOP from another producer
+client and a CAMPAIGN to the same contact right after it, neither waiting.
+
+Broker faults (``--brokers 3 --broker-kills N --broker-freezes N``) start a cluster of the run's
+own (tests/fault/cluster.py; ports KAFKA_PORT+10 and up, data in the work dir), kill -9 the
+broker leading the most by-contact and changelog partitions, or SIGSTOP it for 30 s.
+
+The report ends with the figures per fault kind. Exit status 0 when nothing is missing, there is
+no violation and the consent table equals the replay's; 1 otherwise; 2 when the run itself could
+not be carried out.
 """
 
 from __future__ import annotations
@@ -16,11 +28,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from tests.fault.cluster import LocalCluster
 from tests.fault.harness import (
     DEFAULT_INPUT_PARTITIONS,
+    FREEZE_FLAVOURS,
     HarnessError,
     LoadSpec,
     RunConfig,
@@ -37,6 +52,33 @@ def _partitions(text: str) -> dict[str, int]:
         if name not in out or not n.isdigit() or int(n) < 1:
             raise argparse.ArgumentTypeError(f"bad partition count {part!r}")
         out[name] = int(n)
+    return out
+
+
+def _flavours(text: str) -> tuple[str, ...]:
+    """``session,txn,short`` (taken in turn)."""
+    kinds = tuple(filter(None, (k.strip() for k in text.split(","))))
+    bad = [k for k in kinds if k not in FREEZE_FLAVOURS]
+    if bad or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"freeze kinds are {', '.join(FREEZE_FLAVOURS)}; got {text!r}"
+        )
+    return kinds
+
+
+def _freeze_seconds(text: str) -> dict[str, tuple[float, float]]:
+    """``session=7-9,txn=12-20,short=1-3`` (or one number: always that long)."""
+    out: dict[str, tuple[float, float]] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, span = part.partition("=")
+        low, _, high = span.partition("-")
+        try:
+            lo, hi = float(low), float(high or low)
+        except ValueError:
+            lo = hi = -1.0
+        if name not in FREEZE_FLAVOURS or not 0 < lo <= hi:
+            raise argparse.ArgumentTypeError(f"bad freeze seconds {part!r} (e.g. session=7-9)")
+        out[name] = (lo, hi)
     return out
 
 
@@ -68,6 +110,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=True,
         help="restart the local broker once (scripts/kafka-local stop/start)",
     )
+    p.add_argument("--freezes", type=int, default=0, help="SIGSTOP/SIGCONT a worker N times")
+    p.add_argument(
+        "--freeze-kinds",
+        type=_flavours,
+        default=FREEZE_FLAVOURS,
+        help="freeze flavours taken in turn: short (below the session timeout), session (past "
+        "it, below the transaction timeout), txn (past the transaction timeout)",
+    )
+    p.add_argument(
+        "--freeze-seconds",
+        type=_freeze_seconds,
+        default={},
+        help="durations per flavour, e.g. session=7-9,txn=12-20,short=1-3 (default: from the "
+        "session and transaction timeouts)",
+    )
+    p.add_argument(
+        "--freeze-race-rate",
+        type=float,
+        default=20.0,
+        help="STOP -> CAMPAIGN races per second during a freeze and 3 s after it",
+    )
+    p.add_argument(
+        "--brokers",
+        type=int,
+        default=1,
+        help="3: run against a three-broker cluster of the run's own (KAFKA_PORT+10..+15)",
+    )
+    p.add_argument("--broker-kills", type=int, default=0, help="kill -9 the leading broker")
+    p.add_argument("--broker-freezes", type=int, default=0, help="SIGSTOP the leading broker")
+    p.add_argument("--broker-freeze-seconds", type=float, default=30.0)
     p.add_argument("--partitions", type=int, default=8, help="CONSENT_GATE_PARTITIONS")
     p.add_argument(
         "--input-partitions",
@@ -109,6 +181,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     local = f"localhost:{os.environ.get('KAFKA_PORT') or 9092}"  # scripts/kafka-local's
     bootstrap = args.bootstrap or local
+    if (args.broker_kills or args.broker_freezes) and args.brokers < 2:
+        print("fault-run: broker kills and freezes need --brokers 3", file=sys.stderr)
+        return 2
+    if args.brokers > 1 and (args.bootstrap or args.broker_restart):
+        print(
+            "fault-run: --brokers runs a cluster of its own: drop --bootstrap, add "
+            "--no-broker-restart",
+            file=sys.stderr,
+        )
+        return 2
     if args.broker_restart and bootstrap != local:
         print(
             "fault-run: --broker-restart needs the local broker (scripts/kafka-local); "
@@ -123,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = dict(args.settings)
     settings.update(partitions=args.partitions, session_timeout_s=args.session_timeout)
+    cluster: LocalCluster | None = None
+    if args.brokers > 1:
+        port = int(os.environ.get("KAFKA_PORT") or 9092) + 10
+        where = args.work_dir or Path(tempfile.mkdtemp(prefix="cg-fault-cluster-"))
+        cluster = LocalCluster(port, where / "cluster", brokers=args.brokers)
     config = RunConfig(
         bootstrap=bootstrap,
         load=LoadSpec(
@@ -130,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             contacts=args.contacts,
             opt_outs=args.opt_outs,
             rate=args.rate,
+            freeze_race_rate=args.freeze_race_rate,
             seed=args.seed,
         ),
         workers=args.workers,
@@ -137,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
         graceful=args.graceful,
         wipe=not args.no_wipe,
         broker_restart=args.broker_restart,
+        freezes=args.freezes,
+        freeze_kinds=args.freeze_kinds,
+        freeze_seconds=args.freeze_seconds,
+        cluster=cluster,
+        broker_kills=args.broker_kills,
+        broker_freezes=args.broker_freezes,
+        broker_freeze_s=args.broker_freeze_seconds,
         input_partitions=args.input_partitions,
         settings=settings,
         settle_timeout_s=args.settle_timeout,
@@ -146,10 +241,18 @@ def main(argv: list[str] | None = None) -> int:
         log=log,
     )
     try:
+        if cluster is not None:
+            log(f"cluster: starting {args.brokers} brokers in {cluster.data_dir}")
+            cluster.start()
+            config.bootstrap = cluster.bootstrap
+            log(f"cluster: up on {cluster.bootstrap}, pids {cluster.pids()}")
         report = run(config)
     except HarnessError as exc:
         print(f"fault-run: the run could not be carried out: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if cluster is not None:
+            cluster.stop()
     print(format_report(report, strict=args.strict))
     if args.json:
         args.json.write_text(report.to_json() + "\n", encoding="utf-8")
