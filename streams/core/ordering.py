@@ -108,8 +108,11 @@ class HoldQueue(Generic[T]):
     max_hold_ms: int
     max_held: int = 1_000_000
     marks: dict[InputPartition, int] = field(default_factory=dict)
-    # (key, held): keys are unique (topic, partition, offset), so a held is never compared.
-    _heap: list[tuple[OrderKey, _Held[T]]] = field(default_factory=list)
+    # (key, arrival number, held): keys are unique per input (topic, partition, offset); the
+    # number orders two copies of one input (which only a fenced-out worker could have routed)
+    # instead of comparing their helds.
+    _heap: list[tuple[OrderKey, int, _Held[T]]] = field(default_factory=list)
+    _pushed: int = 0
     _arrivals: deque[_Held[T]] = field(default_factory=deque)
     _size: int = 0
     _ready: list[tuple[OrderKey, T]] = field(default_factory=list)  # in turn on arrival
@@ -157,8 +160,12 @@ class HoldQueue(Generic[T]):
             if key[0] <= (consent_mark if key[1] == SEND else every_mark):
                 self._ready.append((key, item))
                 return
+        self._push(key, item, now_ms)
+
+    def _push(self, key: OrderKey, item: T, now_ms: int) -> None:
         held = _Held(key, item, now_ms)
-        heapq.heappush(self._heap, (key, held))
+        self._pushed += 1
+        heapq.heappush(self._heap, (key, self._pushed, held))
         self._arrivals.append(held)
         self._size += 1
 
@@ -171,7 +178,7 @@ class HoldQueue(Generic[T]):
 
     def held(self) -> Iterable[tuple[OrderKey, T]]:
         yield from self._ready
-        yield from ((key, h.item) for key, h in self._heap)
+        yield from ((key, h.item) for key, _, h in self._heap)
 
     def release(self, now_ms: int) -> list[Released[T]]:
         """Everything that may be decided now, in order."""
@@ -184,10 +191,7 @@ class HoldQueue(Generic[T]):
                 out = [Released(key, item, False) for key, item in ready]
             else:
                 for key, item in ready:
-                    held = _Held(key, item, now_ms)
-                    heapq.heappush(self._heap, (key, held))
-                    self._arrivals.append(held)
-                    self._size += 1
+                    self._push(key, item, now_ms)
         consent_mark, every_mark = self.low_marks()
         heap = self._heap
         while heap:
@@ -210,7 +214,7 @@ class HoldQueue(Generic[T]):
         return out
 
     def _pop(self, *, expired: bool) -> Released[T]:
-        _, held = heapq.heappop(self._heap)
+        _, _, held = heapq.heappop(self._heap)
         held.released = True
         self._size -= 1
         return Released(held.key, held.item, expired)

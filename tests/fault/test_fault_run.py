@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.fault.harness import LoadSpec, RunConfig, format_report, run, worker_src_from_env
 
 
@@ -47,14 +45,6 @@ def test_fault_run_loses_nothing_duplicates_nothing_and_never_leaks_a_campaign(
     assert report.produce_errors == 0, summary
 
 
-#: Fencing (issue 14) is not in this engine yet: a worker frozen past the session timeout
-#: commits, once continued, work the other worker redid. Remove the mark when it is.
-NO_FENCING_YET = pytest.mark.xfail(
-    reason="issue 14: no KIP-447 fencing yet (a thawed worker commits duplicates)", strict=False
-)
-
-
-@NO_FENCING_YET
 def test_a_worker_frozen_past_the_session_timeout_makes_nothing_of_its_lost_partitions_visible(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
