@@ -41,6 +41,7 @@ from aiokafka import errors as Errors
 from aiokafka.consumer.fetcher import Fetcher, PartitionRecords
 from aiokafka.consumer.group_coordinator import GroupCoordinator
 from aiokafka.producer import sender as _sender
+from aiokafka.producer.transaction_manager import TransactionState
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import (
     Boolean,
@@ -257,18 +258,33 @@ class _FencingTxnOffsetCommitHandler(_sender.TxnOffsetCommitHandler):  # type: i
                 if code in FENCING_ERRORS:
                     group = self._group_id
                     error = Errors.for_code(code).__name__
-                    txn = self._sender._txn_manager
-                    txn.error_transaction(
+                    _abortable(
+                        self._sender._txn_manager,
                         MemberFenced(
                             f"the group coordinator refused the offsets of generation "
                             f"{group.generation_id} (member {group.member_id}): {error}"
-                        )
+                        ),
                     )
-                    # Said by send_offsets_to_transaction already: the transaction's own future
-                    # (re-raised by a commit) is not to be logged as never retrieved.
-                    txn.wait_for_transaction_end().exception()
                     return None
         return super().handle_response(_V0Errors(resp))
+
+
+def _abortable(txn: Any, exc: Errors.KafkaError) -> None:
+    """Make the open transaction abortable with ``exc`` (raised by the pending
+    ``send_offsets_to_transaction`` and by a commit), like aiokafka's ``error_transaction`` but
+    **keeping the partitions still to be added to the transaction**: aiokafka's sender mutes a
+    partition until it is added, and ``error_transaction`` forgets them, so their batches would go
+    out during the abort *outside* the transaction (no abort marker reaches them) and the
+    producer's next transaction would commit them. Kept, they are added first and then aborted
+    with the rest. (Seen in the fault run: a frozen worker's decisions, fenced, came out later.)"""
+    txn._transition_to(TransactionState.ABORTABLE_ERROR)
+    for _, _, fut in txn._pending_txn_offsets:
+        fut.set_exception(exc)
+    txn._pending_txn_offsets.clear()
+    txn._transaction_waiter.set_exception(exc)
+    # Said by send_offsets_to_transaction already: the transaction's own future (re-raised by a
+    # commit) is not to be logged as never retrieved.
+    txn._transaction_waiter.exception()
 
 
 def fenced(consumer: AIOKafkaConsumer, group: GroupMetadata | None) -> bool:

@@ -94,6 +94,11 @@ _HOPELESS = (
 )
 
 
+#: A producer fenced twice within this many seconds (its transaction not timed out): another
+#: process uses the same CONSENT_GATE_WORKER_ID.
+TWIN_WINDOW_S = 60.0
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -140,6 +145,7 @@ class Engine:
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
+        self._fenced_at = -TWIN_WINDOW_S  # when the producer was last found fenced
         self._stopping = asyncio.Event()
         self._failed = False  # a fatal error: nothing more is committed
         self._fetch_wait_ms = min(100, settings.commit_interval_ms)
@@ -350,15 +356,21 @@ class Engine:
     async def _producer_fenced(self, exc: ProducerFenced) -> None:
         """The producer's epoch is gone. After a transaction open longer than the transaction
         timeout (the process was frozen), the coordinator aborted it: start a new producer and
-        go back to the last commit. Otherwise another process took this transactional id."""
+        go back to the last commit; likewise the first time in a while. Fenced again soon after:
+        another process uses this transactional id."""
         assert self.checkpoint is not None
-        if self.checkpoint.open_for_s() * 1000 >= self.s.transaction_timeout_ms:
+        now = time.monotonic()
+        timed_out = self.checkpoint.open_for_s() * 1000 >= self.s.transaction_timeout_ms
+        # Once in a while (a transaction the coordinator timed out, or aborted while this process
+        # stood still) is recovered from; a twin worker fences this one again within seconds.
+        if timed_out or now - self._fenced_at >= TWIN_WINDOW_S:
+            self._fenced_at = now
             log_event(
                 logger,
-                "engine.transaction_timed_out",
+                "engine.producer_fenced",
                 logging.WARNING,
                 open_s=round(self.checkpoint.open_for_s(), 1),
-                action="aborted by the coordinator; going back to the last commit",
+                action="a new producer; going back to the last commit",
             )
             await self._recover(exc)
             return

@@ -93,6 +93,28 @@ def test_the_coordinators_refusal_makes_the_transaction_abortable() -> None:
     asyncio.run(_the_coordinators_refusal_makes_the_transaction_abortable())
 
 
+async def _partitions_still_to_add_stay_muted() -> None:
+    # aiokafka mutes a partition until it is added to the transaction; its error_transaction
+    # forgets those partitions, so their batches would go out during the abort, outside the
+    # transaction. The fencing keeps them: they are added, then aborted with the rest.
+    sender = _Sender()
+    other = TopicPartition("out", 1)
+    sender._txn_manager.maybe_add_partition_to_txn(other)
+    offsets = {TP: OffsetAndMetadata(42, "")}
+    pending = sender._txn_manager.add_offsets_to_txn(dict(offsets), GROUP)
+    response = TxnOffsetCommitResponse_v3.decode(bytes.fromhex(RECORDED["txn_resp_v3"]))
+    _handler(sender, offsets).handle_response(response)
+    with pytest.raises(MemberFenced):
+        await pending
+    assert sender._txn_manager.partitions_to_add() == {other}
+    sender._txn_manager.aborting_transaction()
+    assert sender._txn_manager.needs_transaction_commit() is not None  # the abort goes on
+
+
+def test_partitions_still_to_add_stay_muted() -> None:
+    asyncio.run(_partitions_still_to_add_stay_muted())
+
+
 async def _accepted_offsets_complete_as_aiokafka_completes_them() -> None:
     sender = _Sender()
     offsets = {TP: OffsetAndMetadata(42, "")}
