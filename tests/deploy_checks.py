@@ -4,6 +4,7 @@ tests/test_docker_compose.py and tests/test_deploy.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+import yaml
 from aiokafka import TopicPartition
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
@@ -21,6 +23,88 @@ from streams.settings import ENV_PREFIX, NOT_SETTINGS, Settings, load_settings
 ROOT = Path(__file__).resolve().parents[1]
 #: Labels Prometheus adds to every series it scrapes (the target's), besides the metric's own.
 TARGET_LABELS = frozenset({"instance", "job", "pod", "namespace"})
+
+#: PromQL's functions and aggregations the files may call (a typo is not one of them).
+PROMQL_FUNCTIONS = frozenset(
+    [
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "count",
+        "stddev",
+        "stdvar",
+        "topk",
+        "bottomk",
+        "quantile",
+        "count_values",
+        "group",
+        "rate",
+        "irate",
+        "increase",
+        "delta",
+        "idelta",
+        "deriv",
+        "histogram_quantile",
+        "absent",
+        "absent_over_time",
+        "avg_over_time",
+        "max_over_time",
+        "min_over_time",
+        "sum_over_time",
+        "count_over_time",
+        "last_over_time",
+        "clamp_min",
+        "clamp_max",
+        "abs",
+        "ceil",
+        "floor",
+        "round",
+        "time",
+        "vector",
+        "scalar",
+        "label_replace",
+        "label_join",
+        "sort",
+        "sort_desc",
+        "changes",
+        "resets",
+        "predict_linear",
+    ]
+)
+PROMQL_KEYWORDS = frozenset({"and", "or", "unless", "bool", "offset", "inf", "nan"})
+#: Prometheus's own series about each target.
+PROMETHEUS_SERIES = frozenset({"up"})
+
+
+def promql_names(expr: str) -> tuple[dict[str, set[str]], set[str], set[str]]:
+    """(metric -> label names its selectors match on, labels of by/without/on/ignoring clauses,
+    functions called) of one PromQL expression."""
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)  # string literals
+    text = re.sub(r"\[[^\]]*\]", " ", text)  # range and subquery durations
+    metrics: dict[str, set[str]] = {}
+
+    def selector(m: re.Match[str]) -> str:
+        labels = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", m.group(2)))
+        metrics.setdefault(m.group(1), set()).update(labels)
+        return f" {m.group(1)} "
+
+    text = re.sub(r"([A-Za-z_:][\w:]*)\s*\{([^}]*)\}", selector, text)
+    assert "{" not in text and "}" not in text, f"a selector without a metric name: {expr}"
+    grouping: set[str] = set()
+
+    def clause(m: re.Match[str]) -> str:
+        grouping.update(label.strip() for label in m.group(2).split(",") if label.strip())
+        return " "
+
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)", clause, text)
+    functions = set(re.findall(r"\b([A-Za-z_][\w:]*)\s*\(", text))
+    text = re.sub(r"\b[A-Za-z_][\w:]*\s*\(", "(", text)
+    for name in re.findall(r"(?<![\w.$])([A-Za-z_:][\w:]*)", text):
+        if name.lower() not in PROMQL_KEYWORDS:
+            metrics.setdefault(name, set())
+    assert text.count("(") == text.count(")"), f"unbalanced parentheses: {expr}"
+    return metrics, grouping, functions
 
 
 def image_env() -> dict[str, str]:
@@ -84,9 +168,29 @@ def scraped_metrics(tmp: Path) -> dict[str, tuple[str, frozenset[str]]]:
             text = generate_latest(metrics.registry).decode()
     finally:
         engine.store.close()
+    return served_metrics(text)
+
+
+def served_metrics(text: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """What a /metrics page serves: sample name -> (type, the label names its samples have).
+    Every family counts, with samples or not: a counter is ``<name>_total``, a histogram
+    ``<name>_bucket``/``_sum``/``_count``, as Prometheus stores them."""
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
     found: dict[str, tuple[str, frozenset[str]]] = {}
     for family in text_string_to_metric_families(text):
+        for suffix in suffixes.get(family.type, ("",)):
+            found[family.name + suffix] = (family.type, frozenset())
         for sample in family.samples:
             labels = found.get(sample.name, (family.type, frozenset()))[1]
             found[sample.name] = (family.type, labels | (set(sample.labels) - {"le"}))
     return found
+
+
+def deploy_exprs() -> list[str]:
+    """Every PromQL expression of deploy/: the alert rules' and the dashboard's."""
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "consent-gate.json").read_text())
+    return [
+        *(rule["expr"] for group in rules["groups"] for rule in group["rules"]),
+        *(t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])),
+    ]

@@ -18,94 +18,18 @@ from streams.api.server import ConsentApi
 from streams.cli import main as cli
 from streams.kafka.engine import Engine
 from streams.settings import Settings
-from tests.deploy_checks import ROOT, TARGET_LABELS, image_env, scraped_metrics, worker_settings
+from tests.deploy_checks import (
+    PROMETHEUS_SERIES,
+    PROMQL_FUNCTIONS,
+    ROOT,
+    TARGET_LABELS,
+    image_env,
+    promql_names,
+    scraped_metrics,
+    worker_settings,
+)
 
 DEPLOY = ROOT / "deploy"
-
-#: PromQL's functions and aggregations the files may call (a typo is not one of them).
-PROMQL_FUNCTIONS = frozenset(
-    [
-        "sum",
-        "min",
-        "max",
-        "avg",
-        "count",
-        "stddev",
-        "stdvar",
-        "topk",
-        "bottomk",
-        "quantile",
-        "count_values",
-        "group",
-        "rate",
-        "irate",
-        "increase",
-        "delta",
-        "idelta",
-        "deriv",
-        "histogram_quantile",
-        "absent",
-        "absent_over_time",
-        "avg_over_time",
-        "max_over_time",
-        "min_over_time",
-        "sum_over_time",
-        "count_over_time",
-        "last_over_time",
-        "clamp_min",
-        "clamp_max",
-        "abs",
-        "ceil",
-        "floor",
-        "round",
-        "time",
-        "vector",
-        "scalar",
-        "label_replace",
-        "label_join",
-        "sort",
-        "sort_desc",
-        "changes",
-        "resets",
-        "predict_linear",
-    ]
-)
-PROMQL_KEYWORDS = frozenset({"and", "or", "unless", "bool", "offset", "inf", "nan"})
-#: Prometheus's own series about each target.
-PROMETHEUS_SERIES = frozenset({"up"})
-
-
-# --- PromQL, read without a PromQL parser (promtool is not installed here) ---------------------
-
-
-def promql_names(expr: str) -> tuple[dict[str, set[str]], set[str], set[str]]:
-    """(metric -> label names its selectors match on, labels of by/without/on/ignoring clauses,
-    functions called) of one PromQL expression."""
-    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)  # string literals
-    text = re.sub(r"\[[^\]]*\]", " ", text)  # range and subquery durations
-    metrics: dict[str, set[str]] = {}
-
-    def selector(m: re.Match[str]) -> str:
-        labels = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", m.group(2)))
-        metrics.setdefault(m.group(1), set()).update(labels)
-        return f" {m.group(1)} "
-
-    text = re.sub(r"([A-Za-z_:][\w:]*)\s*\{([^}]*)\}", selector, text)
-    assert "{" not in text and "}" not in text, f"a selector without a metric name: {expr}"
-    grouping: set[str] = set()
-
-    def clause(m: re.Match[str]) -> str:
-        grouping.update(label.strip() for label in m.group(2).split(",") if label.strip())
-        return " "
-
-    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)", clause, text)
-    functions = set(re.findall(r"\b([A-Za-z_][\w:]*)\s*\(", text))
-    text = re.sub(r"\b[A-Za-z_][\w:]*\s*\(", "(", text)
-    for name in re.findall(r"(?<![\w.$])([A-Za-z_:][\w:]*)", text):
-        if name.lower() not in PROMQL_KEYWORDS:
-            metrics.setdefault(name, set())
-    assert text.count("(") == text.count(")"), f"unbalanced parentheses: {expr}"
-    return metrics, grouping, functions
 
 
 def test_promql_names_reads_selectors_clauses_and_functions() -> None:

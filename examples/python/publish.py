@@ -129,7 +129,11 @@ def main(argv: list[str]) -> int:
     topic, record_name = TOPICS[args.what]
     topic = args.topic_prefix + topic
     record = build(args)
-    value = Codec(args.schemas, record_name).encode(record)
+    try:
+        value = Codec(args.schemas, record_name).encode(record)
+    except (OSError, ValueError) as exc:  # no schemas folder, a field the schema refuses
+        print(f"publish: {exc}", file=sys.stderr)
+        return 2
     headers = [(k, v.encode()) for k, _, v in (h.partition("=") for h in args.header)]
     producer = Producer(
         {

@@ -104,7 +104,11 @@ def main(argv: list[str]) -> int:
         for c in args.channels.split(",")
         if c.strip()
     ]
-    codec = Codec(args.schemas, "outbound_message")
+    try:
+        codec = Codec(args.schemas, "outbound_message")
+    except OSError as exc:
+        print(f"sender: {exc}", file=sys.stderr)
+        return 2
     seen = Seen(args.seen)
     consumer = Consumer(
         {
@@ -115,15 +119,15 @@ def main(argv: list[str]) -> int:
             "auto.offset.reset": "earliest",
         }
     )
-    last = time.monotonic()
+    last: float | None = None  # the last record's time; the idle time counts from the assignment
 
     def assigned(_consumer: Any, _partitions: Any) -> None:
         nonlocal last
-        last = time.monotonic()  # the idle time counts from the assignment
+        last = time.monotonic()
 
     consumer.subscribe(topics, on_assign=assigned)
     try:
-        while not args.idle_s or time.monotonic() - last < args.idle_s:
+        while not args.idle_s or last is None or time.monotonic() - last < args.idle_s:
             msg = consumer.poll(0.5)
             if msg is None:
                 continue

@@ -4,14 +4,17 @@ and a running worker: examples/python (confluent-kafka + fastavro) and examples/
 
 The example publisher sends a STOP reply, an unsubscribe click and send requests (one of them
 twice, as an upstream retry would); the gate decides them; the example sender, a read_committed
-consumer of the channel topics, prints each message it may send once, and nothing it may not."""
+consumer of the channel topics, prints each message it may send once, and nothing it may not.
+The worker's real /metrics is then checked to serve every metric deploy/ names."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +23,9 @@ from typing import Any
 import pytest
 
 from streams.processing.records import REPLY_HEADER
-from tests.deploy_checks import ROOT
+from tests.deploy_checks import PROMETHEUS_SERIES, ROOT, deploy_exprs, promql_names, served_metrics
 from tests.integration.conftest import Gate
+from tests.integration.test_http_api import free_port
 
 EXAMPLES = ROOT / "examples"
 JAVA = EXAMPLES / "java"
@@ -87,7 +91,8 @@ def test_the_examples_publish_inputs_and_send_only_what_the_gate_forwards(
     make_gate: Callable[..., Gate], example: Example, tmp_path: Path
 ) -> None:
     gate = make_gate()
-    gate.start_worker()
+    port = free_port()
+    gate.start_worker(http_port=port, http_host="127.0.0.1")
     s = gate.s
     run = uuid.uuid4().hex[:8]
     stopped, clicked = f"+1555{run}1", f"+1555{run}2"
@@ -142,3 +147,10 @@ def test_the_examples_publish_inputs_and_send_only_what_the_gate_forwards(
     out, err = example.run("sender", [*sender, "--group", f"again-{run}"])
     assert out.strip() == ""
     assert err.count("duplicate") == 3
+
+    # the worker's real /metrics serves every metric deploy/'s alerts and dashboard name
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    named = set().union(*(promql_names(expr)[0] for expr in deploy_exprs()))
+    assert named - PROMETHEUS_SERIES <= set(served_metrics(text))
+    assert re.search(r'^consent_gate_suppressed_total\{channel="EMAIL"\} 1\.0$', text, re.M)

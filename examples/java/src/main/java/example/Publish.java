@@ -1,5 +1,6 @@
 package example;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +44,15 @@ public final class Publish {
   private Publish() {}
 
   public static void main(String[] argv) throws Exception {
+    try {
+      run(argv);
+    } catch (IOException | IllegalArgumentException e) { // a bad option or folder: one sentence
+      System.err.println("publish: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static void run(String[] argv) throws Exception {
     List<String> args = new ArrayList<>();
     Map<String, String> o = Schemas.options(argv, args, "prefetch");
     if (args.size() < 3 || (args.get(0).equals("reply") && args.size() < 4)) {

@@ -31,6 +31,9 @@ final class Schemas {
   /** Every version of one record, oldest first. */
   static List<Schema> versions(Path schemaDir, String record) throws IOException {
     Path dir = schemaDir.resolve(record);
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("no folder " + dir + ": give the schemas/ folder with --schemas");
+    }
     Map<Integer, Schema> byVersion = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {

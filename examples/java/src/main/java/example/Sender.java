@@ -47,6 +47,15 @@ public final class Sender {
   private Sender() {}
 
   public static void main(String[] argv) throws Exception {
+    try {
+      run(argv);
+    } catch (IOException | IllegalArgumentException e) { // a bad option or folder: one sentence
+      System.err.println("sender: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static void run(String[] argv) throws Exception {
     Map<String, String> o = Schemas.options(argv, new ArrayList<>());
     List<String> topics = new ArrayList<>();
     for (String channel : o.getOrDefault("channels", "SMS").split(",")) {
@@ -71,17 +80,19 @@ public final class Sender {
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      long[] last = {System.nanoTime()};
+      long[] last = {System.nanoTime()}; // the last record's time, or the assignment's
+      boolean[] assigned = {false}; // the idle time counts from the assignment
       consumer.subscribe(topics, new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          last[0] = System.nanoTime(); // the idle time counts from the assignment
+          assigned[0] = true;
+          last[0] = System.nanoTime();
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
       });
-      while (idleS <= 0 || (System.nanoTime() - last[0]) / 1e9 < idleS) {
+      while (idleS <= 0 || !assigned[0] || (System.nanoTime() - last[0]) / 1e9 < idleS) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         for (ConsumerRecord<byte[], byte[]> rec : records) {
           handle(rec, decoder, seen, seenFile);
