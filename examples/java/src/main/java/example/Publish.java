@@ -1,6 +1,5 @@
 package example;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,12 +43,7 @@ public final class Publish {
   private Publish() {}
 
   public static void main(String[] argv) throws Exception {
-    try {
-      run(argv);
-    } catch (IOException | IllegalArgumentException e) { // a bad option or folder: one sentence
-      System.err.println("publish: " + e.getMessage());
-      System.exit(2);
-    }
+    Schemas.main("publish", argv, Publish::run);
   }
 
   static void run(String[] argv) throws Exception {

@@ -28,6 +28,21 @@ import org.apache.avro.message.BinaryMessageEncoder;
 final class Schemas {
   private Schemas() {}
 
+  /** A program's body. */
+  interface Body {
+    void run(String[] argv) throws Exception;
+  }
+
+  /** Runs a program: a bad option or a missing folder is one sentence on stderr and exit code 2. */
+  static void main(String program, String[] argv, Body body) throws Exception {
+    try {
+      body.run(argv);
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println(program + ": " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
   /** Every version of one record, oldest first. */
   static List<Schema> versions(Path schemaDir, String record) throws IOException {
     Path dir = schemaDir.resolve(record);

@@ -47,12 +47,7 @@ public final class Sender {
   private Sender() {}
 
   public static void main(String[] argv) throws Exception {
-    try {
-      run(argv);
-    } catch (IOException | IllegalArgumentException e) { // a bad option or folder: one sentence
-      System.err.println("sender: " + e.getMessage());
-      System.exit(2);
-    }
+    Schemas.main("sender", argv, Sender::run);
   }
 
   static void run(String[] argv) throws Exception {
