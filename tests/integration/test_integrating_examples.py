@@ -32,6 +32,8 @@ JAVA = EXAMPLES / "java"
 JAR = JAVA / "target" / "consent-gate-examples.jar"
 #: Seconds a first Maven build may take to fetch kafka-clients, Avro and the plugins.
 MAVEN_TIMEOUT_S = 900
+#: The Java run builds the jar in its setup: the first time on a machine, from Maven Central.
+pytestmark = pytest.mark.timeout(MAVEN_TIMEOUT_S + 300)
 
 
 def _maven_build() -> None:
