@@ -10,9 +10,12 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY schemas ./schemas
-RUN pip install . && useradd --system --home /app consentgate \
-    && mkdir -p /var/lib/consent-gate && chown consentgate /var/lib/consent-gate
-USER consentgate
+# A fixed, numeric user: Kubernetes' runAsNonRoot can check it, and a volume's fsGroup matches it
+# (deploy/kubernetes/consent-gate.yaml).
+RUN pip install . && groupadd --system --gid 10001 consentgate \
+    && useradd --system --uid 10001 --gid 10001 --home /app consentgate \
+    && mkdir -p /var/lib/consent-gate && chown consentgate:consentgate /var/lib/consent-gate
+USER 10001:10001
 VOLUME ["/var/lib/consent-gate"]
 ENTRYPOINT ["consent-gate"]
 EXPOSE 6066

@@ -14,9 +14,8 @@ from dotenv import dotenv_values
 
 from streams.cli import main as cli
 from streams.models.contract import RecordName
-from streams.settings import DEFAULT_HTTP_PORT, Settings
-
-ROOT = Path(__file__).resolve().parents[1]
+from streams.settings import DEFAULT_HTTP_PORT
+from tests.deploy_checks import ROOT, worker_settings
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +90,14 @@ def test_worker_reaches_kafka_on_an_advertised_listener(compose: dict[str, Any])
 
 
 def test_worker_environment_is_valid_settings(compose: dict[str, Any]) -> None:
-    env = {k: v for k, v in _env(compose["services"]["worker"]).items() if k.startswith("CONSENT_")}
-    fields = {f"CONSENT_GATE_{name.upper()}": name for name in Settings.model_fields}
-    unknown = set(env) - set(fields)
-    assert not unknown, f"settings the worker does not read: {unknown}"
-    values = {fields[k]: v for k, v in env.items()}
-    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
-    mounts = {v.split(":")[1] for v in compose["services"]["worker"]["volumes"]}
+    worker = compose["services"]["worker"]
+    settings = worker_settings(_env(worker))  # as the worker reads them, over the image's ENV
+    worker_settings(_env(compose["services"]["topics"]))
+    mounts = {v.split(":")[1] for v in worker["volumes"]}
     assert str(settings.data_dir) in mounts  # the RocksDB state is on a volume
+    # a stable worker id, not the container's id (the default host name): the transactional id
+    # must be the same after the container is re-created
+    assert settings.worker_id == worker["hostname"] == "worker"
 
 
 def test_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:

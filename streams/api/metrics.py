@@ -2,9 +2,10 @@
 
 Counted as the engine works (:class:`streams.kafka.observer.Observer`): records taken per topic,
 records produced per kind and label, decision latency. Read when scraped: consumer lag per
-partition, hold-bound hits, records held, the table's size. Counters count what was *sent* in a
-transaction: a transaction that is aborted and retried counts its records again, so they can run
-slightly ahead of what readers see (the outputs themselves are exactly once).
+partition, readiness (what /readyz answers), hold-bound hits, records held, the table's size.
+Counters count what was *sent* in a transaction: a transaction that is aborted and retried counts
+its records again, so they can run slightly ahead of what readers see (the outputs themselves are
+exactly once).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from prometheus_client.registry import Collector
 
 from streams.kafka.observer import Observer
 from streams.processing.records import KIND_HEADER, Output, SourceRecord
+from streams.settings import ENV_PREFIX
 
 if TYPE_CHECKING:
     from streams.kafka.engine import Engine
@@ -37,6 +39,35 @@ LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 30.0, 60
 def consumer_lag(engine: Engine) -> dict[TopicPartition, int | None]:
     """Records not yet taken, per assigned partition (:meth:`Engine.consumer_lag`)."""
     return engine.consumer_lag()
+
+
+def readiness(engine: Engine) -> str | None:
+    """None when the worker is ready, else why not (one sentence)."""
+    s = engine.s
+    consumer = engine.consumer
+    if consumer is None or not engine.started.is_set():
+        return "starting"
+    if engine.stopping or engine.failed:
+        return "stopping"
+    assigned = consumer.assignment()
+    if not assigned and not engine.directory.joined:
+        return "joining the consumer group (no assignment yet)"
+    restoring = sorted(
+        tp.partition
+        for tp in assigned
+        if tp.topic == engine.by_contact and tp.partition not in engine.parts
+    )
+    if restoring:
+        return f"restoring by-contact partitions {restoring} from the changelog"
+    for tp, lag in consumer_lag(engine).items():
+        if lag is None:
+            return f"the end of {tp.topic}[{tp.partition}] is not known yet"
+        if lag > s.ready_max_lag:
+            return (
+                f"{tp.topic}[{tp.partition}] is {lag} records behind "
+                f"(more than {ENV_PREFIX}READY_MAX_LAG={s.ready_max_lag})"
+            )
+    return None
 
 
 #: (metric name, help, label name) of the counters counted as the engine works.
@@ -164,6 +195,12 @@ class _ScrapeTime(Collector):
             if records is not None:
                 lag.add_metric([tp.topic, str(tp.partition)], records)
         yield lag
+        yield GaugeMetricFamily(
+            "consent_gate_ready",
+            "1 when /readyz answers 200 (assigned, restored, caught up within "
+            "CONSENT_GATE_READY_MAX_LAG), else 0",
+            value=1 if readiness(engine) is None else 0,
+        )
         yield CounterMetricFamily(
             "consent_gate_hold_expired",
             "Records decided because their hold reached CONSENT_GATE_MAX_HOLD_MS or "

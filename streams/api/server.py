@@ -39,7 +39,7 @@ from yarl import URL
 
 from streams.api.commands import Command, CommandError, CommandPublisher, PublishError
 from streams.api.commands import build_command as _build
-from streams.api.metrics import Metrics, consumer_lag
+from streams.api.metrics import Metrics, consumer_lag, readiness
 from streams.core.consent import ConsentState
 from streams.core.partitioner import partition_for
 from streams.core.times import parse_instant
@@ -128,35 +128,6 @@ class _Committed:
 
     def put(self, key: bytes, value: bytes | None) -> None:
         raise RuntimeError("the API never writes the table")
-
-
-def readiness(engine: Engine) -> str | None:
-    """None when the worker is ready, else why not (one sentence)."""
-    s = engine.s
-    consumer = engine.consumer
-    if consumer is None or not engine.started.is_set():
-        return "starting"
-    if engine.stopping or engine.failed:
-        return "stopping"
-    assigned = consumer.assignment()
-    if not assigned and not engine.directory.joined:
-        return "joining the consumer group (no assignment yet)"
-    restoring = sorted(
-        tp.partition
-        for tp in assigned
-        if tp.topic == engine.by_contact and tp.partition not in engine.parts
-    )
-    if restoring:
-        return f"restoring by-contact partitions {restoring} from the changelog"
-    for tp, lag in consumer_lag(engine).items():
-        if lag is None:
-            return f"the end of {tp.topic}[{tp.partition}] is not known yet"
-        if lag > s.ready_max_lag:
-            return (
-                f"{tp.topic}[{tp.partition}] is {lag} records behind "
-                f"(more than {ENV_PREFIX}READY_MAX_LAG={s.ready_max_lag})"
-            )
-    return None
 
 
 async def count_entries(store: StateStore, partition: int, channels: tuple[str, ...]) -> int:
