@@ -6,14 +6,10 @@ stopping it does not disturb the other tests."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import socket
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +21,7 @@ from streams.kafka.runner import Collector, WorkerProcess
 from streams.models.contract import Contract
 from streams.settings import Settings
 from tests.integration.conftest import Gate, gate_settings, without_replies
+from tests.integration.test_http_api import TOKEN, call, eventually, free_port
 
 
 @pytest.fixture
@@ -78,37 +75,15 @@ def test_a_broker_outage_is_two_log_lines_and_loses_nothing(
     assert len(noise) <= 5, "\n".join(noise[:20])
 
 
-TOKEN = "outage-token-0123456789abcdef"
 #: What a bounded answer may take beyond its bound on a busy machine.
 MARGIN_S = 2.0
 
 
 def _call(url: str, method: str = "GET") -> tuple[int, dict[str, Any], dict[str, str], float]:
     """(status, JSON body, headers, seconds taken) of one request to the worker's API."""
-    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
-    request.add_header("Authorization", f"Bearer {TOKEN}")
     started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            answer = resp.status, json.loads(resp.read()), dict(resp.headers)
-    except urllib.error.HTTPError as err:
-        answer = err.code, json.loads(err.read()), dict(err.headers)
-    return (*answer, time.monotonic() - started)
-
-
-def _until(check: Callable[[], Any], what: str, worker: WorkerProcess, timeout_s: float) -> Any:
-    deadline = time.monotonic() + timeout_s
-    last: Any = None
-    while time.monotonic() < deadline and worker.alive:
-        try:
-            last = check()
-        except (urllib.error.URLError, OSError) as exc:
-            last = exc
-        else:
-            if last:
-                return last
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting until {what} (last: {last!r})\n{worker.log()[-5000:]}")
+    status, body, headers = call(url, method)
+    return status, body, headers, time.monotonic() - started
 
 
 def _commands_of(settings: Settings, contact: str) -> list[bytes]:
@@ -134,15 +109,13 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
     its way as the broker froze, 503 OUTCOME_UNKNOWN and applied at most once); /readyz names
     Kafka while the worker cannot reach it and turns 200 again after; lookups answer from the
     committed table, saying it may be stale."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     bound_s = 2.0
     settings = gate_settings(
         local_broker.bootstrap_servers(own_broker),
         tmp_path,
-        api_token=TOKEN,
+        api_token=TOKEN,  # test_http_api's call() sends it
         http_port=port,
         http_host="127.0.0.1",
         advertised_url=url,
@@ -153,7 +126,7 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
     gate.worker = worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     broker_pid = int((Path(own_broker["KAFKA_DATA_DIR"]) / "kafka.pid").read_text())
     try:
-        _until(lambda: _call(f"{url}/readyz")[0] == 200, "the worker is ready", worker, 120)
+        eventually(lambda: _call(f"{url}/readyz")[0] == 200, "the worker is ready", worker.log, 120)
         status, body, _, _ = _call(f"{url}/consent/ok/SMS/opt-out", "POST")
         assert status == 202, body
 
@@ -161,7 +134,7 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
             status, body, _, _ = _call(f"{url}/consent/{contact}")
             return body if status == 200 and not body["channels"]["SMS"]["subscribed"] else None
 
-        body = _until(lambda: opted_out("ok"), "the first opt-out is applied", worker, 60)
+        body = eventually(lambda: opted_out("ok"), "the first opt-out is applied", worker.log, 60)
         assert body["stale"] is False and body["age_ms"] is not None
 
         # The broker frozen: the command is written to its socket and never acknowledged in
@@ -174,7 +147,9 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         assert (status, body["error"]) == (503, "OUTCOME_UNKNOWN"), body
         assert headers["Retry-After"] and took < bound_s + MARGIN_S, took
         maybe = body["command_id"]
-        body = _until(lambda: opted_out("frozen"), "the frozen command is applied", worker, 60)
+        body = eventually(
+            lambda: opted_out("frozen"), "the frozen command is applied", worker.log, 60
+        )
         assert body["channels"]["SMS"]["event_id"] == maybe
         assert len(_commands_of(settings, "frozen")) == 1  # taken once, never sent again
 
@@ -189,7 +164,7 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
             status, body, _, _ = _call(f"{url}/readyz")
             return body["message"] if status == 503 and "Kafka" in body["message"] else None
 
-        reason = _until(not_ready, "/readyz names Kafka", worker, 30)
+        reason = eventually(not_ready, "/readyz names Kafka", worker.log, 30)
         assert reason.startswith("Kafka is not reachable from this worker")
         status, body, headers, took = _call(f"{url}/consent/ok")
         assert status == 200 and body["stale"] is True and headers["X-Consent-Gate-Stale"] == "true"
@@ -197,10 +172,10 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         assert took < 1.0
 
         local_broker.start(own_broker)
-        _until(lambda: _call(f"{url}/readyz")[0] == 200, "ready again", worker, 120)
+        eventually(lambda: _call(f"{url}/readyz")[0] == 200, "ready again", worker.log, 120)
         status, body, _, _ = _call(f"{url}/consent/after/SMS/opt-out", "POST")
         assert status == 202, body
-        _until(lambda: opted_out("after"), "a command after the outage", worker, 60)
+        eventually(lambda: opted_out("after"), "a command after the outage", worker.log, 60)
         assert _commands_of(settings, "down") == []  # the refused command was never sent
         status, body, _, _ = _call(f"{url}/consent/down")
         assert body["channels"]["SMS"]["subscribed"] is True and body["stale"] is False
