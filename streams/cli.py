@@ -227,10 +227,17 @@ def _publish(settings: Settings, contact: str, channel: str, action: str, **fiel
         finally:
             await publisher.close()
 
+    # The client's own retries and connection errors are not for the user: the outcome is one
+    # sentence below.
+    client_log = logging.getLogger("aiokafka")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
     try:
         asyncio.run(publish())
     except PublishError as exc:
-        _fail(f"{exc}.")
+        _fail(str(exc))
+    finally:
+        client_log.setLevel(level)
     click.echo(
         f"published {command.record['action']} of {command.contact_id} on "
         f"{command.record['channel']} to {settings.commands_topic}: "
@@ -338,7 +345,7 @@ def status(url: str | None) -> None:
             )
     cut_off = [v["worker"] for v in views if not v.get("kafka", {}).get("reachable", True)]
     if cut_off:
-        _fail(f"Kafka is not reachable from worker(s) {', '.join(cut_off)}.")
+        _fail(f"Kafka is not reachable from worker(s) {', '.join(cut_off)}")
 
 
 @main.command("settings")

@@ -272,7 +272,11 @@ def test_another_aiokafka_is_refused_loudly(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(aiokafka, "__version__", "0.99.0")
 
     async def make() -> None:
-        DeadlineProducer(lambda: aiokafka.AIOKafkaProducer(bootstrap_servers="127.0.0.1:1"))
+        producer = aiokafka.AIOKafkaProducer(bootstrap_servers="127.0.0.1:1")
+        try:
+            DeadlineProducer(lambda: producer)
+        finally:
+            await producer.stop()
 
     with pytest.raises(RuntimeError, match=r"aiokafka 0\.99\.0 is not a version"):
         asyncio.run(make())
@@ -422,4 +426,4 @@ def test_cli_status_exits_2_naming_the_workers_cut_off_from_kafka(
         result, _took = _cli(monkeypatch, tmp_path, "status", "--url", worker.url)
     assert result.exit_code == 2
     assert "w1 (API off): not ready: Kafka is not reachable" in result.stdout
-    assert result.stderr.strip() == "consent-gate: Kafka is not reachable from worker(s) w1."
+    assert result.stderr.strip() == "consent-gate: Kafka is not reachable from worker(s) w1"
