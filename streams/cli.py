@@ -170,7 +170,8 @@ def _url_option(f: Any) -> Any:
 @_url_option
 def consent_get(contact: str, url: str | None) -> None:
     """CONTACT's consent on every channel, with the proof of each last change (JSON), as the
-    worker owning it has committed it."""
+    worker owning it has committed it (while that worker cannot reach Kafka, with a note on
+    stderr saying how old the answer may be)."""
     from urllib.parse import quote
 
     from streams.api.client import ApiUnreachable, default_url, get_json
@@ -182,9 +183,19 @@ def consent_get(contact: str, url: str | None) -> None:
         )
     except ApiUnreachable as exc:
         _fail(str(exc))
+    message = body.get("message", body) if isinstance(body, dict) else body
+    if status == 503:
+        _fail(f"the worker cannot answer now: {message}")
     if status != 200:
-        _fail(f"the worker answered {status}: {body.get('message', body)}", 1)
+        _fail(f"the worker answered {status}: {message}", 1)
     click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    if body.get("stale"):
+        as_of = body.get("as_of") or "an unknown time"
+        click.echo(
+            f"consent-gate: note: worker {body.get('worker')} cannot reach Kafka: this is its "
+            f"committed table as of {as_of}, and changes since may be missing.",
+            err=True,
+        )
 
 
 def _publish(settings: Settings, contact: str, channel: str, action: str, **fields: Any) -> None:
@@ -216,10 +227,17 @@ def _publish(settings: Settings, contact: str, channel: str, action: str, **fiel
         finally:
             await publisher.close()
 
+    # The client's own retries and connection errors are not for the user: the outcome is one
+    # sentence below.
+    client_log = logging.getLogger("aiokafka")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
     try:
         asyncio.run(publish())
     except PublishError as exc:
-        _fail(str(exc), 1)
+        _fail(str(exc))
+    finally:
+        client_log.setLevel(level)
     click.echo(
         f"published {command.record['action']} of {command.contact_id} on "
         f"{command.record['channel']} to {settings.commands_topic}: "
@@ -293,12 +311,12 @@ def status(url: str | None) -> None:
     """Every worker's partitions: assignment, lag, records held and consent entries per
     partition (from the workers' HTTP APIs: the one at --url, then each one its directory
     names)."""
-    from streams.api.client import ApiUnreachable, default_url, get_json
+    from streams.api.client import STATUS_TIMEOUT_S, ApiUnreachable, default_url, get_json
 
     settings = _settings()
     first = url or default_url(settings)
     try:
-        _, body = get_json(settings, first, "/status", timeout_s=60)
+        _, body = get_json(settings, first, "/status", timeout=STATUS_TIMEOUT_S)
     except ApiUnreachable as exc:
         _fail(str(exc))
     if not isinstance(body, dict) or "partitions" not in body:
@@ -307,7 +325,7 @@ def status(url: str | None) -> None:
     others = sorted({o["url"] for o in body["directory"].values()} - {body["url"], ""})
     for other in others:
         try:
-            views.append(get_json(settings, other, "/status", timeout_s=60)[1])
+            views.append(get_json(settings, other, "/status", timeout=STATUS_TIMEOUT_S)[1])
         except ApiUnreachable as exc:
             click.echo(f"! {exc}", err=True)
     owners = {int(p): o["worker"] for p, o in body["directory"].items()}
@@ -325,6 +343,9 @@ def status(url: str | None) -> None:
                 f"{view['worker']:20} {row['topic']:45} {row['partition']:>4} {lag:>8} "
                 f"{row.get('held', ''):>6} {row.get('table_entries', ''):>9}"
             )
+    cut_off = [v["worker"] for v in views if not v.get("kafka", {}).get("reachable", True)]
+    if cut_off:
+        _fail(f"Kafka is not reachable from worker(s) {', '.join(cut_off)}")
 
 
 @main.command("settings")

@@ -288,6 +288,14 @@ class Settings(BaseSettings):
         description="Local demo only: opt-out/opt-in without a token (broker and HTTP API on "
         "this machine only)",
     )
+    api_timeout_ms: int = Field(
+        5_000,
+        ge=100,
+        le=120_000,
+        description="The longest the HTTP API waits for Kafka to acknowledge a command, or for "
+        "another worker to answer a forwarded lookup, before it answers 503 with Retry-After; "
+        "the CLI's requests to the API wait this plus 2 s",
+    )
     ready_max_lag: int = Field(
         10_000,
         ge=0,

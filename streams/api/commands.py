@@ -20,6 +20,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from streams.api.deadline import DeadlineProducer, MaybeTaken, NotTaken
 from streams.core.consent import REJECTION_TEXT, command_trigger, refusal
 from streams.kafka.security import client_options
 from streams.models.contract import Contract, RecordName
@@ -45,7 +46,13 @@ class CommandError(ValueError):
 
 
 class PublishError(RuntimeError):
-    """Kafka did not take the command (the message says why); nothing was published."""
+    """Kafka did not acknowledge the command in time (the message says why). ``maybe_taken``:
+    a produce request carrying it was on its way when the time ran out, so Kafka may have
+    written it (it is not sent again either way); else nothing was published."""
+
+    def __init__(self, message: str, *, maybe_taken: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_taken = maybe_taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,54 +162,95 @@ def build_command(
 
 class CommandPublisher:
     """Publishes commands to the commands topic (keyed by contact id, timestamped when issued,
-    so the gate orders them in event time); idempotent, acknowledged by all replicas."""
+    so the gate orders them in event time); idempotent, acknowledged by all in-sync replicas.
 
-    def __init__(self, settings: Settings) -> None:
+    Each command is acknowledged within ``CONSENT_GATE_API_TIMEOUT_MS`` or fails with
+    :class:`PublishError`, and is then never sent later (:mod:`streams.api.deadline`): a
+    producer that missed a deadline is dropped and the next command starts a new one."""
+
+    def __init__(self, settings: Settings, timeout_ms: int | None = None) -> None:
         self.settings = settings
-        self._producer: AIOKafkaProducer | None = None
+        self.timeout_s = (settings.api_timeout_ms if timeout_ms is None else timeout_ms) / 1000
+        self._producer: DeadlineProducer | None = None
         self._lock = asyncio.Lock()
+        self._closing: set[asyncio.Task[None]] = set()
 
-    async def _start(self) -> AIOKafkaProducer:
+    def _new_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            client_id=f"{self.settings.transactional_id}-commands",
+            enable_idempotence=True,
+            acks="all",
+            request_timeout_ms=max(1_000, min(10_000, int(self.timeout_s * 1000))),
+            **client_options(self.settings),
+        )
+
+    async def _start(self) -> DeadlineProducer:
         async with self._lock:
-            return await self._start_once()
+            producer = self._producer
+            if producer is None or producer.dead:
+                producer = DeadlineProducer(self._new_producer)
+                try:
+                    await producer.start()
+                except BaseException:  # refused, or the deadline cancelled the start
+                    producer.kill()
+                    self._close_later(producer)
+                    raise
+                self._producer = producer
+            return producer
 
-    async def _start_once(self) -> AIOKafkaProducer:
-        if self._producer is None:
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self.settings.bootstrap_servers,
-                client_id=f"{self.settings.transactional_id}-commands",
-                enable_idempotence=True,
-                acks="all",
-                request_timeout_ms=10_000,
-                **client_options(self.settings),
-            )
-            try:
-                await producer.start()
-            except (KafkaError, OSError) as exc:
-                await producer.stop()
-                raise PublishError(f"Kafka is not reachable ({type(exc).__name__})") from exc
-            self._producer = producer
-        return self._producer
+    def _close_later(self, producer: DeadlineProducer) -> None:
+        """Close a dead producer's connections without making anyone wait for it."""
+        if self._producer is producer:
+            self._producer = None
+        task = asyncio.get_running_loop().create_task(producer.stop(timeout_s=1.0))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def publish(self, command: Command) -> None:
+        """Acknowledged by the broker (acks=all) within the timeout, or :class:`PublishError`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        topic = self.settings.commands_topic
+        within = f"within {self.timeout_s:g} s"
         try:
-            producer = await self._start()
-            future = await producer.send(
-                self.settings.commands_topic,
+            async with asyncio.timeout_at(deadline):
+                producer = await self._start()
+        except TimeoutError:
+            raise PublishError(
+                f"no Kafka broker at {self.settings.bootstrap_servers} answered {within}"
+            ) from None
+        except (KafkaError, OSError) as exc:
+            raise PublishError(f"Kafka is not reachable ({type(exc).__name__})") from exc
+        try:
+            await producer.send(
+                topic,
                 command.value,
                 key=command.contact_id.encode(),
                 timestamp_ms=command.record["issued_at_ms"],
+                deadline=deadline,
             )
-            await future  # acknowledged, or the error
-        except PublishError:
-            raise
-        except (KafkaError, OSError, TimeoutError) as exc:
+        except NotTaken as exc:
+            self._close_later(producer)
             raise PublishError(
-                f"Kafka did not take the command on {self.settings.commands_topic} "
-                f"({type(exc).__name__}: {exc})"
+                f"Kafka did not take the command on {topic} {within} ({exc})"
+            ) from None
+        except MaybeTaken:
+            self._close_later(producer)
+            raise PublishError(
+                f"Kafka did not acknowledge command {command.command_id} on {topic} {within}; "
+                "it was sent and may have been written, and will not be sent again: look the "
+                "contact up before sending it again",
+                maybe_taken=True,
+            ) from None
+        except (KafkaError, OSError) as exc:
+            raise PublishError(
+                f"Kafka did not take the command on {topic} ({type(exc).__name__}: {exc})"
             ) from exc
 
     async def close(self) -> None:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             await producer.stop()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)

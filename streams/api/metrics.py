@@ -24,6 +24,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from streams.api.health import EngineHealth, engine_health, kafka_down_ms
 from streams.kafka.observer import Observer
 from streams.processing.records import KIND_HEADER, Output, SourceRecord
 from streams.settings import ENV_PREFIX
@@ -41,14 +42,23 @@ def consumer_lag(engine: Engine) -> dict[TopicPartition, int | None]:
     return engine.consumer_lag()
 
 
-def readiness(engine: Engine) -> str | None:
+def readiness(engine: Engine, health: EngineHealth | None = None) -> str | None:
     """None when the worker is ready, else why not (one sentence)."""
+    health = engine_health(engine) if health is None else health
     s = engine.s
     consumer = engine.consumer
     if consumer is None or not engine.started.is_set():
         return "starting"
-    if engine.stopping or engine.failed:
+    if health.failed:
+        return "failed: the worker commits nothing more and is stopping (its log says why)"
+    if health.stopping:
         return "stopping"
+    down = kafka_down_ms(health)
+    if down is not None:
+        return (
+            f"Kafka is not reachable from this worker (for {down / 1000:.0f} s): lookups answer "
+            "from the committed table, commands answer 503"
+        )
     assigned = consumer.assignment()
     if not assigned and not engine.directory.joined:
         return "joining the consumer group (no assignment yet)"

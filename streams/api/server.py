@@ -8,12 +8,21 @@
     ownership directory (``streams.kafka.directory``). A contact never seen gets the default state
     (200). While the partition has no owner, is restoring, or moves, the answer is 503 with
     ``Retry-After``.
+    Every answer from the table says how old it may be: ``as_of`` (when the worker last knew its
+    table complete: its last commit Kafka acknowledged), ``age_ms``, and ``stale`` (true while
+    the worker cannot reach Kafka: changes made since ``as_of`` may be missing); also as the
+    headers ``X-Consent-Gate-As-Of`` and ``X-Consent-Gate-Stale``. A forwarded lookup waits at
+    most ``CONSENT_GATE_API_TIMEOUT_MS`` for the owner.
 ``POST /consent/{contact}/{channel}/opt-out`` and ``/opt-in``
-    Publish a consent command (``streams.api.commands``) and answer 202 with its ``command_id``;
-    the gate applies it in event time like any other input.
+    Publish a consent command (``streams.api.commands``) and answer 202 with its ``command_id``
+    once Kafka acknowledged it (acks=all); the gate applies it in event time like any other
+    input. Not acknowledged within ``CONSENT_GATE_API_TIMEOUT_MS``: 503 with ``Retry-After``,
+    ``UNAVAILABLE`` (not published) or ``OUTCOME_UNKNOWN`` (it was sent and may have been
+    written); either way it is never sent later (``streams.api.deadline``).
 ``GET /healthz``, ``/readyz``, ``/metrics``, ``/status``
-    Alive; ready (assigned, restored, caught up within ``CONSENT_GATE_READY_MAX_LAG``) or 503 with
-    the reason; Prometheus metrics; this worker's partitions, lag and table entries.
+    Alive; ready (Kafka reachable, assigned, restored, caught up within
+    ``CONSENT_GATE_READY_MAX_LAG``) or 503 with the reason; Prometheus metrics; this worker's
+    partitions, lag, table entries and Kafka's reachability.
 
 With ``CONSENT_GATE_API_TOKEN`` every ``/consent`` request needs ``Authorization: Bearer
 <token>`` (the answers are personal data); without one, lookups are open and opt-out/opt-in are
@@ -27,6 +36,8 @@ import asyncio
 import hmac
 import json
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +50,7 @@ from yarl import URL
 
 from streams.api.commands import Command, CommandError, CommandPublisher, PublishError
 from streams.api.commands import build_command as _build
+from streams.api.health import EngineHealth, engine_health, kafka_down_ms
 from streams.api.metrics import Metrics, consumer_lag, readiness
 from streams.core.consent import ConsentState
 from streams.core.partitioner import partition_for
@@ -57,7 +69,9 @@ logger = logging.getLogger("consent_gate.api")
 FORWARDED_HEADER = "X-Consent-Gate-Forwarded"
 #: Seconds a client should wait before asking again after a 503 (a rebalance or a restore).
 RETRY_AFTER_S = 2
-FORWARD_TIMEOUT_S = 5.0
+#: The answer's headers saying how old the table it was read from may be.
+AS_OF_HEADER = "X-Consent-Gate-As-Of"
+STALE_HEADER = "X-Consent-Gate-Stale"
 #: Largest request body (a command is a few hundred bytes).
 MAX_BODY_BYTES = 64 * 1024
 
@@ -74,6 +88,7 @@ class ApiError(Exception):
         message: str,
         field: str | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -81,16 +96,18 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.headers = headers or {}
+        self.extra = extra or {}
 
 
-def _unavailable(message: str) -> ApiError:
-    return ApiError(503, "UNAVAILABLE", message, headers={"Retry-After": str(RETRY_AFTER_S)})
+def _unavailable(message: str, retry_after_s: int = RETRY_AFTER_S) -> ApiError:
+    return ApiError(503, "UNAVAILABLE", message, headers={"Retry-After": str(retry_after_s)})
 
 
 def _error_response(err: ApiError) -> web.Response:
     body: dict[str, Any] = {"error": err.code, "message": err.message}
     if err.field is not None:
         body["field"] = err.field
+    body.update(err.extra)
     return web.json_response(body, status=err.status, headers=err.headers)
 
 
@@ -143,11 +160,20 @@ async def count_entries(store: StateStore, partition: int, channels: tuple[str, 
 
 
 class ConsentApi:
-    def __init__(self, settings: Settings, engine: Engine, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        metrics: Metrics | None = None,
+        health: EngineHealth | None = None,
+    ) -> None:
         self.s = settings
         self.engine = engine
+        #: What /readyz, /status and the lookups' staleness decide from (tests give a fake).
+        self.health = health if health is not None else engine_health(engine)
         self.metrics = metrics
         self.publisher = CommandPublisher(settings)
+        self.timeout_s = settings.api_timeout_ms / 1000
         self._token = settings.api_token.get_secret_value().encode()
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
@@ -260,7 +286,7 @@ class ConsentApi:
         return web.json_response({"status": "alive", "worker": self.s.worker_id})
 
     async def readyz(self, _request: web.Request) -> web.Response:
-        reason = readiness(self.engine)
+        reason = readiness(self.engine, self.health)
         if reason is not None:
             raise ApiError(503, "NOT_READY", reason, headers={"Retry-After": str(RETRY_AFTER_S)})
         return web.json_response({"status": "ready", "worker": self.s.worker_id})
@@ -291,12 +317,19 @@ class ConsentApi:
             str(p): {"worker": o.worker, "url": o.url}
             for p, o in sorted(engine.directory.owners.items())
         }
+        reason = readiness(engine, self.health)
+        down = kafka_down_ms(self.health)
         return web.json_response(
             {
                 "worker": self.s.worker_id,
                 "url": self.s.api_url,
-                "ready": readiness(engine) is None,
-                "reason": readiness(engine),
+                "ready": reason is None,
+                "reason": reason,
+                "kafka": {
+                    "reachable": down is None,
+                    "unreachable_ms": down,
+                    "last_commit_age_ms": self.health.last_commit_age_ms(),
+                },
                 "by_contact_topic": engine.by_contact,
                 "directory": directory,
                 "partitions": partitions,
@@ -397,7 +430,13 @@ class ConsentApi:
         engine = self.engine
         p = partition_for(contact, self.s.partitions)
         if p in engine.parts and engine.store is not None:
-            return web.json_response(local(p))
+            body = local(p)
+            fresh = self.freshness()
+            body.update(fresh)
+            headers = {STALE_HEADER: "true" if fresh["stale"] else "false"}
+            if fresh["as_of"] is not None:
+                headers[AS_OF_HEADER] = fresh["as_of"]
+            return web.json_response(body, headers=headers)
         if FORWARDED_HEADER in request.headers:
             raise _unavailable(
                 f"partition {p} is not owned by worker {self.s.worker_id} any more (it is moving)"
@@ -412,6 +451,13 @@ class ConsentApi:
                 f"partition {p} is owned by worker {owner.worker}, whose HTTP API is off"
             )
         return await self._forward(request, contact, p, owner.worker, owner.url, suffix)
+
+    def freshness(self) -> dict[str, Any]:
+        """How old the committed table may be (see the module's docstring)."""
+        age = self.health.last_commit_age_ms()
+        as_of = None if age is None else int(time.time() * 1000) - age
+        stale = kafka_down_ms(self.health) is not None
+        return {"as_of": _iso(as_of), "age_ms": age, "stale": stale}
 
     def lookup(self, contact: str, partition: int) -> dict[str, Any]:
         """The contact's committed state on every channel (this worker owns ``partition``)."""
@@ -439,7 +485,7 @@ class ConsentApi:
     ) -> web.Response:
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=FORWARD_TIMEOUT_S)
+                timeout=aiohttp.ClientTimeout(total=self.timeout_s)
             )
         url = URL(f"{base}/consent/{quote(contact, safe='')}{suffix}", encoded=True)
         if request.query_string:
@@ -452,13 +498,15 @@ class ConsentApi:
                 body = await resp.read()
                 out = web.Response(status=resp.status, body=body)
                 out.headers["Content-Type"] = resp.headers.get("Content-Type", "application/json")
-                if "Retry-After" in resp.headers:
-                    out.headers["Retry-After"] = resp.headers["Retry-After"]
+                for name in ("Retry-After", AS_OF_HEADER, STALE_HEADER):
+                    if name in resp.headers:
+                        out.headers[name] = resp.headers[name]
                 return out
         except (aiohttp.ClientError, TimeoutError) as exc:
+            why = f"within {self.timeout_s:g} s" if isinstance(exc, TimeoutError) else ""
             raise _unavailable(
                 f"partition {partition} is owned by worker {worker} at {base}, which did not "
-                f"answer ({type(exc).__name__})"
+                f"answer {why or f'({type(exc).__name__})'}"
             ) from None
 
     async def post_command(self, request: web.Request) -> web.Response:
@@ -509,8 +557,26 @@ class ConsentApi:
         try:
             await self.publisher.publish(command)
         except PublishError as exc:
-            log_event(logger, "api.publish_failed", logging.WARNING, error=exc)
-            raise _unavailable(f"the command was not published: {exc}") from None
+            log_event(
+                logger,
+                "api.publish_failed",
+                logging.WARNING,
+                command_id=command.command_id,
+                maybe_taken=exc.maybe_taken,
+                error=exc,
+            )
+            retry = {"Retry-After": str(max(RETRY_AFTER_S, math.ceil(self.timeout_s)))}
+            if exc.maybe_taken:
+                raise ApiError(
+                    503,
+                    "OUTCOME_UNKNOWN",
+                    f"the command may have been published: {exc}",
+                    headers=retry,
+                    extra={"command_id": command.command_id},
+                ) from None
+            raise ApiError(
+                503, "UNAVAILABLE", f"the command was not published: {exc}", headers=retry
+            ) from None
         log_event(
             logger,
             "api.command",

@@ -300,6 +300,15 @@ def fenced(consumer: AIOKafkaConsumer, group: GroupMetadata | None) -> bool:
     )
 
 
+async def committed_offsets(
+    consumer: AIOKafkaConsumer, partitions: list[TopicPartition]
+) -> dict[TopicPartition, int | None]:
+    """The group's committed offsets of ``partitions`` in one request (stable: see 2. above);
+    None where nothing is committed. (``consumer.committed`` asks for one partition at a time.)"""
+    found = await consumer._coordinator.fetch_committed_offsets(list(partitions))
+    return {tp: (found[tp].offset if tp in found else None) for tp in partitions}
+
+
 def request_rejoin(consumer: AIOKafkaConsumer) -> None:
     """Have the consumer rejoin its group (after the worker found it lost its partitions)."""
     coordinator = consumer._coordinator

@@ -108,6 +108,8 @@ class Checkpoint:
         #: When the open transaction began (monotonic s): a producer fenced after the broker's
         #: transaction timeout was aborted by the coordinator, not by a twin worker.
         self.opened_at: float | None = None
+        #: When the commit under way started (monotonic s; None: none is).
+        self.committing_since: float | None = None
         self._writes: dict[int, dict[bytes, bytes | None]] = {}
 
     # --- the producer ---------------------------------------------------------------------
@@ -143,6 +145,10 @@ class Checkpoint:
             self.in_txn = True
             self.opened_at = time.monotonic()
 
+    def committing_for_s(self) -> float:
+        """How long the commit under way has waited for Kafka (0: none is under way)."""
+        return 0.0 if self.committing_since is None else time.monotonic() - self.committing_since
+
     def open_for_s(self) -> float:
         """How long the open transaction has been open (0: none is)."""
         return 0.0 if self.opened_at is None else time.monotonic() - self.opened_at
@@ -175,6 +181,7 @@ class Checkpoint:
                 f"{group.generation_id}: its partitions may have moved"
             )
         await self.begin()
+        self.committing_since = time.monotonic()
         writes, self._writes = self._writes, {}
         # 2. Records to the leaders, offsets to the group coordinator (fenced there), at once.
         if offsets:
@@ -192,6 +199,7 @@ class Checkpoint:
             self.crash.reached("committed")  # 5.
         self.in_txn = False
         self.opened_at = None
+        self.committing_since = None
         for p, pending in writes.items():  # 6.
             self.table.apply(p, pending, next_offsets[p])
         self.outage.up()
@@ -211,4 +219,5 @@ class Checkpoint:
                 await self.start()
         self.in_txn = False
         self.opened_at = None
+        self.committing_since = None
         self.out.discard()  # their errors are this one's; don't log them again

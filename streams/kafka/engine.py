@@ -94,6 +94,9 @@ _HOPELESS = (
 )
 
 
+#: A commit waiting this long for Kafka's acknowledgement counts as Kafka unreachable (/readyz).
+STUCK_COMMIT_S = 5.0
+
 #: A producer fenced twice within this many seconds (its transaction not timed out): another
 #: process uses the same CONSENT_GATE_WORKER_ID.
 TWIN_WINDOW_S = 60.0
@@ -145,6 +148,7 @@ class Engine:
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
+        self._commit_checked = False  # a commit (or the check that none is due) happened
         self._fenced_at = -TWIN_WINDOW_S  # when the producer was last found fenced
         self._stopping = asyncio.Event()
         self._failed = False  # a fatal error: nothing more is committed
@@ -176,14 +180,27 @@ class Engine:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
-    def kafka_down_for_s(self) -> float | None:
-        """How long Kafka has been unreachable without a break (None: it answers)."""
-        return self.outage.down_for_s()
+    # The HTTP API's view of the engine's health (streams.api.health.EngineHealth).
+    def kafka_unreachable_ms(self) -> int | None:
+        """None while the worker reaches Kafka; else for how long (ms) it has not: since its
+        clients' first failure (:class:`Outage`), or since a commit began that Kafka has not
+        acknowledged for ``STUCK_COMMIT_S`` (a frozen broker times requests out only later)."""
+        down = self.outage.down_for_s()
+        stuck = self.checkpoint.committing_for_s() if self.checkpoint is not None else 0.0
+        if stuck >= STUCK_COMMIT_S:
+            down = max(down or 0.0, stuck)
+        return None if down is None else int(down * 1000)
 
-    def last_commit_age_s(self) -> float:
-        """Seconds since the last commit (or the last check that there was nothing to commit):
-        how old the committed table may be."""
-        return time.monotonic() - self._last_commit
+    def last_commit_age_ms(self) -> int | None:
+        """How old the committed table may be: ms since Kafka last acknowledged a commit, or
+        since the worker last found nothing to commit while Kafka answered; None before the
+        first."""
+        if not self._commit_checked:
+            return None
+        last = self._last_commit
+        if self.outage.since is not None:
+            last = min(last, self.outage.since)
+        return int((time.monotonic() - last) * 1000)
 
     def consumer_lag(self) -> dict[TopicPartition, int | None]:
         """Records not yet taken, per assigned partition (committed records only: up to the
@@ -542,6 +559,7 @@ class Engine:
             await checkpoint.stage(p, part.state.take_pending())
         if not checkpoint.in_txn and not self._dirty:
             self._last_commit = time.monotonic()
+            self._commit_checked = True
             return
         offsets = await self._offsets()
         member = self._member or GroupMetadata(self.s.app_id, -1, "")
@@ -550,6 +568,7 @@ class Engine:
         self._committed.update(offsets)
         self._dirty.clear()
         self._last_commit = time.monotonic()
+        self._commit_checked = True
 
     async def _recover(self, exc: BaseException) -> None:
         """Abort, and go back to the last commit: positions, table, held records."""
@@ -574,8 +593,9 @@ class Engine:
 
     async def _rewind(self, owned: list[TopicPartition]) -> None:
         assert self.consumer is not None
+        offsets = await internals.committed_offsets(self.consumer, owned)
         for tp in owned:
-            committed = await self.consumer.committed(tp)
+            committed = offsets[tp]
             if committed is None:
                 await self.consumer.seek_to_beginning(tp)
             else:
@@ -644,10 +664,10 @@ class Engine:
             for tp in assigned:
                 if tp.topic != self.by_contact:
                     self.marks.own(tp)
-                # Where the consumer starts: the group's committed offset (None: the beginning),
-                # once stable: a transaction still open that commits it (the previous owner's)
-                # ends first. Then the table, which that transaction may write too.
-                self._expected[tp] = await self.consumer.committed(tp)
+            # Where the consumer starts: the group's committed offsets (None: the beginning),
+            # once stable: a transaction still open that commits them (the previous owner's)
+            # ends first. Then the table, which that transaction may write too.
+            self._expected.update(await internals.committed_offsets(self.consumer, assigned))
             gate = [tp.partition for tp in assigned if tp.topic == self.by_contact]
             await self._open_partitions(gate)
             log_event(

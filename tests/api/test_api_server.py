@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from streams.api.commands import Command, PublishError
 from streams.api.metrics import Metrics
-from streams.api.server import FORWARDED_HEADER, ConsentApi
+from streams.api.server import FORWARDED_HEADER, STALE_HEADER, ConsentApi
 from streams.core.consent import ConsentState, state_record
 from streams.core.partitioner import partition_for
 from streams.kafka.directory import Owner
@@ -43,6 +44,22 @@ class Recorder:
 
     async def close(self) -> None:
         pass
+
+
+@dataclass
+class FakeHealth:
+    """The engine's health as the API sees it (streams.api.health.EngineHealth)."""
+
+    failed: bool = False
+    stopping: bool = False
+    down_ms: int | None = None
+    commit_age_ms: int | None = 150
+
+    def kafka_unreachable_ms(self) -> int | None:
+        return self.down_ms
+
+    def last_commit_age_ms(self) -> int | None:
+        return self.commit_age_ms
 
 
 def make_api(
@@ -221,6 +238,12 @@ def test_any_worker_answers_by_forwarding_to_the_owner(tmp_path: Path) -> None:
                 body = await resp.json()
                 assert body["worker"] == "b"
                 assert body["channels"]["WHATSAPP"]["raw_text"] == "STOP"
+                assert body["stale"] is False and resp.headers[STALE_HEADER] == "false"
+                # the owner's staleness is relayed as it says it (it cannot reach Kafka)
+                b.health = FakeHealth(down_ms=20_000)
+                resp = await client_a.get("/consent/alice", headers=bearer())
+                assert resp.status == 200 and resp.headers[STALE_HEADER] == "true"
+                assert (await resp.json())["stale"] is True
                 # b's answer is relayed as it is, errors included
                 resp = await client_a.get("/consent/alice", headers=bearer("wrong" * 4))
                 assert resp.status == 401
