@@ -24,7 +24,8 @@ The rules
 * Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
   it yields no event and is not counted again. A *redelivered* input (the same event id as the
   one behind the current state) yields its event again with the same id: at least once, never
-  lost. In strict opt-in mode a STOP from a contact who never subscribed is recorded (with its
+  lost; the event recorded the first time stands, with its proof (:func:`first_event_stands`).
+  In strict opt-in mode a STOP from a contact who never subscribed is recorded (with its
   proof) as an opt-out all the same.
 """
 
@@ -385,6 +386,26 @@ def consent_event(
     if attribution is not None:
         event.update(attribution.fields())
     return event
+
+
+def first_event_stands(
+    outcome: Outcome, trigger: Trigger, recorded: Mapping[str, Any] | None
+) -> bool:
+    """Whether a redelivered input yields again the event ``recorded`` in the history for the
+    current state, rather than one rebuilt from the input as it came this time.
+
+    It does whenever that event is there and is this input's: the first proof stands. An input
+    can come again with other evidence (a suppression list imported twice: the same rows give
+    the same command ids, but the proof names the new file and line); rebuilt, the event would
+    repeat the first one's id with the new proof, and replace the proof in the history. Only
+    when the history lost it (a crash between the table write and its event) is it rebuilt."""
+    return (
+        outcome.replayed
+        and recorded is not None
+        and recorded["trigger_event_id"] == trigger.event_id
+        and outcome.event is not None
+        and recorded["type"] == outcome.event.value
+    )
 
 
 def erasure_event(

@@ -37,6 +37,7 @@ from streams.core.consent import (
     consent_event,
     erased_channels,
     erasure_event,
+    first_event_stands,
     read_reply,
     report_trigger,
 )
@@ -259,7 +260,16 @@ class Gate:
                 # A replayed input writes its state again: should its changelog record have been
                 # lost, this restores it.
                 self.store.put(valid.contact_id, valid.channel, outcome.state)
-            if outcome.event is not None:
+            recorded = None
+            if outcome.replayed:
+                recorded = self.analytics.recorded_event(
+                    valid.contact_id, valid.channel, outcome.state
+                )
+            if recorded is not None and first_event_stands(outcome, trigger, recorded[1]):
+                # The same input again (a re-import): its first event, with its first proof,
+                # again; the history keeps it.
+                outputs.append(self._event(valid.contact_id, recorded[0], recorded[1]["type"]))
+            elif outcome.event is not None:
                 event = consent_event(
                     contact_id=valid.contact_id,
                     channel=valid.channel,
