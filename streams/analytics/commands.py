@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import os
 import time
 from pathlib import Path
 from typing import Literal
@@ -89,13 +90,13 @@ def report(
     """Print the report to ``out`` as text, JSON or CSV (and write the HTML page), progress and
     warnings to ``err``. The page is drawn before anything is printed, and written to a
     temporary file first: a path that cannot be written fails before any output."""
+    if html_path is not None:
+        check_writable(html_path)  # before reading: a bad path is said at once
     result = build_report(settings, window, since_ms, campaign, err)
-    page = None
     if html_path is not None:
         from streams.analytics.html import render_html
 
-        page = render_html(result, int(time.time() * 1000))
-        write_text(html_path, page)
+        write_text(html_path, render_html(result, int(time.time() * 1000)))
     if fmt == "json":
         out.file.write(json.dumps(report_data(result), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "csv":
@@ -107,6 +108,25 @@ def report(
     if html_path is not None:
         err.print(f"wrote {html_path}")
     return result
+
+
+def check_writable(path: Path) -> None:
+    """ExportError in one sentence when ``path`` cannot be written (its folder is made if
+    missing); checked before the topics are read."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        file = next(p for p in reversed(path.parents) if p.exists() and not p.is_dir())
+        raise ex.ExportError(f"Cannot write {path}: {file} is a file, not a folder.") from None
+    except OSError as exc:
+        raise ex.ExportError(ex.cannot_write(path, exc)) from None
+    if path.is_dir():
+        raise ex.ExportError(f"Cannot write {path}: it is a folder; give a file name.")
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise ex.ExportError(
+            ex.cannot_write(path, PermissionError(13, "Permission denied", str(target)))
+        )
 
 
 def write_text(path: Path, text: str) -> None:
@@ -131,6 +151,7 @@ def export(
     file; returns the file and how many rows it has."""
     contract = Contract()
     path = output or Path(f"consent-{what}.{fmt}")
+    check_writable(path)  # before reading: a bad path is said at once
     if what == "events":
         read = asyncio.run(
             read_topic(settings, settings.events_topic, RecordName.CONSENT_EVENT, contract, err)
