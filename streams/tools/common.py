@@ -78,8 +78,9 @@ def progress(console: Console) -> Progress:
     )
 
 
-async def require_topics(settings: Settings, topics: list[str], hint: str) -> None:
-    """ToolError naming the first of ``topics`` the broker does not have."""
+async def require_topics(settings: Settings, topics: list[str], hint: str) -> set[str]:
+    """ToolError naming the first of ``topics`` the broker does not have; else every topic
+    it has."""
     try:
         have = await existing_topics(settings)
     except StartupError as exc:
@@ -89,6 +90,7 @@ async def require_topics(settings: Settings, topics: list[str], hint: str) -> No
             raise ToolError(
                 f"Topic {topic} does not exist on {settings.bootstrap_servers}: {hint}."
             )
+    return have
 
 
 async def read_to_end(
