@@ -32,7 +32,7 @@ The rules
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -294,11 +294,33 @@ def refusal(trigger: Trigger) -> Rejection | None:
     return None
 
 
-def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = True) -> Outcome:
+def asks_history(state: ConsentState, trigger: Trigger) -> bool:
+    """Whether :func:`apply` needs the inputs of the contact's recorded changes: for an
+    imported opt-out that would opt back out a contact who has opted in since (only then can
+    the same row, imported again, undo a later change)."""
+    return (
+        trigger.source is Source.IMPORT
+        and trigger.action is Action.OPT_OUT
+        and state.subscribed
+        and state.explicit
+        and state.event_id != trigger.event_id
+    )
+
+
+def apply(
+    state: ConsentState,
+    trigger: Trigger,
+    *,
+    default_subscribed: bool = True,
+    recorded_inputs: Collection[str] = (),
+) -> Outcome:
     """The state after ``trigger``, the event it yields and whether it was refused.
 
     ``default_subscribed`` is the state of a contact never seen (the state an erasure goes back
-    to, and the one the event of a redelivered input is rebuilt from)."""
+    to, and the one the event of a redelivered input is rebuilt from). ``recorded_inputs``: the
+    input ids of the contact's recorded changes on the channel, when :func:`asks_history` says
+    they matter: an imported row that was applied before does nothing again (an import is
+    idempotent; the contact's later opt-in, on new proof, stands)."""
     if trigger.action is Action.ERASE:
         if not state.explicit:
             return Outcome(state)  # nothing stored: nothing to erase, no event
@@ -318,6 +340,8 @@ def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = T
     if trigger.action is Action.OPT_OUT:
         if not state.subscribed and state.explicit:
             return Outcome(state)  # repeated opt-out: nothing changes, nothing is counted
+        if trigger.source is Source.IMPORT and trigger.event_id in recorded_inputs:
+            return Outcome(state)  # this row was imported before: what came since stands
         # From subscribed, or from the strict-mode default (never subscribed): the withdrawal is
         # recorded with its proof, so an import can never lift it later.
         return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)

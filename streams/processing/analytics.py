@@ -214,6 +214,20 @@ class Analytics:
         except DecodeError:  # an unreadable entry: the event is rebuilt
             return None
 
+    def recorded_inputs(self, contact_id: str, channel: str) -> frozenset[str]:
+        """The input ids (``trigger_event_id``) of every change of the contact's consent on
+        ``channel`` the history holds."""
+        ids = set()
+        for key in _keys_with_prefix(self.table, contact_prefix(contact_id, channel)):
+            raw = self.table.get(key)
+            if raw is None:
+                continue
+            try:
+                ids.add(self.contract.decode(RecordName.CONSENT_EVENT, raw)["trigger_event_id"])
+            except DecodeError:
+                continue
+        return frozenset(ids)
+
     def changed(
         self,
         contact_id: str,

@@ -32,6 +32,7 @@ from streams.core.consent import (
     Outcome,
     Trigger,
     apply,
+    asks_history,
     click_trigger,
     command_trigger,
     consent_event,
@@ -253,7 +254,15 @@ class Gate:
         outcome: Outcome | None = None
         if trigger is not None:
             before = self.store.get(valid.contact_id, valid.channel)
-            outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
+            inputs: frozenset[str] = frozenset()
+            if asks_history(before, trigger):
+                inputs = self.analytics.recorded_inputs(valid.contact_id, valid.channel)
+            outcome = apply(
+                before,
+                trigger,
+                default_subscribed=self.settings.default_subscribed,
+                recorded_inputs=inputs,
+            )
             if outcome.rejection is not None:
                 raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
             if outcome.changed or outcome.replayed:

@@ -22,6 +22,7 @@ from streams.core.consent import (
     Source,
     Trigger,
     apply,
+    asks_history,
     click_trigger,
     command_trigger,
     consent_event,
@@ -78,6 +79,18 @@ def test_an_input_that_comes_again_with_new_proof_keeps_its_first_event() -> Non
     other = {**recorded, "trigger_event_id": "import-2"}
     assert not first_event_stands(replayed, again, other)  # not this input's
     assert not first_event_stands(done, first, recorded)  # a change, not a replay
+
+
+def test_an_imported_row_applied_before_does_not_undo_a_later_opt_in() -> None:
+    row = trigger(Action.OPT_OUT, Source.IMPORT, event_id="import-1", proof=PROOF)
+    out = apply(SUBSCRIBED, row).state
+    back_in = apply(out, trigger(Action.OPT_IN, Source.KEYWORD, event_id="reply-9")).state
+    assert back_in.subscribed and asks_history(back_in, row)
+    again = apply(back_in, row, recorded_inputs={"import-1", "reply-9"})
+    assert again.state is back_in and again.event is None
+    assert apply(back_in, row).event is EventType.OPTED_OUT  # not recorded: an opt-out
+    assert not asks_history(SUBSCRIBED, row)  # never seen: no history to ask
+    assert not asks_history(back_in, trigger(Action.OPT_OUT, Source.KEYWORD, event_id="r"))
 
 
 def test_opt_out_from_subscribed_emits_opted_out_and_records_proof() -> None:

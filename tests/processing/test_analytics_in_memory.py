@@ -257,3 +257,21 @@ def test_imported_opt_outs_are_not_counted_in_the_windows(contract: Contract) ->
     h.reply("c2", "SMS", "STOP", T0 + 5)
     counted = [(k, c.opt_outs) for k, c in h.analytics.hours.items()]
     assert counted == [((T0 - T0 % HOUR_MS, None, "SMS", None), 1)]  # the STOP only
+
+
+def test_a_row_imported_again_after_an_opt_in_does_not_opt_out_again(contract: Contract) -> None:
+    """The contact opted back in (new proof) after the first import; the same row imported
+    again (before the importer could see it there) must not undo that."""
+    h = Harness(settings(), contract)
+    row = {"contact": "c1", "channel": "SMS", "when": "2025-03-01T10:00:00Z"}
+    first = imported_row(h, "list.csv", 2, **row)
+    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
+    [back_in] = h.events(h.reply("c1", "SMS", "START", T0 + 10))
+    assert back_in["type"] == "OPTED_IN"
+    again = imported_row(h, "list.csv", 2, **row)
+    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 20)) == []
+    [sent] = h.send("c1", "SMS", T0 + 30, campaign_id="spring")
+    assert sent.topic == h.s.channel_topic("SMS")  # still subscribed
+    other = imported_row(h, "list.csv", 3, **{**row, "when": "2025-04-01T10:00:00Z"})
+    [out] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, other, T0 + 40))
+    assert out["type"] == "OPTED_OUT"  # another row is another opt-out
