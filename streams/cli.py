@@ -81,8 +81,8 @@ class Cli(click.Group):
             said = problem(exc)
             if said is not None:
                 _fail(said)
-            if (ctx.obj or {}).get("verbose"):
-                raise
+            if (ctx.obj or {}).get("verbose") or ctx.invoked_subcommand == "worker":
+                raise  # a worker's crash keeps its traceback for the operator's logs
             first = str(exc).strip().split("\n")[0]
             _fail(
                 f"unexpected {type(exc).__name__}"

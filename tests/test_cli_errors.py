@@ -99,3 +99,22 @@ def test_library_log_lines_show_only_when_asked(tmp_path: Path) -> None:
 def test_other_expected_errors_are_one_sentence(exc: BaseException, said: str) -> None:
     assert (problem(exc) or "").startswith(said)
     assert problem(ValueError("a bug")) is None  # unexpected: named, with --verbose for more
+
+
+def test_an_unexpected_error_is_named_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import streams.cli as cli
+
+    def broken() -> None:
+        raise ValueError("a bug\nwith a second line")
+
+    monkeypatch.setattr(cli, "_settings", broken)
+    monkeypatch.setattr(cli, "cli_logging", lambda verbose: None)  # this process's logging stays
+    done = CliRunner().invoke(cli.main, ["settings"])
+    assert done.exit_code == 2
+    assert done.output.strip() == (
+        "consent-gate: unexpected ValueError: a bug (run with --verbose for the traceback)"
+    )
+    verbose = CliRunner().invoke(cli.main, ["--verbose", "settings"])
+    assert isinstance(verbose.exception, ValueError)  # the traceback, asked for
