@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import logging.config
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
-from streams.logs import log_event, setup_logging
+from streams.logs import log_event, logging_config, setup_logging
 from streams.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -27,6 +28,69 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def cli_logging(verbose: bool) -> None:
+    """The console of a CLI command: our warnings only, no library log lines (aiokafka logs an
+    ERROR for every failed connection, before the command's own sentence says what is wrong);
+    with ``--verbose``, our INFO and the libraries' warnings too. ``worker`` sets its own."""
+    if verbose:
+        setup_logging("info", "warning")
+        return
+    config = logging_config("warning", "critical")
+    config["root"]["level"] = logging.CRITICAL + 1  # nothing from the libraries
+    logging.config.dictConfig(config)
+
+
+def problem(exc: BaseException) -> str | None:
+    """The one sentence a CLI command says for ``exc`` (None: an unexpected error). Every error
+    the commands expect is one of these; the sentence is the first line of its message."""
+    from aiokafka.errors import KafkaError
+
+    from streams.analytics.export import ExportError
+    from streams.analytics.reader import ReadError
+    from streams.tools.common import ToolError
+
+    said = str(exc).strip().split("\n")[0]
+    if isinstance(exc, StartupError | ToolError | ExportError | ReadError | SettingsError):
+        return said
+    if isinstance(exc, KafkaError | TimeoutError):
+        return (
+            f"The Kafka broker did not answer as expected ({type(exc).__name__}"
+            + (f": {said}" if said else "")
+            + "): check that it runs and CONSENT_GATE_BOOTSTRAP_SERVERS."
+        )
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"Cannot use{where}: {exc.strerror or said or type(exc).__name__}."
+    return None
+
+
+class Cli(click.Group):
+    """The ``consent-gate`` group: every error of every command is one sentence on stderr and
+    exit code 2 (a bad option value too), never a traceback (``--verbose`` shows one for an
+    unexpected error)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            path = exc.ctx.command_path if exc.ctx else "consent-gate"
+            _fail(f"{exc.format_message()} (see `{path} --help`)")
+        except (click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            said = problem(exc)
+            if said is not None:
+                _fail(said)
+            if (ctx.obj or {}).get("verbose") or ctx.invoked_subcommand == "worker":
+                raise  # a worker's crash keeps its traceback for the operator's logs
+            first = str(exc).strip().split("\n")[0]
+            _fail(
+                f"unexpected {type(exc).__name__}"
+                + (f": {first}" if first else "")
+                + " (run with --verbose for the traceback)"
+            )
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -35,9 +99,13 @@ def _settings() -> Settings:
         raise  # unreachable
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log more, the libraries' warnings too.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """consent-gate: enforce marketing opt-outs per channel on Kafka."""
+    ctx.obj = {"verbose": verbose}
+    cli_logging(verbose)
 
 
 @main.command()
@@ -75,7 +143,6 @@ def topics() -> None:
 def topics_create() -> None:
     """Create every input and output topic that is missing."""
     settings = _settings()
-    setup_logging(settings.log_level, settings.library_log_level)
     try:
         created = asyncio.run(create_topics(settings))
     except StartupError as exc:
@@ -187,7 +254,7 @@ def consent_get(contact: str, url: str | None) -> None:
     if status == 503:
         _fail(f"the worker cannot answer now: {message}")
     if status != 200:
-        _fail(f"the worker answered {status}: {message}", 1)
+        _fail(f"the worker answered {status}: {message}")
     click.echo(json.dumps(body, indent=2, ensure_ascii=False))
     if body.get("stale"):
         as_of = body.get("as_of") or "an unknown time"
@@ -227,17 +294,10 @@ def _publish(settings: Settings, contact: str, channel: str, action: str, **fiel
         finally:
             await publisher.close()
 
-    # The client's own retries and connection errors are not for the user: the outcome is one
-    # sentence below.
-    client_log = logging.getLogger("aiokafka")
-    level = client_log.level
-    client_log.setLevel(logging.CRITICAL)
     try:
         asyncio.run(publish())
     except PublishError as exc:
         _fail(str(exc))
-    finally:
-        client_log.setLevel(level)
     click.echo(
         f"published {command.record['action']} of {command.contact_id} on "
         f"{command.record['channel']} to {settings.commands_topic}: "
@@ -320,7 +380,7 @@ def status(url: str | None) -> None:
     except ApiUnreachable as exc:
         _fail(str(exc))
     if not isinstance(body, dict) or "partitions" not in body:
-        _fail(f"{first} did not answer with a status: {body}", 1)
+        _fail(f"{first} did not answer with a status: {body}")
     views = [body]
     others = sorted({o["url"] for o in body["directory"].values()} - {body["url"], ""})
     for other in others:
@@ -370,35 +430,36 @@ def show_settings() -> None:
 @click.option("--campaign", metavar="C", help="Only campaign C.")
 @click.option(
     "--window", type=click.Choice(["hour", "day"]), default="day", show_default=True,
-    help="Which consent.stats windows to sum (and the time chart's step).",
+    help="Which consent.stats windows to sum (and the time table's step).",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+    show_default=True, help="Tables for people, or the figures as JSON or one CSV table.",
 )  # fmt: skip
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Also write a self-contained page with charts.")  # fmt: skip
 def report_command(
-    since: str | None, campaign: str | None, window: str, html_path: Path | None
+    since: str | None, campaign: str | None, window: str, fmt: str, html_path: Path | None
 ) -> None:
-    """Per campaign and message type: forwarded, suppressed, opt-outs, unsubscribe rate, top
-    reasons, cost saved (from consent.stats; from consent.events while it has no rows)."""
+    """Unsubscribe rates per campaign, message type and channel (opt-outs / forwarded), opt-outs
+    over time, feedback reasons, cost saved (from consent.stats; from consent.events while it has
+    no rows); opt-outs with no campaign and imported ones apart, outside the rates."""
     from rich.console import Console
 
-    from streams.analytics.commands import report
-    from streams.analytics.export import ExportError
-    from streams.analytics.reader import ReadError
+    from streams.analytics.commands import ReportFormat, report, stdout_console
 
     settings = _settings()
     since_ms = _since(since)
-    try:
-        report(
-            settings,
-            cast("Window", window),
-            since_ms,
-            campaign,
-            html_path,
-            Console(),
-            Console(stderr=True),
-        )
-    except (ExportError, ReadError) as exc:
-        _fail(str(exc), 1)
+    report(
+        settings,
+        cast("Window", window),
+        since_ms,
+        campaign,
+        html_path,
+        stdout_console(),
+        Console(stderr=True),
+        cast("ReportFormat", fmt),
+    )
 
 
 @main.group()
@@ -411,16 +472,11 @@ def _export(what: str, fmt: str, output: Path | None, since: str | None) -> None
     from rich.console import Console
 
     from streams.analytics.commands import export as run_export
-    from streams.analytics.export import ExportError
-    from streams.analytics.reader import ReadError
 
     settings = _settings()
     since_ms = _since(since)
     err = Console(stderr=True)
-    try:
-        path, rows = run_export(settings, what, cast("Format", fmt), output, since_ms, err)
-    except (ExportError, ReadError) as exc:
-        _fail(str(exc), 1)
+    path, rows = run_export(settings, what, cast("Format", fmt), output, since_ms, err)
     note = " (contact ids pseudonymised)" if settings.pseudonymise_key.get_secret_value() else ""
     err.print(f"wrote {rows} row(s) to {path}{note}")
 
@@ -524,7 +580,6 @@ def import_(file: Path, rejected: Path | None) -> None:
     from streams.tools.importer import run_import
 
     settings = _settings()
-    setup_logging(settings.log_level, settings.library_log_level)
     rejected = rejected or file.with_suffix(".rejected.csv")
     console = Console(stderr=True)
     report = _tool(run_import(settings, file, rejected, console=console))
@@ -548,7 +603,6 @@ def export_segment(channel: str, status: Any, fmt: Any, output: Path | None) -> 
     from streams.tools.export import read_segment, write_segment
 
     settings = _settings()
-    setup_logging(settings.log_level, settings.library_log_level)
     if fmt == "parquet" and output is None:
         _fail("--format parquet needs --output FILE")
     console = Console(stderr=True)
@@ -565,8 +619,23 @@ def deadletter() -> None:
     """Work with the dead-letter topic."""
 
 
+def _codes(given: tuple[str, ...]) -> tuple[str, ...]:
+    """``--code``: a code no dead letter can carry would match nothing, so it is refused."""
+    from streams.processing.records import DEAD_LETTER_CODES
+
+    codes = tuple(c.strip().upper() for c in given)
+    for code in codes:
+        if code not in DEAD_LETTER_CODES:
+            known = ", ".join(sorted(DEAD_LETTER_CODES))
+            raise click.BadParameter(f"{code!r} is no dead-letter code; the codes are {known}")
+    return codes
+
+
 @deadletter.command("replay")
-@click.option("--code", "codes", multiple=True, help="Only dead letters with this error code.")
+@click.option(
+    "--code", "codes", multiple=True, metavar="CODE", callback=lambda _c, _p, v: _codes(v),
+    help="Only dead letters with this error code (NOT_AVRO, UNKNOWN_CHANNEL...); repeatable.",
+)  # fmt: skip
 @click.option("--since", help="Only dead letters since this time (ISO-8601 or epoch ms).")
 @click.option("--dry-run", is_flag=True, help="Count what would be replayed; publish nothing.")
 def deadletter_replay(codes: tuple[str, ...], since: str | None, dry_run: bool) -> None:
@@ -577,7 +646,6 @@ def deadletter_replay(codes: tuple[str, ...], since: str | None, dry_run: bool) 
     from streams.tools.replay import replay
 
     settings = _settings()
-    setup_logging(settings.log_level, settings.library_log_level)
     since_ms = None
     if since is not None:
         try:

@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         "of consent and of every suppression (GDPR Art. 7(1), TCPA disputes)",
     )
 
+    changelog_topic_name: str = Field(
+        "",
+        description="The consent table's changelog topic, in full (empty: "
+        "<CONSENT_GATE_TOPIC_PREFIX><app_id>-consent-changelog). A deployment that ran with a "
+        "prefix before the prefix applied to the changelog keeps its table by setting the old "
+        "name, <app_id>-consent-changelog; the worker refuses to start with an empty new "
+        "changelog while the old one exists",
+    )
     changelog_max_compaction_lag_ms: int = Field(
         604_800_000,
         ge=3_600_000,
@@ -660,7 +668,14 @@ class Settings(BaseSettings):
 
     @property
     def changelog_topic(self) -> str:
-        """The consent table's changelog (``<app_id>-<table>-changelog``), compacted."""
+        """The consent table's changelog (``<prefix><app_id>-<table>-changelog``, or
+        CONSENT_GATE_CHANGELOG_TOPIC), compacted."""
+        return self.changelog_topic_name or self.topic(self.legacy_changelog_topic)
+
+    @property
+    def legacy_changelog_topic(self) -> str:
+        """The changelog's name before the topic prefix applied to it (``<app_id>-consent-
+        changelog``): the start-up check looks for it (``streams.kafka.admin``)."""
         return f"{self.app_id}-{CONSENT_TABLE}-changelog"
 
     @property

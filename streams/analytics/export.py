@@ -162,11 +162,20 @@ def write(
     }
     schema = pa.schema([pa.field(name, types[kind]) for name, kind in columns])
     table = pa.Table.from_pylist(list(rows), schema=schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        parquet.write_table(table, path)
-    else:
-        csv.write_csv(table, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            parquet.write_table(table, path)
+        else:
+            csv.write_csv(table, path)
+    except OSError as exc:  # pyarrow's I/O errors are OSErrors too
+        raise ExportError(cannot_write(path, exc)) from None
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """One sentence for a file that cannot be written."""
+    why = exc.strerror or str(exc).split("\n")[0] or type(exc).__name__
+    return f"Cannot write {path} ({why}): choose a path in a folder you can write to."
 
 
 class ExportError(RuntimeError):

@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import html
 import io
-from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from streams.analytics.export import MissingExtra
 from streams.analytics.report import (
+    GROUP_HEAD,
+    MAIN_HEAD,
     NO_TYPE,
-    WINDOW_MS,
+    Line,
     Report,
     fmt_rate,
+    group_tables,
     label,
-    line_cells,
+    main_rows,
+    notes,
     status_line,
+    time_table,
     utc,
 )
 
@@ -41,8 +45,14 @@ section.chart { margin: 1.5rem 0; }
 section.chart svg { width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #d9e2ec; text-align: right; }
-th:nth-child(-n+2), td:nth-child(-n+2), th:nth-child(8), td:nth-child(8) { text-align: left; }
+table.left-2 th:nth-child(-n+2), table.left-2 td:nth-child(-n+2),
+table.left-2 th:nth-child(8), table.left-2 td:nth-child(8),
+table.left-1 th:first-child, table.left-1 td:first-child,
+table.left-1 th:nth-child(6), table.left-1 td:nth-child(6) { text-align: left; }
 tr.total td { font-weight: 600; }
+tr.subtotal td { font-style: italic; }
+tr.apart td { color: #52606d; }
+p.note { color: #52606d; margin: .2rem 0; font-size: .9rem; }
 """
 _COLORS = ["#2f6fb3", "#d9822b", "#2e8b57", "#a23b72", "#5c6ac4", "#8a6d3b", "#0f9d9a"]
 
@@ -91,131 +101,164 @@ def _hbars(ax: Any, names: list[str], values: list[float], texts: list[str], gid
     ax.margins(x=0.25)
 
 
-def rate_chart(report: Report) -> str:
+def _rate_chart(
+    report: Report, lines: list[Line], name: Callable[[Line], str], gid: str, per: str
+) -> str:
+    """Horizontal bars of ``lines``: the unsubscribe rate (opt-outs / forwarded) from
+    consent.stats, the opt-outs from the events alone; each bar labelled with its figures."""
     Figure = _matplotlib()
-    campaigns = report.campaigns()
-    fig = Figure(figsize=(9, 0.5 * max(len(campaigns), 3) + 1.2))
+    fig = Figure(figsize=(9, 0.5 * max(len(lines), 3) + 1.2))
     ax = fig.add_subplot()
     if report.source == "stats":
-        ax.set_title("Unsubscribe rate per campaign (opt-outs ÷ forwarded)", loc="left")
-        shown = sorted(
-            (c for c in campaigns if c.rate is not None), key=lambda c: c.rate or 0.0, reverse=True
-        )
+        ax.set_title(f"Unsubscribe rate per {per} (opt-outs ÷ forwarded)", loc="left")
+        shown = sorted((x for x in lines if x.rate is not None), key=lambda x: -(x.rate or 0.0))
         if shown:
             _hbars(
                 ax,
-                [label(c.campaign) for c in shown],
-                [100 * (c.rate or 0.0) for c in shown],
-                [f"{fmt_rate(c.rate)}  ({c.opt_outs:,} / {c.forwarded:,})" for c in shown],
-                "rate",
+                [name(x) for x in shown],
+                [100 * (x.rate or 0.0) for x in shown],
+                [f"{fmt_rate(x.rate)}  ({x.opt_outs:,} / {x.forwarded:,})" for x in shown],
+                gid,
             )
             ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:g} %")
         else:
             _empty(ax, "nothing forwarded in this period")
     else:
-        ax.set_title("Opt-outs per campaign (no consent.stats yet: no rate)", loc="left")
-        shown = sorted((c for c in campaigns if c.opt_outs), key=lambda c: c.opt_outs, reverse=True)
+        ax.set_title(f"Opt-outs per {per} (no consent.stats yet: no rate)", loc="left")
+        shown = sorted((x for x in lines if x.opt_outs), key=lambda x: -x.opt_outs)
         if shown:
             _hbars(
                 ax,
-                [label(c.campaign) for c in shown],
-                [c.opt_outs for c in shown],
-                [f"{c.opt_outs:,}" for c in shown],
-                "rate",
+                [name(x) for x in shown],
+                [x.opt_outs for x in shown],
+                [f"{x.opt_outs:,}" for x in shown],
+                gid,
             )
+            _whole_numbers(ax.xaxis)
         else:
             _empty(ax, "no opt-outs in this period")
     return _svg(fig)
 
 
-def reasons_chart(report: Report, top: int = 10) -> str:
+def rate_chart(report: Report) -> str:
+    return _rate_chart(report, report.campaigns(), lambda x: label(x.campaign), "rate", "campaign")
+
+
+def type_chart(report: Report) -> str:
+    """Which message types make people leave: the campaigns' rate per message type."""
+    return _rate_chart(
+        report, report.message_types(), lambda x: x.message_type or NO_TYPE, "type", "message type"
+    )
+
+
+def channel_rate_chart(report: Report) -> str:
+    return _rate_chart(report, report.channels(), lambda x: x.channel or "-", "chan", "channel")
+
+
+def _whole_numbers(axis: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def reasons_chart(report: Report, top: int = 10, *, imported: bool = False) -> str:
+    """The feedback reasons given with opt-outs; the imported opt-outs' reasons in a chart of
+    their own (``imported``), so one imported reason does not flatten the others."""
     Figure = _matplotlib()
-    reasons: Counter[str] = Counter()
-    for line in report.lines:
-        reasons.update(line.reasons)
+    reasons = report.imported_reasons() if imported else report.reasons()
     common = reasons.most_common(top)
     fig = Figure(figsize=(9, 0.5 * max(len(common), 3) + 1.2))
     ax = fig.add_subplot()
-    ax.set_title("Feedback reasons given with opt-outs", loc="left")
+    if imported:
+        ax.set_title("Feedback reasons of imported opt-outs (at their own time)", loc="left")
+    else:
+        ax.set_title("Feedback reasons given with opt-outs (imported ones apart)", loc="left")
     if common:
+        gid = "irsn" if imported else "rsn"
         _hbars(
-            ax, [r for r, _ in common], [n for _, n in common], [f"{n:,}" for _, n in common], "rsn"
+            ax, [r for r, _ in common], [n for _, n in common], [f"{n:,}" for _, n in common], gid
         )
+        _whole_numbers(ax.xaxis)
     else:
         _empty(ax, "no feedback reasons in this period")
     return _svg(fig)
 
 
-def channel_chart(report: Report) -> str:
-    """Stacked bars: one bar per window, one colour per channel (a window without a row counts
-    0, so no line is drawn across a gap)."""
-    import matplotlib.dates as mdates
-
+def time_chart(report: Report, most_labels: int = 16) -> str:
+    """Opt-outs (not imported ones) per window, stacked by channel: one bar per window from the
+    first to the last with opt-outs (windows as categories, so one day is one bar, not a bar
+    across an hourly axis), whole-number steps, each bar labelled with its total."""
     Figure = _matplotlib()
     fig = Figure(figsize=(9, 3.8))
     ax = fig.add_subplot()
-    what = "Suppressed campaign messages" if report.source == "stats" else "Opt-outs"
-    ax.set_title(f"{what} per channel, per {report.window} (UTC)", loc="left")
-    series = {ch: points for ch, points in report.by_channel.items() if any(points.values())}
-    starts = sorted({start for points in series.values() for start in points})
-    if series:
-        xs = [datetime.fromtimestamp(ms / 1000, UTC) for ms in starts]
-        width = 0.8 * WINDOW_MS[report.window] / 86_400_000  # in days, matplotlib's date unit
-        bottom = [0] * len(starts)
-        for i, (channel, points) in enumerate(series.items()):
-            heights = [points.get(start, 0) for start in starts]
+    ax.set_title(f"Opt-outs per channel, per {report.window} (UTC; not imported ones)", loc="left")
+    rows = time_table(report)
+    if rows:
+        xs = list(range(len(rows)))
+        bottom = [0] * len(rows)
+        channels = [ch for ch in report.over_time if any(c[ch] for _, c in rows)]
+        for i, channel in enumerate(channels):
+            heights = [counts[channel] for _, counts in rows]
             bars = ax.bar(
-                xs, heights, width, bottom=bottom, label=channel,
-                color=_COLORS[i % len(_COLORS)], align="edge",
-            )  # fmt: skip
+                xs, heights, 0.7, bottom=bottom, label=channel, color=_COLORS[i % len(_COLORS)]
+            )
             for j, bar in enumerate(bars):
                 bar.set_gid(f"mark-time-{i}-{j}")
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        totals = ax.bar(xs, [0] * len(xs), 0.7, bottom=bottom, color="none")
+        ax.bar_label(totals, [f"{t:,}" if t else "" for t in bottom], padding=2, fontsize=9)
+        step = max(1, -(-len(rows) // most_labels))
+        names = [utc(start)[:10] if report.window == "day" else utc(start)[5:] for start, _ in rows]
+        ax.set_xticks(
+            xs[::step],
+            names[::step],
+            rotation=30 if len(rows) > 6 else 0,
+            ha="right" if len(rows) > 6 else "center",
+        )
+        ax.set_xlim(-0.6, len(rows) - 0.4)
+        ax.set_ylim(0, max(bottom) * 1.15 + 0.5)
+        _whole_numbers(ax.yaxis)
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
-        _empty(ax, f"no {what.lower()} in this period")
+        _empty(ax, "no opt-outs in this period")
     return _svg(fig)
 
 
-def _table(report: Report) -> str:
-    na = report.source == "events"
-    head = (
-        "campaign",
-        "message type",
-        "forwarded",
-        "suppressed",
-        "opt-outs",
-        "opt-ins",
-        "unsub. rate",
-        "top reasons",
-        "cost saved",
-    )
-    rows = []
-    lines = [(label(x.campaign), x.message_type or NO_TYPE, x, "") for x in report.lines]
-    if len(report.lines) > 1:
-        lines.append(("total", "", report.total, "total"))
-    for campaign, mtype, x, cls in lines:
-        cells = (campaign, mtype, *line_cells(x, na))
+def _table(head: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]], left: int) -> str:
+    """An HTML table; each row is (its class, its cells); the first ``left`` columns and the
+    reasons are left-aligned by the page's style."""
+    body = []
+    for cls, cells in rows:
         tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-        rows.append(f'<tr class="{cls}">{tds}</tr>')
-    ths = "".join(f"<th>{h}</th>" for h in head)
-    return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        body.append(f'<tr class="{cls}">{tds}</tr>')
+    ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    return (
+        f'<table class="left-{left}"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def render_html(report: Report, now_ms: int) -> str:
-    """The whole page: status, the three charts, and the report's table."""
+    """The whole page: status and notes, the charts, and the report's tables."""
     charts = [
         ("rate", rate_chart(report)),
+        ("type", type_chart(report)),
+        ("channel", channel_rate_chart(report)),
+        ("time", time_chart(report)),
         ("reasons", reasons_chart(report)),
-        ("channels", channel_chart(report)),
     ]
+    if report.imported_reasons():
+        charts.append(("imported-reasons", reasons_chart(report, imported=True)))
     status_class = "status" if report.final else "status running"
     sections = "\n".join(
         f'<section class="chart" id="chart-{name}">{svg}</section>' for name, svg in charts
     )
+    notes_html = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes(report))
+    main = _table(MAIN_HEAD, main_rows(report), 2)
+    groups = ""
+    for title, first, rows in group_tables(report):
+        table = _table((first, *GROUP_HEAD), [("line", r) for r in rows], 1)
+        groups += f"<h3>{html.escape(title)}</h3>{table}"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -229,9 +272,10 @@ def render_html(report: Report, now_ms: int) -> str:
 <body>
 <h1>consent-gate report</h1>
 <p class="{status_class}">{html.escape(status_line(report))}</p>
+{notes_html}
 <p class="status">Made {utc(now_ms)} UTC.</p>
 {sections}
-<section id="figures"><h2>Figures</h2>{_table(report)}</section>
+<section id="figures"><h2>Figures</h2>{main}{groups}</section>
 </body>
 </html>
 """

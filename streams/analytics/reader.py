@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from streams.kafka.security import client_options
+from streams.kafka.security import client_options, connection_problem
 from streams.models.contract import Contract, DecodeError, RecordName
 from streams.settings import Settings
 
@@ -63,11 +64,9 @@ async def read_topic(
     )
     try:
         await consumer.start()
-    except Exception as exc:
-        raise ReadError(
-            f"Cannot reach the Kafka broker at {settings.bootstrap_servers} "
-            f"({type(exc).__name__}): start it or set CONSENT_GATE_BOOTSTRAP_SERVERS."
-        ) from None
+    except (KafkaError, OSError, TimeoutError) as exc:
+        await consumer.stop()  # else "Unclosed AIOKafkaConsumer" when it is collected
+        raise ReadError(await connection_problem(settings, exc, 10.0)) from None
     try:
         # Fresh metadata of every topic (what consumer.topics() fetches, with the partitions:
         # the consumer's own cached view knows no topic it has not been assigned yet).

@@ -24,14 +24,15 @@ The rules
 * Every change of state yields exactly one event. A repeated opt-out (or opt-in) is not a change:
   it yields no event and is not counted again. A *redelivered* input (the same event id as the
   one behind the current state) yields its event again with the same id: at least once, never
-  lost. In strict opt-in mode a STOP from a contact who never subscribed is recorded (with its
+  lost; the event recorded the first time stands, with its proof (:func:`first_event_stands`).
+  In strict opt-in mode a STOP from a contact who never subscribed is recorded (with its
   proof) as an opt-out all the same.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -293,11 +294,33 @@ def refusal(trigger: Trigger) -> Rejection | None:
     return None
 
 
-def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = True) -> Outcome:
+def asks_history(state: ConsentState, trigger: Trigger) -> bool:
+    """Whether :func:`apply` needs the inputs of the contact's recorded changes: for an
+    imported opt-out that would opt back out a contact who has opted in since (only then can
+    the same row, imported again, undo a later change)."""
+    return (
+        trigger.source is Source.IMPORT
+        and trigger.action is Action.OPT_OUT
+        and state.subscribed
+        and state.explicit
+        and state.event_id != trigger.event_id
+    )
+
+
+def apply(
+    state: ConsentState,
+    trigger: Trigger,
+    *,
+    default_subscribed: bool = True,
+    recorded_inputs: Collection[str] = (),
+) -> Outcome:
     """The state after ``trigger``, the event it yields and whether it was refused.
 
     ``default_subscribed`` is the state of a contact never seen (the state an erasure goes back
-    to, and the one the event of a redelivered input is rebuilt from)."""
+    to, and the one the event of a redelivered input is rebuilt from). ``recorded_inputs``: the
+    input ids of the contact's recorded changes on the channel, when :func:`asks_history` says
+    they matter: an imported row that was applied before does nothing again (an import is
+    idempotent; the contact's later opt-in, on new proof, stands)."""
     if trigger.action is Action.ERASE:
         if not state.explicit:
             return Outcome(state)  # nothing stored: nothing to erase, no event
@@ -317,6 +340,8 @@ def apply(state: ConsentState, trigger: Trigger, *, default_subscribed: bool = T
     if trigger.action is Action.OPT_OUT:
         if not state.subscribed and state.explicit:
             return Outcome(state)  # repeated opt-out: nothing changes, nothing is counted
+        if trigger.source is Source.IMPORT and trigger.event_id in recorded_inputs:
+            return Outcome(state)  # this row was imported before: what came since stands
         # From subscribed, or from the strict-mode default (never subscribed): the withdrawal is
         # recorded with its proof, so an import can never lift it later.
         return Outcome(_changed(state, trigger, False), EventType.OPTED_OUT)
@@ -385,6 +410,26 @@ def consent_event(
     if attribution is not None:
         event.update(attribution.fields())
     return event
+
+
+def first_event_stands(
+    outcome: Outcome, trigger: Trigger, recorded: Mapping[str, Any] | None
+) -> bool:
+    """Whether a redelivered input yields again the event ``recorded`` in the history for the
+    current state, rather than one rebuilt from the input as it came this time.
+
+    It does whenever that event is there and is this input's: the first proof stands. An input
+    can come again with other evidence (a suppression list imported twice: the same rows give
+    the same command ids, but the proof names the new file and line); rebuilt, the event would
+    repeat the first one's id with the new proof, and replace the proof in the history. Only
+    when the history lost it (a crash between the table write and its event) is it rebuilt."""
+    return (
+        outcome.replayed
+        and recorded is not None
+        and recorded["trigger_event_id"] == trigger.event_id
+        and outcome.event is not None
+        and recorded["type"] == outcome.event.value
+    )
 
 
 def erasure_event(

@@ -6,7 +6,8 @@ What is counted (by the event time of the input, its Kafka timestamp):
   campaign id and message type;
 * a change to opted out or to opted in (a repeated STOP is no change and is not counted): in the
   windows of the reply, click or command, under the campaign it is attributed to
-  (``streams.core.attribution``; no campaign when attribution is NONE), with its feedback reason.
+  (``streams.core.attribution``; no campaign when attribution is NONE), with its feedback reason;
+  an imported opt-out is not counted (:func:`counted`).
 
 The unsubscribe rate is opt-outs / forwarded campaign messages of the same key and window; the cost
 saved is suppressed x the channel's unit price.
@@ -73,6 +74,15 @@ def hour_of(timestamp_ms: int) -> int:
     """The start of the hour of ``timestamp_ms`` (every day is whole hours: an hour's day is the
     day of its start)."""
     return timestamp_ms - timestamp_ms % HOUR_MS
+
+
+def counted(source: str) -> bool:
+    """Whether a change of consent from ``source`` (a ``ConsentEvent.source``) is counted in the
+    windows: an imported opt-out (``IMPORT``) is not. It happened at the time the imported row
+    gives (often years ago), not at the import's Kafka time, and the window of that time is long
+    closed; counted at the import's time it would land in today's windows and swamp the campaign
+    figures. The report counts imports apart, at their own time, from consent.events."""
+    return source != "IMPORT"
 
 
 def keys_for(

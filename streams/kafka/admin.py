@@ -225,6 +225,23 @@ def check_state_dir(settings: Settings) -> None:
         ) from None
 
 
+def check_changelog_name(settings: Settings, have: set[str]) -> None:
+    """Refuse to start on a new, empty changelog while the deployment's table is in the old one.
+
+    The topic prefix now applies to the changelog too (``<prefix><app_id>-consent-changelog``);
+    before, it was ``<app_id>-consent-changelog`` whatever the prefix. A worker of a prefixed
+    deployment would create the new topic and start with an empty consent table (every opt-out
+    forgotten), so it stops and names the setting that keeps the old topic."""
+    new, old = settings.changelog_topic, settings.legacy_changelog_topic
+    if settings.changelog_topic_name or new == old or new in have or old not in have:
+        return
+    raise StartupError(
+        f"The consent table's changelog is now {new} (CONSENT_GATE_TOPIC_PREFIX applies to it), "
+        f"but this deployment's table is in {old}: set CONSENT_GATE_CHANGELOG_TOPIC_NAME={old} "
+        "to keep using it (docs/analytics.md, moving an existing deployment)."
+    )
+
+
 async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     """Create the worker's own topics (the by-contact topic and the table's changelog) before
     it joins its consumer group, and wait until they are usable (a group assigned before a topic
@@ -243,6 +260,7 @@ async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) ->
     admin = await _admin(settings, timeout_s)
     try:
         have = set(await admin.list_topics())
+        check_changelog_name(settings, have)
         for info in await admin.describe_topics([t for t in wanted if t in have]):
             if len(info["partitions"]) != settings.partitions:
                 n = len(info["partitions"])

@@ -43,6 +43,7 @@ from streams.core.stats import (
     StatsKey,
     Window,
     closed_through,
+    counted,
     counts_record,
     from_record,
     hour_of,
@@ -51,7 +52,7 @@ from streams.core.stats import (
 )
 from streams.logs import log_event
 from streams.models.avro_write import avro_long, avro_string, optional_string
-from streams.models.contract import MAGIC, Contract, RecordName
+from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
 from streams.processing.records import KIND_HEADER, Output, SourceRecord
 from streams.settings import Settings
 from streams.state.consent_store import KeyValue
@@ -198,6 +199,35 @@ class Analytics:
             )
         return attribute(trigger, last, self.window_ms)
 
+    def recorded_event(
+        self, contact_id: str, channel: str, state: ConsentState
+    ) -> tuple[bytes, dict[str, Any]] | None:
+        """The consent event the history holds for ``state``'s change (encoded and decoded),
+        None when it has none (or it cannot be read)."""
+        if state.changed_at_ms is None:
+            return None
+        raw = self.table.get(history_key(contact_id, channel, state.changed_at_ms, state.changes))
+        if raw is None:
+            return None
+        try:
+            return raw, self.contract.decode(RecordName.CONSENT_EVENT, raw)
+        except DecodeError:  # an unreadable entry: the event is rebuilt
+            return None
+
+    def recorded_inputs(self, contact_id: str, channel: str) -> frozenset[str]:
+        """The input ids (``trigger_event_id``) of every change of the contact's consent on
+        ``channel`` the history holds."""
+        ids = set()
+        for key in _keys_with_prefix(self.table, contact_prefix(contact_id, channel)):
+            raw = self.table.get(key)
+            if raw is None:
+                continue
+            try:
+                ids.add(self.contract.decode(RecordName.CONSENT_EVENT, raw)["trigger_event_id"])
+            except DecodeError:
+                continue
+        return frozenset(ids)
+
     def changed(
         self,
         contact_id: str,
@@ -215,7 +245,7 @@ class Analytics:
         self.table.put(
             history_key(contact_id, channel, state.changed_at_ms, state.changes), encoded_event
         )
-        if not count:
+        if not count or not counted(event["source"]):
             return
         counts = self._hour(ts, event["campaign_id"], channel, event["message_type"])
         if state.subscribed:

@@ -32,11 +32,13 @@ from streams.core.consent import (
     Outcome,
     Trigger,
     apply,
+    asks_history,
     click_trigger,
     command_trigger,
     consent_event,
     erased_channels,
     erasure_event,
+    first_event_stands,
     read_reply,
     report_trigger,
 )
@@ -252,14 +254,31 @@ class Gate:
         outcome: Outcome | None = None
         if trigger is not None:
             before = self.store.get(valid.contact_id, valid.channel)
-            outcome = apply(before, trigger, default_subscribed=self.settings.default_subscribed)
+            inputs: frozenset[str] = frozenset()
+            if asks_history(before, trigger):
+                inputs = self.analytics.recorded_inputs(valid.contact_id, valid.channel)
+            outcome = apply(
+                before,
+                trigger,
+                default_subscribed=self.settings.default_subscribed,
+                recorded_inputs=inputs,
+            )
             if outcome.rejection is not None:
                 raise Rejected(outcome.rejection.value, REJECTION_TEXT[outcome.rejection])
             if outcome.changed or outcome.replayed:
                 # A replayed input writes its state again: should its changelog record have been
                 # lost, this restores it.
                 self.store.put(valid.contact_id, valid.channel, outcome.state)
-            if outcome.event is not None:
+            recorded = None
+            if outcome.replayed:
+                recorded = self.analytics.recorded_event(
+                    valid.contact_id, valid.channel, outcome.state
+                )
+            if recorded is not None and first_event_stands(outcome, trigger, recorded[1]):
+                # The same input again (a re-import): its first event, with its first proof,
+                # again; the history keeps it.
+                outputs.append(self._event(valid.contact_id, recorded[0], recorded[1]["type"]))
+            elif outcome.event is not None:
                 event = consent_event(
                     contact_id=valid.contact_id,
                     channel=valid.channel,

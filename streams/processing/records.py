@@ -96,6 +96,25 @@ class Rejected(Exception):
         return f"{self.code}: {self.reason}"
 
 
+#: Every error code a dead letter can carry (schemas/dead_letter: ``error_code``);
+#: tests/processing/test_dead_letters.py checks that the code raises no other.
+DEAD_LETTER_CODES = frozenset(
+    {
+        "NOT_AVRO",
+        "UNKNOWN_SCHEMA",
+        "UNDECODABLE",
+        "INVALID_FIELD",
+        "UNKNOWN_CHANNEL",
+        "TEXT_TOO_LONG",
+        "TOO_LARGE",
+        "OPT_IN_WITHOUT_PROOF",
+        "IMPORT_CANNOT_LIFT_OPT_OUT",
+        "UNKNOWN_INPUT",
+        "PROCESSING_ERROR",
+    }
+)
+
+
 def failure(exc: Exception, stage: str, src: SourceRecord, log: logging.Logger) -> tuple[str, str]:
     """(dead-letter code, reason) for what ``stage`` raised on ``src``: a :class:`Rejected`
     says it itself; anything else is a bug or corrupt state, logged with its traceback."""

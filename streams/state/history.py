@@ -35,6 +35,7 @@ __all__ = [
     "history",
     "history_from_records",
     "history_key",
+    "history_owner",
     "state_at",
     "states_at",
 ]
@@ -57,6 +58,21 @@ def history_key(contact_id: str, channel: str, occurred_at_ms: int, change_numbe
     return contact_prefix(contact_id, channel) + struct.pack(
         ">QI", (occurred_at_ms + _SIGN) & 0xFFFFFFFFFFFFFFFF, change_number & 0xFFFFFFFF
     )
+
+
+def history_owner(key: bytes) -> tuple[str, str] | None:
+    """(contact id, channel) of a history key made by :func:`history_key`; None for any other
+    key."""
+    if not key.startswith(HISTORY_PREFIX) or len(key) < 5 + 13:
+        return None
+    n = struct.unpack(">I", key[1:5])[0]
+    nul = len(key) - 13  # the channel ends with a NUL; event time (8 bytes) and number (4) follow
+    if 5 + n >= nul or key[nul] != 0:
+        return None
+    try:
+        return key[5 : 5 + n].decode(), key[5 + n : nul].decode()
+    except UnicodeDecodeError:
+        return None
 
 
 class _Scan(Protocol):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -19,7 +20,7 @@ from rich.progress import (
 )
 
 from streams.kafka.admin import StartupError, existing_topics
-from streams.kafka.security import client_options
+from streams.kafka.security import client_options, connection_problem
 from streams.settings import Settings
 
 #: Earliest time a bulk tool accepts (anything before is a unit mistake, e.g. seconds for ms).
@@ -77,8 +78,9 @@ def progress(console: Console) -> Progress:
     )
 
 
-async def require_topics(settings: Settings, topics: list[str], hint: str) -> None:
-    """ToolError naming the first of ``topics`` the broker does not have."""
+async def require_topics(settings: Settings, topics: list[str], hint: str) -> set[str]:
+    """ToolError naming the first of ``topics`` the broker does not have; else every topic
+    it has."""
     try:
         have = await existing_topics(settings)
     except StartupError as exc:
@@ -88,6 +90,7 @@ async def require_topics(settings: Settings, topics: list[str], hint: str) -> No
             raise ToolError(
                 f"Topic {topic} does not exist on {settings.bootstrap_servers}: {hint}."
             )
+    return have
 
 
 async def read_to_end(
@@ -112,7 +115,11 @@ async def read_to_end(
         fetch_max_bytes=32 * 1024 * 1024,
         **client_options(settings),
     )
-    await consumer.start()
+    try:
+        await consumer.start()
+    except (KafkaError, OSError, TimeoutError) as exc:
+        await consumer.stop()
+        raise ToolError(await connection_problem(settings, exc, 10.0)) from None
     try:
         cluster = await consumer._client.fetch_all_metadata()
         partitions = cluster.partitions_for_topic(topic)

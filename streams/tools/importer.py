@@ -43,9 +43,9 @@ import csv
 import hashlib
 import time
 import zlib
-from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,13 +53,16 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from rich.console import Console
 
+from streams.core.consent import state_from_record
 from streams.kafka.security import client_options
 from streams.models.avro_write import avro_long, avro_string, optional_string
-from streams.models.contract import MAGIC, Contract, RecordName
+from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
 from streams.processing.records import InputKind, Rejected
 from streams.processing.validate import Validator
 from streams.settings import Settings
-from streams.tools.common import ToolError, parse_time, progress, require_topics
+from streams.state.consent_store import is_consent_key
+from streams.state.history import history_owner
+from streams.tools.common import ToolError, parse_time, progress, read_to_end, require_topics
 
 COLUMNS = (
     "contact",
@@ -100,14 +103,139 @@ class ImportReport:
     rejected: int = 0
     seconds: float = 0.0
     rejected_path: Path | None = None
+    imported_before: int = 0  # rows whose opt-out this import's command id recorded already
+    opted_out_before: int = 0  # rows of contacts opted out already, on other proof
+    table_read: bool = False  # whether the consent table's changelog was read for them
 
     def summary(self) -> str:
         rate = self.published / self.seconds if self.seconds else 0.0
+        if self.table_read:
+            there = (
+                f"; {self.imported_before + self.opted_out_before} rows already there, not "
+                f"published ({self.imported_before} imported before, {self.opted_out_before} "
+                "contacts opted out already on other proof): their first proof stands"
+            )
+        else:
+            there = "; no worker has run yet (no changelog): no row was there already"
         return (
             f"read {self.read} rows, published {self.published} opt-out commands, "
             f"rejected {self.rejected} (see {self.rejected_path}) in {self.seconds:.1f} s "
-            f"({rate:,.0f} rows/s)"
+            f"({rate:,.0f} rows/s){there}"
         )
+
+
+#: Why a row is not published: its opt-out is recorded already.
+IMPORTED_BEFORE = "imported before"
+OPTED_OUT_BEFORE = "opted out before"
+
+
+@dataclass
+class Recorded:
+    """What the consent table holds for the contacts of an import: per ``CHANNEL/contact``
+    key, the current state's event id if the contact is opted out, and the input ids of its
+    recorded changes (an import's command ids among them)."""
+
+    opted_out: dict[str, str | None] = field(default_factory=dict)
+    inputs: dict[str, set[str]] = field(default_factory=dict)
+
+    def verdict(self, key: str, command_id: str) -> str | None:
+        """Why the row of ``command_id`` for ``key`` is already there (None: it is not): the
+        same row was imported before (its change is in the history, even if the contact has
+        opted in since, on new proof: a re-import must not undo that), or the contact is opted
+        out already (the gate would record nothing: a repeated opt-out is no change)."""
+        if command_id in self.inputs.get(key, ()):
+            return IMPORTED_BEFORE
+        if key in self.opted_out:
+            return IMPORTED_BEFORE if self.opted_out[key] == command_id else OPTED_OUT_BEFORE
+        return None
+
+
+def recorded_from(
+    records: Iterable[tuple[bytes | None, bytes | None]], wanted: set[str], contract: Contract
+) -> Recorded:
+    """:class:`Recorded` from a changelog's records (oldest first; the last value of a key
+    wins, None deletes), for the ``wanted`` keys only."""
+    states: dict[bytes, bytes | None] = {}
+    changes: dict[bytes, tuple[str, bytes | None]] = {}
+    for key, value in records:
+        if key is None:
+            continue
+        if is_consent_key(key):
+            try:
+                if key.decode() in wanted:
+                    states[key] = value
+            except UnicodeDecodeError:
+                continue
+        else:
+            whose = history_owner(key)
+            owner = None if whose is None else f"{whose[1]}/{whose[0]}"
+            if owner is not None and owner in wanted:
+                changes[key] = (owner, value)
+    out = Recorded()
+    for key, value in states.items():
+        if value is None:
+            continue
+        try:
+            state = state_from_record(contract.decode(RecordName.CONSENT_STATE, value))
+        except (DecodeError, TypeError):
+            continue
+        if not state.subscribed and state.explicit:
+            out.opted_out[key.decode()] = state.event_id
+    for owner, value in changes.values():
+        if value is None:
+            continue
+        try:
+            event = contract.decode(RecordName.CONSENT_EVENT, value)
+        except DecodeError:
+            continue
+        out.inputs.setdefault(owner, set()).add(event["trigger_event_id"])
+    return out
+
+
+def wanted_keys(path: Path, header: list[str], channels: Iterable[str]) -> set[str]:
+    """The ``CHANNEL/contact`` keys the rows of ``path`` name (a first, light pass)."""
+    known = set(channels)
+    at_contact, at_channel = header.index("contact"), header.index("channel")
+    keys: set[str] = set()
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file)
+        next(reader, None)
+        for fields in reader:
+            if len(fields) == len(header):
+                channel = fields[at_channel].strip().upper()
+                if channel in known:
+                    keys.add(f"{channel}/{fields[at_contact].strip()}")
+    return keys
+
+
+async def read_recorded(
+    settings: Settings,
+    path: Path,
+    header: list[str],
+    console: Console,
+    contract: Contract,
+    have: set[str],
+) -> Recorded | None:
+    """What the consent table's changelog holds for the contacts of ``path`` (None: there is
+    no changelog yet, no worker has run; ``have``: the broker's topics)."""
+    topic = settings.changelog_topic
+    if topic not in have:
+        return None
+    wanted = wanted_keys(path, header, settings.channels)
+    records: list[tuple[bytes | None, bytes | None]] = []
+    with progress(console) as bar:
+        task = bar.add_task(f"read {topic} (what is there already)", total=None)
+        async for m in read_to_end(
+            settings,
+            topic,
+            on_total=lambda n: bar.update(task, total=n),
+            client_id=f"{settings.app_id}-import",
+        ):
+            records.append((m.key, m.value))
+            if len(records) % 5_000 == 0:
+                bar.update(task, completed=len(records))
+        bar.update(task, completed=len(records))
+    return recorded_from(records, wanted, contract)
 
 
 class _Lines:
@@ -291,18 +419,26 @@ class ChunkEncoder:
     """Rows to encoded commands, or to rejections."""
 
     def __init__(
-        self, settings: Settings, contract: Contract, file_name: str, header: list[str]
+        self,
+        settings: Settings,
+        contract: Contract,
+        file_name: str,
+        header: list[str],
+        recorded: Recorded | None = None,
     ) -> None:
         self.contract = contract
         self.builder = RowBuilder(settings, self.contract, file_name)
         self.header = header
         self.commands = CommandEncoder(self.contract)
+        self.recorded = recorded
+        self.skipped: Counter[str] = Counter()  # rows already there, per why
 
     def encode(self, rows: list[Row]) -> Encoded:
         good: list[tuple[bytes, bytes]] = []
         bad: list[tuple[int, str, str]] = []
         width = len(self.header)
         encode = self.commands.encode
+        recorded = self.recorded
         for line, fields, text in rows:
             try:
                 if len(fields) != width:
@@ -311,6 +447,12 @@ class ChunkEncoder:
             except Rejected as exc:
                 bad.append((line, f"{exc.code}: {exc.reason}", text))
                 continue
+            if recorded is not None:
+                key = f"{record['channel']}/{record['contact_id']}"
+                why = recorded.verdict(key, record["command_id"])
+                if why is not None:
+                    self.skipped[why] += 1
+                    continue
             good.append((record["contact_id"].encode(), encode(record)))
         return good, bad
 
@@ -390,7 +532,7 @@ async def run_import(
     """Publish the opt-outs of ``path`` to the commands topic; bad rows to ``rejected_path``."""
     contract = contract or Contract()
     topic = settings.commands_topic
-    await require_topics(settings, [topic], "run `consent-gate topics create`")
+    have = await require_topics(settings, [topic], "run `consent-gate topics create`")
     report = ImportReport(rejected_path=rejected_path)
     started = time.monotonic()
     producer = AIOKafkaProducer(
@@ -420,6 +562,8 @@ async def run_import(
             reader = csv.reader(lines)
             header = read_header(path, reader)
             lines.row_text()
+            recorded = await read_recorded(settings, path, header, console, contract, have)
+            report.table_read = recorded is not None
 
             async def publish(encoded: Encoded) -> None:
                 good, bad = encoded
@@ -429,10 +573,12 @@ async def run_import(
                 report.rejected += len(bad)
                 bar.update(task, completed=lines.bytes)
 
-            encoder = ChunkEncoder(settings, contract, path.name, header)
+            encoder = ChunkEncoder(settings, contract, path.name, header, recorded)
             for chunk in _chunks(reader, lines, report):
                 await publish(encoder.encode(chunk))
             await batches.flush()
+            report.imported_before = encoder.skipped[IMPORTED_BEFORE]
+            report.opted_out_before = encoder.skipped[OPTED_OUT_BEFORE]
             bar.update(task, completed=size)
         report.published = batches.delivered
     except (KafkaError, OSError) as exc:

@@ -22,11 +22,13 @@ from streams.core.consent import (
     Source,
     Trigger,
     apply,
+    asks_history,
     click_trigger,
     command_trigger,
     consent_event,
     default_state,
     event_id,
+    first_event_stands,
     reply_trigger,
     state_from_record,
     state_record,
@@ -59,6 +61,36 @@ def opted_out(default_subscribed: bool = True) -> ConsentState:
 
 
 # --- Transitions ----------------------------------------------------------------------------------
+
+
+def test_an_input_that_comes_again_with_new_proof_keeps_its_first_event() -> None:
+    """A re-imported row: same command id, other evidence. Its first event (and proof) stands."""
+    first = trigger(Action.OPT_OUT, Source.IMPORT, event_id="import-1", proof=PROOF)
+    done = apply(SUBSCRIBED, first)
+    recorded = consent_event(
+        contact_id="c", channel="SMS", trigger=first, before=SUBSCRIBED, outcome=done,
+        recorded_at_ms=5,
+    )  # fmt: skip
+    again = replace(first, proof=b.consent_proof("import", "copy.csv:9"))
+    replayed = apply(done.state, again)
+    assert replayed.replayed and replayed.state is done.state
+    assert first_event_stands(replayed, again, recorded)
+    assert not first_event_stands(replayed, again, None)  # lost: rebuilt
+    other = {**recorded, "trigger_event_id": "import-2"}
+    assert not first_event_stands(replayed, again, other)  # not this input's
+    assert not first_event_stands(done, first, recorded)  # a change, not a replay
+
+
+def test_an_imported_row_applied_before_does_not_undo_a_later_opt_in() -> None:
+    row = trigger(Action.OPT_OUT, Source.IMPORT, event_id="import-1", proof=PROOF)
+    out = apply(SUBSCRIBED, row).state
+    back_in = apply(out, trigger(Action.OPT_IN, Source.KEYWORD, event_id="reply-9")).state
+    assert back_in.subscribed and asks_history(back_in, row)
+    again = apply(back_in, row, recorded_inputs={"import-1", "reply-9"})
+    assert again.state is back_in and again.event is None
+    assert apply(back_in, row).event is EventType.OPTED_OUT  # not recorded: an opt-out
+    assert not asks_history(SUBSCRIBED, row)  # never seen: no history to ask
+    assert not asks_history(back_in, trigger(Action.OPT_OUT, Source.KEYWORD, event_id="r"))
 
 
 def test_opt_out_from_subscribed_emits_opted_out_and_records_proof() -> None:

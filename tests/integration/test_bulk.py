@@ -180,6 +180,19 @@ def test_imported_opt_outs_hold_at_the_gate_and_export_from_the_changelog(
         subscribed, _ = segment(gate, tmp_path, "subscribed", fmt)
         assert [(r["contact_id"], r["source"]) for r in subscribed] == [("imp-1", "COMMAND")]
 
+    # The same list again, in another file, and one new row: the 20 rows are there already
+    # (imp-1 opted in since, on new proof: its import must not opt it out again); the first
+    # proof stands (the re-import overwrote it).
+    again = tmp_path / "list-again.csv"
+    again.write_text(path.read_text(encoding="utf-8") + "imp-new,SMS,1709294400000\n")
+    done = cli(gate.s, "import", str(again))
+    assert done.returncode == 0, done.stderr
+    assert "read 21 rows, published 1 opt-out commands" in done.stdout
+    assert "20 rows already there, not published (20 imported before, 0 contacts" in done.stdout
+    history = cli(gate.s, "consent", "history", "imp-2")
+    assert history.returncode == 0, history.stderr
+    assert "proof import: list.csv:4" in history.stdout and "list-again" not in history.stdout
+
 
 def test_deadletter_replay_republishes_once_after_a_fix(
     make_gate: Callable[..., Gate], tmp_path: Path

@@ -74,3 +74,22 @@ def test_changing_the_partition_count_of_existing_state_is_refused(
     assert done.returncode == 2
     assert "has 4 partitions but CONSENT_GATE_PARTITIONS is 6" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_prefixed_deployment_is_not_started_on_an_empty_new_changelog(
+    make_gate: Callable[..., Gate],
+) -> None:
+    """The prefix now applies to the changelog; a deployment whose table is in the old,
+    unprefixed changelog is told which setting keeps it, instead of starting with no opt-out."""
+    from tests.fault.harness import create_topics
+
+    gate = make_gate()
+    assert gate.s.topic_prefix and gate.s.changelog_topic.startswith(gate.s.topic_prefix)
+    old = f"{gate.s.app_id}-consent-changelog"
+    create_topics(gate.s.bootstrap_servers, {old: gate.s.partitions})
+    done = _worker(settings_env(gate.s))
+    assert done.returncode == 2, done.stderr
+    assert f"CONSENT_GATE_CHANGELOG_TOPIC_NAME={old}" in done.stderr
+    last = done.stderr.splitlines()[-1]  # after the worker's own start-up log line
+    assert last.startswith("consent-gate: The consent table's changelog is now")
+    assert "Traceback" not in done.stderr

@@ -84,3 +84,29 @@ def test_any_other_error_names_the_topic_and_what_the_broker_said(
 def test_the_first_error_is_reported_even_after_successes() -> None:
     with pytest.raises(StartupError, match="did not create topic b: InvalidConfigurationError"):
         check_created(settings(), response(("a", 0, None), ("b", 40, "bad retention.ms")))
+
+
+def test_the_prefix_is_on_every_topic_the_worker_creates_the_changelog_included() -> None:
+    s = settings(topic_prefix="acme.", app_id="cg")
+    assert s.changelog_topic == "acme.cg-consent-changelog"
+    assert s.by_contact_topic == "acme.cg-by-contact"
+    assert s.replay_marks_topic == "acme.cg-deadletter-replays"
+    assert all(t.startswith("acme.") for t in s.internal_topics)
+    assert settings(app_id="cg").changelog_topic == "cg-consent-changelog"  # no prefix: as before
+    kept = settings(topic_prefix="acme.", app_id="cg", changelog_topic_name="cg-consent-changelog")
+    assert kept.changelog_topic == "cg-consent-changelog"
+
+
+def test_a_prefixed_deployment_with_its_table_in_the_old_changelog_is_refused_at_start() -> None:
+    from streams.kafka.admin import check_changelog_name
+
+    s = settings(topic_prefix="acme.", app_id="cg")
+    with pytest.raises(StartupError) as err:
+        check_changelog_name(s, {"cg-consent-changelog", "acme.cg-by-contact"})
+    assert "\n" not in str(err.value)
+    assert "CONSENT_GATE_CHANGELOG_TOPIC_NAME=cg-consent-changelog" in str(err.value)
+    check_changelog_name(s, set())  # a new deployment
+    check_changelog_name(s, {"cg-consent-changelog", "acme.cg-consent-changelog"})  # moved
+    kept = settings(topic_prefix="acme.", app_id="cg", changelog_topic_name="cg-consent-changelog")
+    check_changelog_name(kept, {"cg-consent-changelog"})
+    check_changelog_name(settings(app_id="cg"), {"cg-consent-changelog"})  # no prefix

@@ -211,3 +211,67 @@ def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract
         )
         assert encode(*args) == contract.encode(R.LAST_CAMPAIGN, record)
         assert contract.decode(R.LAST_CAMPAIGN, encode(*args)) == record
+
+
+def imported_row(h: Harness, file_name: str, line: int, **row: str) -> dict[str, Any]:
+    """The command `consent-gate import` makes of one CSV row of ``file_name``."""
+    from streams.tools.importer import RowBuilder
+
+    return RowBuilder(h.s, h.c, file_name).command(row, line)
+
+
+def test_a_row_imported_twice_keeps_its_first_proof(contract: Contract) -> None:
+    """Re-importing the same rows gave the event again with the same event id and the new
+    file's evidence, and replaced the proof in the history."""
+    h = Harness(settings(), contract)
+    row = {"contact": "c1", "channel": "sms", "when": "2025-03-01T10:00:00Z", "reason": "old"}
+    first = imported_row(h, "list-2025.csv", 7, **row)
+    again = imported_row(h, "list-2025-copy.csv", 9, **row)
+    assert first["command_id"] == again["command_id"]
+    assert again["proof"]["evidence"] == "list-2025-copy.csv:9"
+    [one] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
+    [two] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 1000))
+    assert two == one  # the same event, first proof and first recorded time included
+    assert one["proof"]["evidence"] == "list-2025.csv:7"
+    [change] = history(h.table, "c1", "SMS", contract=contract)
+    assert change.event["proof"]["evidence"] == "list-2025.csv:7"
+    assert change.event["occurred_at_ms"] == first["issued_at_ms"]
+
+
+def test_a_replay_whose_history_entry_was_lost_is_rebuilt_and_stored(contract: Contract) -> None:
+    h = Harness(settings(), contract)
+    cmd = imported_row(h, "a.csv", 2, contact="c1", channel="SMS", when="2025-03-01T10:00:00Z")
+    [one] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
+    for key in [k for k in h.table if k.startswith(b"\x03")]:
+        del h.table[key]  # the history entry lost (a crash between the writes)
+    [two] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0 + 1))
+    assert two["event_id"] == one["event_id"] and two["proof"] == one["proof"]
+    assert len(history(h.table, "c1", "SMS", contract=contract)) == 1
+
+
+def test_imported_opt_outs_are_not_counted_in_the_windows(contract: Contract) -> None:
+    """Imported opt-outs dated years ago were counted as today's (the import's Kafka time)."""
+    h = Harness(settings(), contract)
+    cmd = imported_row(h, "a.csv", 2, contact="c1", channel="SMS", when="2024-01-01T00:00:00Z")
+    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
+    h.reply("c2", "SMS", "STOP", T0 + 5)
+    counted = [(k, c.opt_outs) for k, c in h.analytics.hours.items()]
+    assert counted == [((T0 - T0 % HOUR_MS, None, "SMS", None), 1)]  # the STOP only
+
+
+def test_a_row_imported_again_after_an_opt_in_does_not_opt_out_again(contract: Contract) -> None:
+    """The contact opted back in (new proof) after the first import; the same row imported
+    again (before the importer could see it there) must not undo that."""
+    h = Harness(settings(), contract)
+    row = {"contact": "c1", "channel": "SMS", "when": "2025-03-01T10:00:00Z"}
+    first = imported_row(h, "list.csv", 2, **row)
+    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
+    [back_in] = h.events(h.reply("c1", "SMS", "START", T0 + 10))
+    assert back_in["type"] == "OPTED_IN"
+    again = imported_row(h, "list.csv", 2, **row)
+    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 20)) == []
+    [sent] = h.send("c1", "SMS", T0 + 30, campaign_id="spring")
+    assert sent.topic == h.s.channel_topic("SMS")  # still subscribed
+    other = imported_row(h, "list.csv", 3, **{**row, "when": "2025-04-01T10:00:00Z"})
+    [out] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, other, T0 + 40))
+    assert out["type"] == "OPTED_OUT"  # another row is another opt-out

@@ -224,3 +224,50 @@ INPUTS = {"consent.commands", "messaging.inbound.replies"}
 )
 def test_what_a_replay_skips(fields: dict[str, Any], replayed: bool, why: str | None) -> None:
     assert _skip(dead_letter(**fields), replayed, INTERNAL, INPUTS) == why
+
+
+def test_rows_already_in_the_table_are_known_before_publishing(contract: Contract) -> None:
+    """The summary says how many rows were there already: imported before (even by a contact
+    who opted in since, on new proof: a re-import must not undo that), or opted out already."""
+    from streams.models.contract import RecordName as R
+    from streams.state.history import history_key, history_owner
+    from streams.tools.importer import IMPORTED_BEFORE, OPTED_OUT_BEFORE, recorded_from
+    from tests.processing.test_analytics_in_memory import T0, Harness
+    from tests.processing.test_analytics_in_memory import settings as gate_settings
+
+    h = Harness(gate_settings(), contract)
+    rows = {
+        c: RowBuilder(h.s, contract, "list.csv").command(
+            {"contact": c, "channel": "SMS", "when": "2025-03-01T10:00:00Z"}, 2
+        )
+        for c in ("c1", "c2", "c4", "c5")
+    }
+    for c in ("c1", "c2", "c4"):
+        h.feed(h.s.commands_topic, R.CONSENT_COMMAND, rows[c], T0)
+    h.reply("c2", "SMS", "START", T0 + 10)  # opted in since, on new proof
+    h.reply("c3", "SMS", "STOP", T0 + 20)
+    table = list(h.table.items())
+    erased = [(k, None) for k, _ in table if k.endswith(b"c4") or b"c4SMS" in k]
+    records: list[tuple[bytes | None, bytes | None]] = [*table, *erased]
+    wanted = {"SMS/c1", "SMS/c2", "SMS/c3", "SMS/c4", "SMS/c5"}
+    known = recorded_from(records, wanted, contract)
+    ids = {c: r["command_id"] for c, r in rows.items()}
+    assert known.verdict("SMS/c1", ids["c1"]) == IMPORTED_BEFORE
+    assert known.verdict("SMS/c2", ids["c2"]) == IMPORTED_BEFORE
+    assert known.verdict("SMS/c3", "import-x") == OPTED_OUT_BEFORE
+    assert known.verdict("SMS/c4", ids["c4"]) is None  # erased: as never seen
+    assert known.verdict("SMS/c5", ids["c5"]) is None
+    assert recorded_from(records, {"SMS/c5"}, contract).opted_out == {}
+    assert history_owner(history_key("ü/1", "WHATSAPP", -5, 3)) == ("ü/1", "WHATSAPP")
+    assert history_owner(b"SMS/c1") is None and history_owner(b"\x03\x00") is None
+
+
+def test_the_summary_says_how_many_rows_were_there_already() -> None:
+    from streams.tools.importer import ImportReport
+
+    done = ImportReport(read=5, published=2, imported_before=2, opted_out_before=1)
+    done.table_read = True
+    assert "3 rows already there, not published (2 imported before, 1 contacts opted out" in (
+        done.summary()
+    )
+    assert "read 5 rows, published 2 opt-out commands, rejected 0" in done.summary()
