@@ -103,8 +103,20 @@ class Settings(BaseSettings):
     output_partitions: int = Field(
         3, ge=1, description="Partitions of topics created by `consent-gate topics create`"
     )
-    replication_factor: int = Field(
-        1, ge=1, description="Replication factor of every topic the gate creates"
+    replication_factor: int | None = Field(
+        None,
+        ge=1,
+        le=32,
+        description="Replication factor of every topic the gate creates (unset: 3 when the "
+        "cluster has 3 or more brokers available, else the number of brokers); checked at start "
+        "against the brokers available",
+    )
+    min_insync_replicas: int | None = Field(
+        None,
+        ge=1,
+        le=32,
+        description="min.insync.replicas of every topic the gate creates (unset: 2 when the "
+        "replication factor is 3 or more, else 1); at most the replication factor",
     )
     audit_retention_ms: int = Field(
         -1,
@@ -483,6 +495,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"{ENV_PREFIX}UNIT_PRICES names {channel} twice")
             prices[channel] = value
         return prices
+
+    @model_validator(mode="after")
+    def _replication(self) -> Settings:
+        rf, isr = self.replication_factor, self.min_insync_replicas
+        if rf is not None and isr is not None and isr > rf:
+            raise ValueError(
+                f"{ENV_PREFIX}MIN_INSYNC_REPLICAS ({isr}) is larger than "
+                f"{ENV_PREFIX}REPLICATION_FACTOR ({rf}), so no write could ever succeed: "
+                f"set it to at most {rf}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _security(self) -> Settings:
