@@ -147,7 +147,7 @@ async def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str
     try:
         have = set(await admin.list_topics())
         wanted = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
-        replicas = await replication(admin, settings)
+        replicas = await replication(admin, settings) if wanted else (1, 1)
         new = [
             new_topic(t, settings.output_partitions, replicas, topic_configs(settings, t))
             for t in wanted
@@ -279,12 +279,10 @@ async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) ->
                     f"{settings.partitions}: the consent table was built with {n}, "
                     f"so set CONSENT_GATE_PARTITIONS back to {n}."
                 )
-        replicas = await replication(admin, settings)  # checked even when nothing is new
-        new = [
-            new_topic(t, settings.partitions, replicas, config)
-            for t, config in wanted.items()
-            if t not in have
-        ]
+        missing = {t: config for t, config in wanted.items() if t not in have}
+        # Checked only when creating: a worker restarted while a broker is down still starts.
+        replicas = await replication(admin, settings) if missing else (1, 1)
+        new = [new_topic(t, settings.partitions, replicas, c) for t, c in missing.items()]
         return await _create(admin, settings, new, timeout_s) if new else []
     finally:
         await admin.close()

@@ -115,7 +115,7 @@ async def _try_server(settings: Settings, host: str, port: int, timeout_s: float
             "what it uses (PLAINTEXT or SSL), or CONSENT_GATE_BOOTSTRAP_SERVERS to its SASL port."
         )
     except ssl.SSLCertVerificationError as exc:
-        if exc.verify_code in _NAME_MISMATCH:
+        if getattr(exc, "verify_code", None) in _NAME_MISMATCH:
             return (
                 f"The TLS handshake with the Kafka broker {at} failed: its certificate is not for "
                 f"the name {host!r} ({exc.verify_message}): set CONSENT_GATE_BOOTSTRAP_SERVERS "
