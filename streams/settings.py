@@ -34,6 +34,8 @@ NOT_SETTINGS = {
     "CONSENT_GATE_SCHEMA_DIR": "the contract's schema folder (streams/models/contract.py)",
     "CONSENT_GATE_TEST_BOOTSTRAP": "the broker the integration tests use",
     "CONSENT_GATE_TEST_WORKER_SRC": "the source tree the fault run's workers run from",
+    "CONSENT_GATE_TEST_CLUSTER_PORT": "the first port of the three-broker cluster test",
+    "CONSENT_GATE_TEST_OUTAGE_PORT": "the port of the broker outage test's own broker",
 }
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 #: A day: the shortest retention CONSENT_GATE_AUDIT_RETENTION_MS accepts, besides -1 (forever).

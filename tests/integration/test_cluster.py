@@ -48,9 +48,24 @@ def cluster(tmp_path: Path) -> Iterator[dict[str, str]]:
     }
     try:
         local_broker.start(env)
+        asyncio.run(all_brokers_registered(local_broker.bootstrap_servers(env), 3))
         yield env
     finally:
         local_broker.stop(env)
+
+
+async def all_brokers_registered(bootstrap: str, brokers: int, timeout_s: float = 60) -> None:
+    """Every node answers once it has started, but the controller may list it as available
+    (unfenced) a little later: wait for it, or the derived replication factor would be lower."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while len((await admin.describe_cluster())["brokers"]) < brokers:
+            assert time.monotonic() < deadline, f"fewer than {brokers} brokers after {timeout_s} s"
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
 
 
 async def replicas_and_leaders(
