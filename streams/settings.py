@@ -34,6 +34,8 @@ NOT_SETTINGS = {
     "CONSENT_GATE_SCHEMA_DIR": "the contract's schema folder (streams/models/contract.py)",
     "CONSENT_GATE_TEST_BOOTSTRAP": "the broker the integration tests use",
     "CONSENT_GATE_TEST_WORKER_SRC": "the source tree the fault run's workers run from",
+    "CONSENT_GATE_TEST_CLUSTER_PORT": "the first port of the three-broker cluster test",
+    "CONSENT_GATE_TEST_OUTAGE_PORT": "the port of the broker outage test's own broker",
 }
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 #: A day: the shortest retention CONSENT_GATE_AUDIT_RETENTION_MS accepts, besides -1 (forever).
@@ -103,8 +105,20 @@ class Settings(BaseSettings):
     output_partitions: int = Field(
         3, ge=1, description="Partitions of topics created by `consent-gate topics create`"
     )
-    replication_factor: int = Field(
-        1, ge=1, description="Replication factor of every topic the gate creates"
+    replication_factor: int | None = Field(
+        None,
+        ge=1,
+        le=32,
+        description="Replication factor of every topic the gate creates (unset: 3 when the "
+        "cluster has 3 or more brokers available, else the number of brokers); checked at start "
+        "against the brokers available",
+    )
+    min_insync_replicas: int | None = Field(
+        None,
+        ge=1,
+        le=32,
+        description="min.insync.replicas of every topic the gate creates (unset: 2 when the "
+        "replication factor is 3 or more, else 1); at most the replication factor",
     )
     audit_retention_ms: int = Field(
         -1,
@@ -499,6 +513,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"{ENV_PREFIX}UNIT_PRICES names {channel} twice")
             prices[channel] = value
         return prices
+
+    @model_validator(mode="after")
+    def _replication(self) -> Settings:
+        rf, isr = self.replication_factor, self.min_insync_replicas
+        if rf is not None and isr is not None and isr > rf:
+            raise ValueError(
+                f"{ENV_PREFIX}MIN_INSYNC_REPLICAS ({isr}) is larger than "
+                f"{ENV_PREFIX}REPLICATION_FACTOR ({rf}), so no write could ever succeed: "
+                f"set it to at most {rf}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _security(self) -> Settings:

@@ -96,6 +96,38 @@ _CREATE_HINTS = {
 }
 
 
+async def replication(admin: AIOKafkaAdminClient, settings: Settings) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) of the topics the gate creates: the settings, or
+    derived from the brokers available (3 and 2 on three or more, else the number of brokers and
+    1); a replication factor larger than the brokers available is a :class:`StartupError`."""
+    brokers = len((await admin.describe_cluster())["brokers"])
+    rf = settings.replication_factor or max(1, min(brokers, 3))
+    isr = settings.min_insync_replicas or (2 if rf >= 3 else 1)
+    if rf > brokers:
+        raise StartupError(
+            f"CONSENT_GATE_REPLICATION_FACTOR is {rf} but the Kafka cluster at "
+            f"{settings.bootstrap_servers} has {brokers} broker{'s' if brokers != 1 else ''} "
+            f"available: set it to at most {brokers}, or start the missing brokers."
+        )
+    if isr > rf:
+        raise StartupError(
+            f"CONSENT_GATE_MIN_INSYNC_REPLICAS is {isr} but the replication factor is {rf} "
+            f"({brokers} broker{'s' if brokers != 1 else ''} available), so no write could ever "
+            f"succeed: set it to at most {rf}, or set CONSENT_GATE_REPLICATION_FACTOR."
+        )
+    return rf, isr
+
+
+def new_topic(
+    name: str, partitions: int, replicas: tuple[int, int], configs: dict[str, str]
+) -> NewTopic:
+    """A topic to create with ``replicas`` (from :func:`replication`) and ``configs``."""
+    rf, isr = replicas
+    return NewTopic(
+        name, partitions, rf, topic_configs={**configs, "min.insync.replicas": str(isr)}
+    )
+
+
 async def _create(
     admin: AIOKafkaAdminClient, settings: Settings, new: list[NewTopic], timeout_s: float
 ) -> list[str]:
@@ -115,13 +147,9 @@ async def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str
     try:
         have = set(await admin.list_topics())
         wanted = [t for t in (*settings.input_topics, *settings.output_topics) if t not in have]
+        replicas = await replication(admin, settings) if wanted else (1, 1)
         new = [
-            NewTopic(
-                t,
-                settings.output_partitions,
-                settings.replication_factor,
-                topic_configs=topic_configs(settings, t),
-            )
+            new_topic(t, settings.output_partitions, replicas, topic_configs(settings, t))
             for t in wanted
         ]
         created = await _create(admin, settings, new, timeout_s) if new else []
@@ -269,11 +297,10 @@ async def ensure_internal_topics(settings: Settings, timeout_s: float = 30.0) ->
                     f"{settings.partitions}: the consent table was built with {n}, "
                     f"so set CONSENT_GATE_PARTITIONS back to {n}."
                 )
-        new = [
-            NewTopic(t, settings.partitions, settings.replication_factor, topic_configs=config)
-            for t, config in wanted.items()
-            if t not in have
-        ]
+        missing = {t: config for t, config in wanted.items() if t not in have}
+        # Checked only when creating: a worker restarted while a broker is down still starts.
+        replicas = await replication(admin, settings) if missing else (1, 1)
+        new = [new_topic(t, settings.partitions, replicas, c) for t, c in missing.items()]
         return await _create(admin, settings, new, timeout_s) if new else []
     finally:
         await admin.close()

@@ -55,6 +55,11 @@ def client_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH: a trusted certificate
+# issued for another name.
+_NAME_MISMATCH = frozenset({62, 64})
+
+
 def unreachable(settings: Settings, exc: BaseException) -> str:
     return (
         f"Cannot reach the Kafka broker at {settings.bootstrap_servers} "
@@ -110,6 +115,12 @@ async def _try_server(settings: Settings, host: str, port: int, timeout_s: float
             "what it uses (PLAINTEXT or SSL), or CONSENT_GATE_BOOTSTRAP_SERVERS to its SASL port."
         )
     except ssl.SSLCertVerificationError as exc:
+        if getattr(exc, "verify_code", None) in _NAME_MISMATCH:
+            return (
+                f"The TLS handshake with the Kafka broker {at} failed: its certificate is not for "
+                f"the name {host!r} ({exc.verify_message}): set CONSENT_GATE_BOOTSTRAP_SERVERS "
+                "to a name the certificate holds."
+            )
         return (
             f"The TLS handshake with the Kafka broker {at} failed: its certificate is not "
             f"trusted ({exc.verify_message}): set CONSENT_GATE_SSL_CAFILE to the CA that signed it."

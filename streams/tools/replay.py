@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from rich.console import Console
 
-from streams.kafka.admin import check_created, existing_topics
+from streams.kafka.admin import check_created, existing_topics, new_topic, replication
 from streams.kafka.security import client_options
 from streams.models.contract import Contract, DecodeError, RecordName
 from streams.processing.records import LEFT_OUT
@@ -97,12 +97,8 @@ async def _ensure_marks_topic(settings: Settings) -> None:
     try:
         if settings.replay_marks_topic in await admin.list_topics():
             return
-        topic = NewTopic(
-            settings.replay_marks_topic,
-            1,
-            settings.replication_factor,
-            topic_configs={"cleanup.policy": "compact"},
-        )
+        replicas = await replication(admin, settings)
+        topic = new_topic(settings.replay_marks_topic, 1, replicas, {"cleanup.policy": "compact"})
         check_created(settings, await admin.create_topics([topic]))
     finally:
         await admin.close()

@@ -2105,7 +2105,7 @@ def run(cfg: RunConfig) -> Report:
     create_topics(
         cfg.bootstrap,
         {topics[k]: n for k, n in cfg.input_partitions.items()},
-        replication=base.replication_factor,
+        replication=base.replication_factor or replication,
     )
     asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
 

@@ -1132,18 +1132,17 @@ def _confluent() -> Any:
 async def create_topics(settings: Settings) -> None:
     """The input topics with max.message.bytes raised (so 10 MB values reach the worker), then
     the outputs as ``consent-gate topics create`` makes them."""
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from streams.kafka.admin import new_topic, replication
 
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
     await admin.start()
     try:
+        replicas = await replication(admin, settings)
+        configs = {"max.message.bytes": str(INPUT_MAX_MESSAGE_BYTES)}
         new = [
-            NewTopic(
-                t,
-                settings.output_partitions,
-                settings.replication_factor,
-                topic_configs={"max.message.bytes": str(INPUT_MAX_MESSAGE_BYTES)},
-            )
+            new_topic(t, settings.output_partitions, replicas, configs)
             for t in settings.input_topics
         ]
         check_created(settings, await admin.create_topics(new))

@@ -1,24 +1,32 @@
 """Secured clusters: the admin client and plain aiokafka clients built with ``client_options``
 against the local broker's SASL_PLAINTEXT listener with SCRAM (scripts/kafka-local creates the
-user); a refused login is one sentence that says so."""
+user); a refused login is one sentence that says so. Then TLS for real: a worker over the
+broker's SASL_SSL listener (a throw-away CA made by scripts/kafka-local), and a broker whose
+certificate does not match (another CA, another name) refused at start in one sentence."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import socket
+import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from click.testing import CliRunner
+from pydantic import SecretStr
 
 from streams.cli import main
 from streams.kafka import local_broker
 from streams.kafka.admin import StartupError, create_topics, existing_topics
+from streams.kafka.runner import WorkerProcess
 from streams.kafka.security import client_options
+from streams.models.contract import Contract
 from streams.settings import Settings
+from tests.integration.conftest import Gate, gate_settings
 
 pytestmark = pytest.mark.integration
 
@@ -159,3 +167,126 @@ def test_sasl_on_a_plaintext_listener_says_so(kafka_bootstrap: str) -> None:
     with pytest.raises(StartupError) as err:
         asyncio.run(existing_topics(sasl_settings(kafka_bootstrap)))
     assert "does not use SASL" in one_sentence(str(err.value))
+
+
+# --- TLS: SASL_SSL with SCRAM on the local broker's TLS listener ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_bootstrap(kafka_bootstrap: str) -> str:
+    """The SASL_SSL listener of the local broker (KAFKA_SSL_PORT, default KAFKA_PORT + 3): its
+    certificate is for ``localhost``, signed by the throw-away CA of ``local_broker.ca_file()``."""
+    if os.environ.get("CONSENT_GATE_TEST_BOOTSTRAP"):
+        pytest.skip("the TLS listener and its CA are those of scripts/kafka-local")
+    server = local_broker.ssl_bootstrap_servers()
+    try:
+        socket.create_connection(("localhost", int(server.rpartition(":")[2])), timeout=5).close()
+    except OSError:
+        pytest.fail(
+            f"the local broker has no TLS listener on {server}: it was started by an older "
+            "scripts/kafka-local, so run `scripts/kafka-local stop`, then `start`"
+        )
+    assert local_broker.ca_file().is_file()
+    return server
+
+
+def tls_overrides(**more: Any) -> dict[str, Any]:
+    return {
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_username": USER,
+        "sasl_password": PASSWORD,
+        "ssl_cafile": str(local_broker.ca_file()),
+        **more,
+    }
+
+
+def test_a_worker_runs_over_sasl_ssl_with_scram(
+    tls_bootstrap: str, kafka_bootstrap: str, tmp_path: Path, contract: Contract
+) -> None:
+    """The worker talks to the broker only through TLS (SASL_SSL, SCRAM); the test feeds it and
+    reads its outputs through the same broker's plain listener."""
+    secured = gate_settings(tls_bootstrap, tmp_path, channels="SMS", **tls_overrides())
+    asyncio.run(create_topics(secured))  # the admin client over TLS too
+    plain = secured.model_copy(
+        update={
+            "bootstrap_servers": kafka_bootstrap,
+            "security_protocol": "PLAINTEXT",
+            "sasl_username": "",
+            "sasl_password": SecretStr(""),
+            "ssl_cafile": "",
+        }
+    )
+    gate = Gate(plain, tmp_path, contract)
+    gate.worker = WorkerProcess(secured, tmp_path / "worker.log").start()
+    try:
+        gate.produce(gate.reply("c1", "SMS", "STOP"), gate.send("c2", "SMS"))
+        gate.wait(lambda g: len(g.events()) == 1 and len(g.on("SMS")) == 1)
+        gate.produce(gate.send("c1", "SMS"))
+        gate.wait(lambda g: len(g.suppressed()) == 1)
+    finally:
+        gate.worker.stop()
+    assert [e["type"] for e in gate.events()] == ["OPTED_OUT"]
+    assert f"broker={tls_bootstrap}" in gate.worker.log()
+
+
+def other_ca(tmp_path: Path) -> Path:
+    """A CA that did not sign the broker's certificate (made with keytool, as the broker's)."""
+    keytool = [
+        "keytool",
+        *("-storetype", "PKCS12", "-storepass", "throwaway", "-keypass", "throwaway"),
+        *("-keystore", str(tmp_path / "other.p12"), "-alias", "other"),
+    ]
+    subprocess.run(
+        [*keytool, "-genkeypair", "-keyalg", "RSA", "-dname", "CN=another CA", "-ext", "bc:c"],
+        check=True,
+        capture_output=True,
+    )
+    pem = tmp_path / "other-ca.pem"
+    subprocess.run(
+        [*keytool, "-exportcert", "-rfc", "-file", str(pem)], check=True, capture_output=True
+    )
+    return pem
+
+
+def refused_at_start(settings: Settings, tmp_path: Path) -> str:
+    """Run the worker; it must exit by itself (code 2) within 60 s. Returns its one line."""
+    worker = WorkerProcess(settings, tmp_path / "refused.log").start()
+    assert worker.proc is not None
+    try:
+        code = worker.proc.wait(60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        pytest.fail(f"the worker hung instead of refusing the broker:\n{worker.log()[-3000:]}")
+    worker.stop()
+    lines = [line for line in worker.log().splitlines() if line.startswith("consent-gate: ")]
+    assert code == 2 and len(lines) == 1, worker.log()[-3000:]
+    return one_sentence(lines[0].removeprefix("consent-gate: "))
+
+
+def test_a_worker_refuses_a_broker_certificate_of_another_ca(
+    tls_bootstrap: str, tmp_path: Path
+) -> None:
+    settings = gate_settings(
+        tls_bootstrap, tmp_path, **tls_overrides(ssl_cafile=str(other_ca(tmp_path)))
+    )
+    said = refused_at_start(settings, tmp_path)
+    assert said.startswith(
+        f"The TLS handshake with the Kafka broker {tls_bootstrap} failed: its certificate is not "
+        "trusted ("
+    )
+    assert said.endswith("set CONSENT_GATE_SSL_CAFILE to the CA that signed it.")
+
+
+def test_a_worker_refuses_a_broker_certificate_for_another_name(
+    tls_bootstrap: str, tmp_path: Path
+) -> None:
+    """The certificate is for ``localhost``: reaching the same listener as 127.0.0.1 is a name
+    mismatch, refused even though the CA is the right one."""
+    by_ip = "127.0.0.1:" + tls_bootstrap.rpartition(":")[2]
+    said = refused_at_start(gate_settings(by_ip, tmp_path, **tls_overrides()), tmp_path)
+    assert said.startswith(
+        f"The TLS handshake with the Kafka broker {by_ip} failed: its certificate is not for the "
+        "name '127.0.0.1' ("
+    )
+    assert said.endswith("set CONSENT_GATE_BOOTSTRAP_SERVERS to a name the certificate holds.")

@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from streams.kafka.admin import StartupError, create_topics, describe_topic_configs
+from streams.kafka.admin import (
+    StartupError,
+    create_topics,
+    describe_topic_configs,
+    existing_topics,
+)
 from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -71,14 +76,26 @@ def test_an_existing_audit_topic_with_another_retention_is_reported(
     assert f"topic={settings.events_topic} config=retention.ms value=-1" in " ".join(warned)
 
 
-def test_a_topic_the_broker_refuses_is_a_startup_error_naming_it(kafka_bootstrap: str) -> None:
+def test_a_replication_factor_above_the_brokers_available_is_one_sentence_at_start(
+    kafka_bootstrap: str,
+) -> None:
     settings = topic_settings(kafka_bootstrap, replication_factor=3)  # one broker only
     with pytest.raises(StartupError) as err:
         asyncio.run(create_topics(settings))
-    message = str(err.value)
-    assert (
-        f"did not create topic {settings.replies_topic}: InvalidReplicationFactorError" in message
+    assert str(err.value) == (
+        f"CONSENT_GATE_REPLICATION_FACTOR is 3 but the Kafka cluster at {kafka_bootstrap} has "
+        "1 broker available: set it to at most 1, or start the missing brokers."
     )
-    assert message.endswith(
-        ": set CONSENT_GATE_REPLICATION_FACTOR to at most the number of brokers."
-    )
+    assert settings.replies_topic not in asyncio.run(existing_topics(settings))
+
+
+def test_on_one_broker_the_topics_get_one_replica_and_min_insync_replicas_1(
+    kafka_bootstrap: str,
+) -> None:
+    settings = topic_settings(kafka_bootstrap)
+    asyncio.run(create_topics(settings))
+    found = configs(settings, [settings.replies_topic, settings.events_topic])
+    assert {t: c["min.insync.replicas"] for t, c in found.items()} == {
+        settings.replies_topic: "1",
+        settings.events_topic: "1",
+    }

@@ -3,12 +3,14 @@ a CreateTopics response checked (aiokafka returns the broker's errors instead of
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from streams.kafka.admin import StartupError, check_created, topic_configs
+from streams.kafka.admin import StartupError, check_created, new_topic, replication, topic_configs
 from streams.settings import Settings
 
 
@@ -110,3 +112,55 @@ def test_a_prefixed_deployment_with_its_table_in_the_old_changelog_is_refused_at
     kept = settings(topic_prefix="acme.", app_id="cg", changelog_topic_name="cg-consent-changelog")
     check_changelog_name(kept, {"cg-consent-changelog"})
     check_changelog_name(settings(app_id="cg"), {"cg-consent-changelog"})  # no prefix
+
+
+class FakeAdmin:
+    """Just enough of AIOKafkaAdminClient for :func:`replication`."""
+
+    def __init__(self, brokers: int) -> None:
+        self.brokers = brokers
+
+    async def describe_cluster(self) -> dict[str, Any]:
+        return {"brokers": [{"node_id": n} for n in range(self.brokers)]}
+
+
+@pytest.mark.parametrize(
+    ("brokers", "values", "expected"),
+    [
+        (1, {}, (1, 1)),
+        (2, {}, (2, 1)),
+        (3, {}, (3, 2)),
+        (5, {}, (3, 2)),
+        (3, {"replication_factor": 1}, (1, 1)),
+        (3, {"min_insync_replicas": 3}, (3, 3)),
+        (5, {"replication_factor": 5, "min_insync_replicas": 3}, (5, 3)),
+    ],
+)
+def test_replication_is_derived_from_the_brokers_available_unless_set(
+    brokers: int, values: dict[str, Any], expected: tuple[int, int]
+) -> None:
+    assert asyncio.run(replication(FakeAdmin(brokers), settings(**values))) == expected
+
+
+def test_more_replicas_than_brokers_is_one_sentence() -> None:
+    with pytest.raises(StartupError) as err:
+        asyncio.run(replication(FakeAdmin(2), settings(replication_factor=3)))
+    assert str(err.value) == (
+        "CONSENT_GATE_REPLICATION_FACTOR is 3 but the Kafka cluster at localhost:9092 has 2 "
+        "brokers available: set it to at most 2, or start the missing brokers."
+    )
+    with pytest.raises(StartupError) as err:
+        asyncio.run(replication(FakeAdmin(1), settings(min_insync_replicas=2)))
+    assert "CONSENT_GATE_MIN_INSYNC_REPLICAS is 2 but the replication factor is 1" in str(err.value)
+
+
+def test_min_insync_replicas_above_the_replication_factor_is_refused_in_the_settings() -> None:
+    with pytest.raises(ValidationError) as err:
+        settings(replication_factor=2, min_insync_replicas=3)
+    assert "CONSENT_GATE_MIN_INSYNC_REPLICAS (3) is larger than" in str(err.value)
+
+
+def test_new_topics_carry_min_insync_replicas() -> None:
+    topic = new_topic("t", 4, (3, 2), {"cleanup.policy": "compact"})
+    assert (topic.num_partitions, topic.replication_factor) == (4, 3)
+    assert topic.topic_configs == {"cleanup.policy": "compact", "min.insync.replicas": "2"}

@@ -179,6 +179,19 @@ def test_tls_handshakes(monkeypatch: pytest.MonkeyPatch, raised: BaseException, 
     assert says in problem(monkeypatch, raised, config)
 
 
+def test_a_certificate_for_another_name_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    raised = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    raised.verify_code = 62  # X509_V_ERR_HOSTNAME_MISMATCH
+    raised.verify_message = "Hostname mismatch, certificate is not valid for 'broker-1'."
+    config = settings(bootstrap_servers="broker-1:9093", security_protocol="SSL")
+    said = problem(monkeypatch, raised, config)
+    assert said.startswith(
+        "The TLS handshake with the Kafka broker broker-1:9093 failed: its certificate is not "
+        "for the name 'broker-1' (Hostname mismatch"
+    )
+    assert said.endswith("set CONSENT_GATE_BOOTSTRAP_SERVERS to a name the certificate holds.")
+
+
 def test_the_first_server_that_says_why_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
