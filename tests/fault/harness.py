@@ -949,7 +949,8 @@ def plan_faults(
     for f in range(freezes):
         kinds.insert(round((f + 0.5) * n0 / freezes) + f, "freeze")
     for b in range(broker_kills + broker_freezes):
-        kind = "broker-kill" if b < broker_kills else "broker-freeze"
+        # Freezes first: a killed broker may take a minute to start again on a busy machine.
+        kind = "broker-freeze" if b < broker_freezes else "broker-kill"
         kinds.insert(round((b + 1) * len(kinds) / (broker_kills + broker_freezes + 1)), kind)
     if broker_restart:
         kinds.insert(len(kinds) // 2, "broker")
@@ -1172,7 +1173,7 @@ class FaultDriver:
             stats.broker_down_s += time.monotonic() - started
             self.log(f"fault: broker back after {time.monotonic() - started:.1f} s")
             return
-        if kind in ("broker-kill", "broker-freeze", "broker-start", "broker-thaw"):
+        if kind in ("broker-kill", "broker-freeze", "broker-start", "broker-up", "broker-thaw"):
             self._broker_fault(kind, index, after)
             return
         if kind == "thaw":
@@ -1245,14 +1246,27 @@ class FaultDriver:
         if cluster is None:
             raise HarnessError(f"a {kind} fault needs a broker cluster (RunConfig.cluster)")
         if kind == "broker-start":
-            cluster.restart(index)
+            cluster.restart(index)  # the driver goes on (a broker takes a while to start)
+            self.log(f"fault: broker {index} starting again")
+            self._push(self.now() + 1.0, "broker-up", index, 0.0, False)
+            return
+        if kind == "broker-up":
+            if not cluster.is_up(index):
+                self._push(self.now() + 1.0, "broker-up", index, 0.0, False)
+                return
+            window = self._open.get(("broker", index))
             self._close_window(("broker", index))
-            self.log(f"fault: broker {index} started again")
+            down = (_wall_ms() - window["start_ms"]) / 1000 if window else 0.0
+            self.log(f"fault: broker {index} up again, {down:.0f} s after it was killed")
             return
         if kind == "broker-thaw":
             cluster.thaw(index)
             self._close_window(("broker", index))
             self.log(f"fault: SIGCONT broker {index}")
+            return
+        if any(slot[0] == "broker" for slot in self._open):
+            # One broker fault at a time: two of three brokers away is an outage by design.
+            self._push(self.now() + 1.0, kind, index, after, False)
             return
         leaders = partition_leaders(cluster.bootstrap, self.leader_topics)
         target = max(cluster.node_ids(), key=lambda n: (leaders.get(n, 0), -n))
