@@ -164,18 +164,27 @@ def create_topics(
     )
     for future in futures.values():
         future.result(timeout_s)
+    wait_for_leaders(bootstrap, partitions, timeout_s)
+
+
+def wait_for_leaders(
+    bootstrap: str, topics: Mapping[str, int | None], timeout_s: float = 30
+) -> None:
+    """Until every topic (name -> partition count, None: any) has every partition led, as the
+    broker answering says (in a cluster, the others learn of new topics a little later)."""
+    admin = admin_client(bootstrap)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         meta = admin.list_topics(timeout=10)
         if all(
             t in meta.topics
-            and len(meta.topics[t].partitions) == n
+            and len(meta.topics[t].partitions) == (n or len(meta.topics[t].partitions) or -1)
             and all(p.leader >= 0 for p in meta.topics[t].partitions.values())
-            for t, n in partitions.items()
+            for t, n in topics.items()
         ):
             return
         time.sleep(0.2)
-    raise HarnessError(f"topics {sorted(partitions)} have no leaders after {timeout_s} s")
+    raise HarnessError(f"topics {sorted(topics)} have no leaders after {timeout_s} s")
 
 
 def delete_topics(bootstrap: str, prefixes: Sequence[str], timeout_s: float = 30) -> list[str]:
@@ -204,15 +213,22 @@ def _consumer(bootstrap: str, **extra: Any) -> Consumer:
     )
 
 
-def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[tuple[str, int]]:
+def partitions_of(
+    bootstrap: str, topics: Iterable[str], timeout_s: float = 30
+) -> list[tuple[str, int]]:
+    """Every (topic, partition) of ``topics``; a topic some broker of a cluster does not know
+    yet is asked for again until ``timeout_s``."""
     admin = admin_client(bootstrap)
-    meta = admin.list_topics(timeout=10)
-    out: list[tuple[str, int]] = []
-    for t in topics:
-        if t not in meta.topics:
-            raise HarnessError(f"topic {t} does not exist")
-        out.extend((t, p) for p in sorted(meta.topics[t].partitions))
-    return out
+    names = list(topics)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        meta = admin.list_topics(timeout=10)
+        unknown = [t for t in names if t not in meta.topics]
+        if not unknown:
+            return [(t, p) for t in names for p in sorted(meta.topics[t].partitions)]
+        if time.monotonic() > deadline:
+            raise HarnessError(f"topic {unknown[0]} does not exist")
+        time.sleep(0.5)
 
 
 def group_lag(bootstrap: str, group: str, topic: str) -> int:
@@ -2122,6 +2138,7 @@ def run(cfg: RunConfig) -> Report:
         replication=base.replication_factor,
     )
     asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
+    wait_for_leaders(cfg.bootstrap, dict.fromkeys(base.output_topics), 60)
 
     workers = make_workers(base, cfg.workers, work, cfg.worker_src)
     faults = plan_faults(
