@@ -55,7 +55,11 @@ class BrokerCluster(Protocol):
         ...
 
     def restart(self, node: int) -> None:
-        """Start a killed broker again (same data) and wait until it is up."""
+        """Start a killed broker again (same data), without waiting for it."""
+        ...
+
+    def is_up(self, node: int) -> bool:
+        """The broker runs and has finished starting."""
         ...
 
 
@@ -155,7 +159,15 @@ class LocalCluster:
     def restart(self, node: int) -> None:
         self.kill(node)
         self._launch(node)
-        self._wait_started([node])
+
+    def is_up(self, node: int) -> bool:
+        proc, log = self._procs.get(node), self._log(node)
+        return (
+            proc is not None
+            and proc.poll() is None
+            and log.exists()
+            and "Kafka Server started" in log.read_text(errors="replace")
+        )
 
     # --- life cycle ------------------------------------------------------------------------------
     def port(self, node: int) -> int:
@@ -301,12 +313,7 @@ log.segment.bytes=104857600
                 if proc.poll() is not None:
                     tail = self._log(n).read_text(errors="replace").splitlines()[-30:]
                     raise HarnessError(f"broker {n} exited at start:\n" + "\n".join(tail))
-            started = all(
-                "Kafka Server started" in self._log(n).read_text(errors="replace")
-                for n in nodes
-                if self._log(n).exists()
-            ) and all(self._log(n).exists() for n in nodes)
-            if started and self._brokers_seen() >= self.brokers:
+            if all(self.is_up(n) for n in nodes) and self._brokers_seen() >= self.brokers:
                 return
             time.sleep(0.5)
         raise HarnessError(f"brokers {nodes} not up after {self.start_timeout_s:.0f} s")

@@ -164,18 +164,27 @@ def create_topics(
     )
     for future in futures.values():
         future.result(timeout_s)
+    wait_for_leaders(bootstrap, partitions, timeout_s)
+
+
+def wait_for_leaders(
+    bootstrap: str, topics: Mapping[str, int | None], timeout_s: float = 30
+) -> None:
+    """Until every topic (name -> partition count, None: any) has every partition led, as the
+    broker answering says (in a cluster, the others learn of new topics a little later)."""
+    admin = admin_client(bootstrap)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         meta = admin.list_topics(timeout=10)
         if all(
             t in meta.topics
-            and len(meta.topics[t].partitions) == n
+            and len(meta.topics[t].partitions) == (n or len(meta.topics[t].partitions) or -1)
             and all(p.leader >= 0 for p in meta.topics[t].partitions.values())
-            for t, n in partitions.items()
+            for t, n in topics.items()
         ):
             return
         time.sleep(0.2)
-    raise HarnessError(f"topics {sorted(partitions)} have no leaders after {timeout_s} s")
+    raise HarnessError(f"topics {sorted(topics)} have no leaders after {timeout_s} s")
 
 
 def delete_topics(bootstrap: str, prefixes: Sequence[str], timeout_s: float = 30) -> list[str]:
@@ -204,15 +213,22 @@ def _consumer(bootstrap: str, **extra: Any) -> Consumer:
     )
 
 
-def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[tuple[str, int]]:
+def partitions_of(
+    bootstrap: str, topics: Iterable[str], timeout_s: float = 30
+) -> list[tuple[str, int]]:
+    """Every (topic, partition) of ``topics``; a topic some broker of a cluster does not know
+    yet is asked for again until ``timeout_s``."""
     admin = admin_client(bootstrap)
-    meta = admin.list_topics(timeout=10)
-    out: list[tuple[str, int]] = []
-    for t in topics:
-        if t not in meta.topics:
-            raise HarnessError(f"topic {t} does not exist")
-        out.extend((t, p) for p in sorted(meta.topics[t].partitions))
-    return out
+    names = list(topics)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        meta = admin.list_topics(timeout=10)
+        unknown = [t for t in names if t not in meta.topics]
+        if not unknown:
+            return [(t, p) for t in names for p in sorted(meta.topics[t].partitions)]
+        if time.monotonic() > deadline:
+            raise HarnessError(f"topic {unknown[0]} does not exist")
+        time.sleep(0.5)
 
 
 def group_lag(bootstrap: str, group: str, topic: str) -> int:
@@ -949,7 +965,8 @@ def plan_faults(
     for f in range(freezes):
         kinds.insert(round((f + 0.5) * n0 / freezes) + f, "freeze")
     for b in range(broker_kills + broker_freezes):
-        kind = "broker-kill" if b < broker_kills else "broker-freeze"
+        # Freezes first: a killed broker may take a minute to start again on a busy machine.
+        kind = "broker-freeze" if b < broker_freezes else "broker-kill"
         kinds.insert(round((b + 1) * len(kinds) / (broker_kills + broker_freezes + 1)), kind)
     if broker_restart:
         kinds.insert(len(kinds) // 2, "broker")
@@ -1172,7 +1189,7 @@ class FaultDriver:
             stats.broker_down_s += time.monotonic() - started
             self.log(f"fault: broker back after {time.monotonic() - started:.1f} s")
             return
-        if kind in ("broker-kill", "broker-freeze", "broker-start", "broker-thaw"):
+        if kind in ("broker-kill", "broker-freeze", "broker-start", "broker-up", "broker-thaw"):
             self._broker_fault(kind, index, after)
             return
         if kind == "thaw":
@@ -1245,14 +1262,27 @@ class FaultDriver:
         if cluster is None:
             raise HarnessError(f"a {kind} fault needs a broker cluster (RunConfig.cluster)")
         if kind == "broker-start":
-            cluster.restart(index)
+            cluster.restart(index)  # the driver goes on (a broker takes a while to start)
+            self.log(f"fault: broker {index} starting again")
+            self._push(self.now() + 1.0, "broker-up", index, 0.0, False)
+            return
+        if kind == "broker-up":
+            if not cluster.is_up(index):
+                self._push(self.now() + 1.0, "broker-up", index, 0.0, False)
+                return
+            window = self._open.get(("broker", index))
             self._close_window(("broker", index))
-            self.log(f"fault: broker {index} started again")
+            down = (_wall_ms() - window["start_ms"]) / 1000 if window else 0.0
+            self.log(f"fault: broker {index} up again, {down:.0f} s after it was killed")
             return
         if kind == "broker-thaw":
             cluster.thaw(index)
             self._close_window(("broker", index))
             self.log(f"fault: SIGCONT broker {index}")
+            return
+        if any(slot[0] == "broker" for slot in self._open):
+            # One broker fault at a time: two of three brokers away is an outage by design.
+            self._push(self.now() + 1.0, kind, index, after, False)
             return
         leaders = partition_leaders(cluster.bootstrap, self.leader_topics)
         target = max(cluster.node_ids(), key=lambda n: (leaders.get(n, 0), -n))
@@ -2108,6 +2138,7 @@ def run(cfg: RunConfig) -> Report:
         replication=base.replication_factor or replication,
     )
     asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
+    wait_for_leaders(cfg.bootstrap, dict.fromkeys(base.output_topics), 60)
 
     workers = make_workers(base, cfg.workers, work, cfg.worker_src)
     faults = plan_faults(
