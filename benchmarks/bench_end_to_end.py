@@ -45,8 +45,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from devtools.runner import WorkerProcess
 from streams.kafka.admin import create_topics
-from streams.kafka.runner import WorkerProcess
 from streams.models import builders as b
 from streams.models.contract import HEADER_LEN, Contract, RecordName
 from streams.settings import Settings

@@ -26,8 +26,8 @@ from _common import CHANNEL_WEIGHTS
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from devtools.runner import settings_env
 from streams.kafka.admin import create_topics
-from streams.kafka.runner import settings_env
 from streams.settings import Settings
 
 

@@ -542,17 +542,6 @@ def erase(contact: str, channel: str, actor: str | None) -> None:
     )
 
 
-@main.command()
-@click.option("--broker/--no-broker", default=True, help="Start (and stop) the local broker.")
-@click.option("--keep-broker", is_flag=True, help="Leave the local broker running afterwards.")
-def demo(broker: bool, keep_broker: bool) -> None:
-    """Local broker, worker, realistic demo traffic, and a summary of what happened."""
-    from streams.demo import run_demo
-
-    settings = _settings()
-    sys.exit(run_demo(settings, start_broker=broker, keep_broker=keep_broker))
-
-
 # --- Bulk tools (streams/tools/) -------------------------------------------------------------
 
 

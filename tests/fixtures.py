@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from streams.kafka import local_broker
+from devtools import local_broker
 
 
 @pytest.fixture(scope="session")

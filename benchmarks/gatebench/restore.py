@@ -14,9 +14,9 @@ import shutil
 import time
 from dataclasses import dataclass
 
+from devtools.runner import WorkerProcess
 from streams.core.consent import ConsentState, state_record
 from streams.core.partitioner import partition_for
-from streams.kafka.runner import WorkerProcess
 from streams.models.contract import RecordName
 
 from .common import CHANNELS, cpu_of, proc_status_bytes

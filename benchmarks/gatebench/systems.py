@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from devtools.runner import WorkerProcess
 from streams.core.keywords import KeywordPolicy
-from streams.kafka.runner import WorkerProcess
 from streams.settings import Settings
 
 from .common import (

@@ -49,6 +49,7 @@ from confluent_kafka import (
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
+from devtools.runner import settings_env
 from streams.core.consent import (
     ConsentState,
     Trigger,
@@ -62,7 +63,6 @@ from streams.core.consent import (
 )
 from streams.core.decision import decide
 from streams.kafka.admin import create_topics as create_gate_topics
-from streams.kafka.runner import settings_env
 from streams.settings import Settings
 from streams.state.consent_store import is_consent_key
 from tests.fault.cluster import BrokerCluster

@@ -63,9 +63,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+from devtools.runner import WorkerProcess
 from streams.kafka.admin import check_created
 from streams.kafka.admin import create_topics as create_gate_topics
-from streams.kafka.runner import WorkerProcess
 from streams.processing.validate import MAX_FIELD_LENGTH, MAX_ID_LENGTH
 from streams.settings import Settings
 from tests.harness_common import (

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import pytest
 
+from devtools.runner import Collector, Consumed, Produce, WorkerProcess, produce
 from streams.kafka.admin import create_topics as _create_topics
-from streams.kafka.runner import Collector, Consumed, Produce, WorkerProcess, produce
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.records import REPLY_HEADER, is_reply

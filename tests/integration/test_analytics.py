@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from streams.kafka.runner import Produce, settings_env
+from devtools.runner import Produce, settings_env
 from streams.models import builders as b
 from streams.settings import Settings
 from streams.state.history import history, state_at

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from streams.kafka.runner import Collector, Produce, settings_env
+from devtools.runner import Collector, Produce, settings_env
 from streams.models import builders as b
 from streams.settings import Settings
 from streams.tools.importer import command_id

@@ -17,9 +17,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams.kafka import local_broker
+from devtools import local_broker
+from devtools.runner import Produce
 from streams.kafka.admin import create_topics, describe_topic_configs, ensure_internal_topics
-from streams.kafka.runner import Produce
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
 from tests.integration.conftest import Gate, gate_settings

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from streams.kafka.runner import WorkerProcess
+from devtools.runner import WorkerProcess
 from tests.integration.conftest import Gate, R, without_replies
 
 CONTACTS = [f"x{i}" for i in range(240)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-import streams.demo as demo
+import devtools.demo as demo
 from tests.integration.conftest import gate_settings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.kafka.runner import Produce
+from devtools.runner import Produce
 from streams.models import builders as b
 from tests.integration.conftest import Gate, R
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from devtools.runner import WorkerProcess, settings_env
 from streams.core.partitioner import partition_for
-from streams.kafka.runner import WorkerProcess, settings_env
 from streams.models import builders as b
 from streams.models.contract import RecordName as R
 from streams.settings import Settings

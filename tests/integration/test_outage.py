@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from streams.kafka import local_broker
+from devtools import local_broker
+from devtools.runner import Collector, WorkerProcess
 from streams.kafka.admin import create_topics
-from streams.kafka.runner import Collector, WorkerProcess
 from streams.models.contract import Contract
 from streams.settings import Settings
 from tests.integration.conftest import Gate, gate_settings, without_replies

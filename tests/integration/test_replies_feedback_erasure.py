@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from streams.kafka.runner import Collector, Consumed, Produce, WorkerProcess, settings_env
+from devtools.runner import Collector, Consumed, Produce, WorkerProcess, settings_env
 from streams.state.consent_store import state_key
 from tests.integration.conftest import Gate, R, without_replies
 

@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 import pytest
 from confluent_kafka import Producer
 
+from devtools.runner import settings_env
 from streams.analytics.pseudonym import pseudonym
-from streams.kafka.runner import settings_env
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
 from tests.analytics_data import DAY, T0, consent_event, hand_checkable_stats, stats_key, stats_row

@@ -19,10 +19,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from click.testing import CliRunner
 from pydantic import SecretStr
 
+from devtools import local_broker
+from devtools.runner import WorkerProcess
 from streams.cli import main
-from streams.kafka import local_broker
 from streams.kafka.admin import StartupError, create_topics, existing_topics
-from streams.kafka.runner import WorkerProcess
 from streams.kafka.security import client_options
 from streams.models.contract import Contract
 from streams.settings import Settings

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from streams.kafka.runner import settings_env
+from devtools.runner import settings_env
 from tests.integration.conftest import Gate, gate_settings
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from devtools.runner import Collector
 from streams.kafka.admin import create_topics
-from streams.kafka.runner import Collector
 from streams.state.consent_store import is_consent_key
 from tests.integration.conftest import Gate, R
 

@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 
-from streams.kafka.runner import WorkerProcess
+from devtools.runner import WorkerProcess
 from tests.integration.conftest import Gate, R, without_replies
 
 CONTACTS = [f"w{i}" for i in range(300)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.kafka import local_broker
+from devtools import local_broker
 
 
 def script(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -49,7 +49,7 @@ _STATUS_TIMEOUT_S = 30.0
 
 def script_path() -> Path:
     """Absolute path of ``scripts/kafka-local`` in this repository."""
-    return Path(__file__).resolve().parents[2] / "scripts" / "kafka-local"
+    return Path(__file__).resolve().parents[1] / "scripts" / "kafka-local"
 
 
 def _env(env: Mapping[str, str] | None) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""``consent-gate demo``: the whole path on a real broker, with realistic traffic and a summary.
+"""`scripts/demo`: the whole path on a real broker, with realistic traffic and a summary.
 
 Each run uses its own topics (``demo-<run>.`` prefix) and its own state, so it can be repeated.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 import uuid
 from collections import Counter
@@ -19,9 +20,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from streams.kafka import local_broker
+from devtools import local_broker
+from devtools.runner import Collector, Produce, WorkerProcess, produce
 from streams.kafka.admin import StartupError, create_topics
-from streams.kafka.runner import Collector, Produce, WorkerProcess, produce
 from streams.kafka.security import client_options
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
@@ -332,3 +333,26 @@ def run_demo(settings: Settings, *, start_broker: bool = True, keep_broker: bool
         if started_broker and not keep_broker:
             with _phase(console, "Stopping the local Kafka broker"):
                 local_broker.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``scripts/demo [--no-broker] [--keep-broker]``: the settings from the environment (as
+    the worker reads them), then :func:`run_demo`."""
+    import argparse
+
+    from streams.settings import SettingsError, load_settings
+
+    parser = argparse.ArgumentParser(prog="scripts/demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-broker", action="store_true", help="do not start the local broker")
+    parser.add_argument("--keep-broker", action="store_true", help="leave the broker running")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"consent-gate demo: {exc}", file=sys.stderr)
+        return 2
+    return run_demo(settings, start_broker=not args.no_broker, keep_broker=args.keep_broker)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
