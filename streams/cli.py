@@ -327,6 +327,53 @@ def status(url: str | None) -> None:
             )
 
 
+@main.command()
+@click.argument("replies", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per reply.")
+@click.option(
+    "--languages",
+    metavar="LIST",
+    help="Comma-separated language codes, or all (default: CONSENT_GATE_KEYWORD_LANGUAGES).",
+)
+def classify(replies: tuple[str, ...], as_json: bool, languages: str | None) -> None:
+    """What the worker would do with each reply (given as arguments, or one per line on
+    standard input): intent, action (act / review / none), band, language and the rule."""
+    from streams.core.intents import supported
+
+    overrides: dict[str, Any] = {}
+    if languages is not None:
+        try:
+            overrides["keyword_languages"] = ",".join(supported(languages.split(",")))
+        except ValueError as exc:
+            _fail(f"--languages: {exc}")
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        _fail(str(exc))
+    classifier = settings.keyword_policy()  # the worker's own classifier
+    texts = list(replies) if replies else [ln.rstrip("\r\n") for ln in sys.stdin]
+    texts = [t for t in texts if t.strip()]
+    if not as_json:
+        click.echo(f"{'intent':8} {'action':6} {'band':8} {'lang':4} {'rule':30} text")
+    for text in texts:
+        match = classifier.classify(text)
+        row = {
+            "text": text,
+            "intent": match.intent.value,
+            "action": classifier.handling(match).value,
+            "band": match.band,
+            "language": match.language,
+            "rule": match.rule,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{row['intent']:8} {row['action']:6} {row['band'] or '-':8} "
+                f"{row['language'] or '-':4} {row['rule'] or '-':30} {text}"
+            )
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the effective settings and their environment variables."""
