@@ -374,6 +374,96 @@ def classify(replies: tuple[str, ...], as_json: bool, languages: str | None) -> 
             )
 
 
+@main.group()
+def review() -> None:
+    """Possible opt-outs waiting for a person: list, accept (publishes the opt-out), reject."""
+
+
+def _review_run(run: Any) -> Any:
+    from streams.kafka.admin import StartupError
+    from streams.tools.common import ToolError
+
+    try:
+        return asyncio.run(run)
+    except (ToolError, StartupError) as exc:
+        _fail(str(exc).rstrip("."), 1)
+
+
+@review.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per item.")
+def review_list(as_json: bool) -> None:
+    """The undecided POSSIBLE_OPT_OUTs, oldest first, with the reply and its age in business
+    days (overdue past CONSENT_GATE_REVIEW_DEADLINE_DAYS)."""
+    import time
+
+    from streams.core.review import business_days
+    from streams.models.contract import Contract
+    from streams.tools.review import queue
+
+    settings = _settings()
+    now = int(time.time() * 1000)
+    q = _review_run(queue(settings, Contract(), now))
+    late = {i.event_id for i in q.overdue}
+    for item in q.items:
+        age = business_days(item.received_at_ms, now)
+        row = {
+            "event_id": item.event_id,
+            "contact_id": item.contact_id,
+            "channel": item.channel,
+            "received_at": _show_time(item.received_at_ms),
+            "business_days": age,
+            "overdue": item.event_id in late,
+            "text": item.text,
+            "band": item.band,
+            "language": item.language,
+            "rule": item.rule,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            flag = "OVERDUE " if row["overdue"] else ""
+            click.echo(
+                f"{item.event_id}  {item.contact_id} {item.channel}  {row['received_at']} "
+                f"({flag}{age} business days)  {item.band or '-'} {item.rule or '-'}  "
+                f"{item.text!r}"
+            )
+    if not as_json:
+        click.echo(
+            f"{len(q.items)} undecided, {len(q.overdue)} older than "
+            f"{settings.review_deadline_days} business days"
+        )
+
+
+@review.command("accept")
+@click.argument("event_id")
+@click.option("--reviewer", help="Who decides (default cli:<user>); the opt-out's actor.")
+def review_accept(event_id: str, reviewer: str | None) -> None:
+    """Accept a possible opt-out: publish the opt-out, the reply as its proof."""
+    from streams.models.contract import Contract
+    from streams.tools.review import accept
+
+    settings = _settings()
+    item, command_id = _review_run(accept(settings, Contract(), event_id, reviewer or _actor()))
+    click.echo(
+        f"accepted: published OPT_OUT of {item.contact_id} on {item.channel} to "
+        f"{settings.commands_topic}: command_id {command_id}"
+    )
+
+
+@review.command("reject")
+@click.argument("event_id")
+@click.option("--reviewer", help="Who decides (default cli:<user>).")
+@click.option("--note", help="Why it is not an opt-out.")
+def review_reject(event_id: str, reviewer: str | None, note: str | None) -> None:
+    """Reject a possible opt-out: record the decision, change nothing."""
+    from streams.models.contract import Contract
+    from streams.tools.review import reject
+
+    settings = _settings()
+    item = _review_run(reject(settings, Contract(), event_id, reviewer or _actor(), note))
+    click.echo(f"rejected: {item.event_id} ({item.contact_id} on {item.channel}) stays subscribed")
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the effective settings and their environment variables."""

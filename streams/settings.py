@@ -238,6 +238,13 @@ class Settings(BaseSettings):
         description="What each confidence band does, band=act|review|none: certain always "
         "acts; likely=review sends likely opt-outs to review (POSSIBLE_OPT_OUT) instead",
     )
+    review_deadline_days: int = Field(
+        10,
+        ge=1,
+        le=60,
+        description="Business days a POSSIBLE_OPT_OUT may wait for review before `consent-gate "
+        "review list` calls it overdue (US TCPA: 10)",
+    )
     max_text_length: int = Field(
         4096, ge=1, description="Longer reply texts are dead-lettered as TEXT_TOO_LONG"
     )
@@ -703,6 +710,11 @@ class Settings(BaseSettings):
     def replay_marks_topic(self) -> str:
         """Which dead letters `consent-gate deadletter replay` re-published (compacted)."""
         return self.topic(f"{self.app_id}-deadletter-replays")
+
+    @property
+    def reviews_topic(self) -> str:
+        """The decisions on possible opt-outs (`consent-gate review`; compacted)."""
+        return self.topic(f"{self.app_id}-reviews")
 
     @property
     def transactional_id(self) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from streams.kafka.admin import StartupError, existing_topics
+from streams.kafka.admin import StartupError, check_created, existing_topics
 from streams.kafka.security import client_options
 from streams.settings import Settings
 
@@ -75,6 +76,26 @@ def progress(console: Console) -> Progress:
         console=console,
         transient=False,
     )
+
+
+async def ensure_compacted_topic(settings: Settings, name: str) -> None:
+    """Create the compacted, one-partition topic ``name`` (a tool's own records: replay marks,
+    review decisions) unless it exists."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-admin",
+        **client_options(settings),
+    )
+    await admin.start()
+    try:
+        if name in await admin.list_topics():
+            return
+        topic = NewTopic(
+            name, 1, settings.replication_factor, topic_configs={"cleanup.policy": "compact"}
+        )
+        check_created(settings, await admin.create_topics([topic]))
+    finally:
+        await admin.close()
 
 
 async def require_topics(settings: Settings, topics: list[str], hint: str) -> None:
