@@ -197,8 +197,8 @@ _SV_MSG = r"(?:sms|smsen|meddelanden|mejl|mail|utskick|erbjudanden|reklam|nyhets
 _DA_MSG = r"(?:sms|sms er|smser|beskeder|mails|e mails|tilbud|reklamer|reklame|nyhedsbreve)"
 _RO_MSG = r"(?:mesaje|mesajele|sms|sms uri|sms urile|reclame|reclamele|oferte|notificari|emailuri)"
 _TR_MSG = (
-    r"(?:mesaj|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklamlar|"
-    r"kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
+    r"(?:mesaj|mesaji|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklami|"
+    r"reklamlar|kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
 )
 
 # fmt: off
@@ -264,6 +264,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("any.dont-stop", VETO, r"\b(?:don t|dont|do not|never|can t|cant|won t|wont|didn t|didnt|"
                            r"please don t|pls don t) (?:ever )?(?:stop|unsubscribe|unsub|remove|"
                            r"cancel|opt out)\b"),
+    ("any.stop-never", VETO, r"\b(?:stop|stopp|stoppa|sluta|stoppen|stopper|smettete|parem) "
+                             r"(?:aldrig|nooit|nie|never|jamais|nunca|mai|niemals|nigdy)\b"),
     ("any.stop-the-thing", VETO, r"\b(?:stop|stopp|stoppa|stoppen|stopper) (?:the |de |het |la |"
                                  r"le |"
                                  r"il |den |det |die |der |das |my |mijn |min |mi |ma |"
@@ -321,11 +323,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("es.dejen-de", C, r"{NEG}\b(?:dejen|deja|dejad|dejar) de (?:enviar|mandar|escribir|molestar|"
                        r"enviarme|mandarme|escribirme|contactarme|llamarme)\b"),
     ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito) (?:la |mi )?(?:baja|"
-                          r"darme de baja|cancelar (?:la |mi )?suscripcion|desuscribirme|"
-                          r"desuscribir|salir de la lista|que me eliminen|que me borren)\b"),
+                          r"darme de baja|desuscribirme|desuscribir|salir de la lista|que me "
+                          r"eliminen|que me borren|cancelar (?:la |mi )?suscripcion(?:$| (?:a "
+                          r"los|de los|a las|de las) " + _ES_MSG + r"))\b"),
     ("es.de-la-lista", C, r"{NEG}\b(?:eliminar|eliminen|elimine|borrar|borren|borre|quitar|quiten|"
                           r"quite|sacar|saquen|saque)\b.*\bde (?:la|su|vuestra|tu|esta|sus) "
                           r"(?:lista|listas|base de datos)\b(?! vip)"),
+    ("es.eliminen-numero", C, r"{NEG}\b(?:eliminen|elimine|borren|borre|quiten|quite|eliminar|"
+                              r"borrar|quitar|dar de baja) (?:mi|este) (?:numero|telefono|movil|"
+                              r"correo|contacto)\b"),
     ("es.dejenme-en-paz", L, r"\b(?:dejenme|dejame|dejadme) en paz\b"),
     ("es.no-me-interesa", L, r"\bno (?:me interesa|me interesan|estoy interesado|estoy interesada)"
                              r"\b"),
@@ -359,6 +365,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"enlever|effacer|desinscrire|sortir)\b|\b(?:retirer|supprimer|"
                              r"enlever|effacer|rayer|sortir)\b.*\b(?:de|sur) (?:votre|la|vos|"
                              r"cette) (?:liste|fichier|base|listes)\b"),
+    ("fr.retirez-mon-numero", C, r"{NEG}\b(?:retirez|supprimez|effacez|enlevez|rayez|retire|"
+                                 r"supprime|efface|enleve) (?:mon numero|mes coordonnees|mon "
+                                 r"contact|mon adresse|mes donnees)\b"),
     ("fr.laissez-moi", L, r"\b(?:laissez moi tranquille|laisse moi tranquille|foutez moi la paix|"
                           r"fichez moi la paix|laissez moi en paix)\b"),
     ("fr.pas-interesse", L, r"\bpas (?:interesse|interessee|interesses|interessant pour moi)\b|"
@@ -371,9 +380,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.arret-de-bus", VETO, r"\barret (?:de bus|du bus|de travail|maladie|de tram|du tram)\b|"
                               r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas)\b"),
     # ---- German -----------------------------------------------------------------------------
-    ("de.abmelden", C, r"{NEG}\b(?:melden sie mich ab|melde mich ab|meldet mich ab|mich abmelden|"
-                       r"mich austragen|tragen sie mich aus|tragt mich aus|abmelden|abbestellen|"
-                       r"austragen|abmeldung|abbestellung)\b"),
+    ("de.abmelden", C, r"{NEG}\b(?:melden sie mich (?:bitte )?ab|melde mich (?:bitte )?ab|meldet "
+                       r"mich (?:bitte )?ab|mich abmelden|mich austragen|tragen sie mich (?:bitte "
+                       r")?aus|tragt mich aus|abmelden|abbestellen|austragen|abmeldung|"
+                       r"abbestellung)\b"),
     ("de.keine-mehr", C, r"\b(?:keine|keinerlei) (?:weiteren |weitere )?" + _DE_MSG
                          + r" mehr\b|\bnichts mehr\b.*\b(?:schicken|senden|schreiben)\b"),
     ("de.nicht-mehr-schreiben", C, r"\b(?:nicht mehr|nie wieder) (?:schreiben|kontaktieren|"
@@ -383,7 +393,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                    r"keine|nichts mehr)\b"),
     ("de.hort-auf", C, r"\b(?:hort|horen sie|hor|hoert|hoeren sie) (?:endlich )?(?:auf|damit auf)"
                        r"\b.*\b(?:schreiben|schicken|senden|nerven|spammen|belastigen|sms|"
-                       r"nachrichten)\b"),
+                       r"nachrichten|kontaktieren|anzuschreiben|anzurufen|zu kontaktieren)\b"),
     ("de.entfernen", C, r"\b(?:entfernen|loschen|streichen|nehmen) sie (?:mich|meine nummer|"
                         r"meine daten|meinen kontakt)\b|\b(?:entfernt|loscht|streicht) (?:mich|"
                         r"meine nummer)\b"),
@@ -414,8 +424,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"enviarem|escrever|encher|perturbar|incomodar|ligar|spammar)\b"),
     ("pt.chega-de", C, r"\b(?:chega de|basta de|stop|chega|parem com as|parem as) " + _PT_MSG
                        + r"\b"),
-    ("pt.quero-sair", C, r"\b(?:quero|desejo|gostaria de) (?:me descadastrar|cancelar (?:a "
-                         r"|minha )?(?:inscricao|assinatura)|ser removido|ser removida)\b"),
+    ("pt.quero-sair", C, r"\b(?:quero|desejo|gostaria de) (?:me descadastrar|ser removido|ser "
+                         r"removida|cancelar (?:a |minha )?(?:inscricao|assinatura)(?:$| (?:das|"
+                         r"de|dos) " + _PT_MSG + r"))\b"),
     ("pt.me-deixem", L, r"\b(?:me deixem|me deixe|deixem me|deixe me) em paz\b"),
     ("pt.sem-interesse", L, r"\bnao (?:tenho interesse|me interessa|estou interessado|estou "
                             r"interessada)\b"),
@@ -452,6 +463,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.nie-piszcie", C, r"\bnie (?:piszcie|pisz|wysylajcie|wysylaj|przysylajcie|przysylaj|"
                           r"spamujcie|dzwoncie|zawracajcie) (?:do mnie|mi|juz|wiecej|tu|na ten "
                           r"numer)\b"),
+    ("pl.prosze-nie", C, r"\bprosze (?:o )?nie (?:wysylac|pisac|przysylac|dzwonic|spamowac|"
+                         r"kontaktowac|wysylanie)\b"),
     ("pl.nie-chce", C, r"\bnie chce (?:juz |wiecej |dostawac |otrzymywac |zadnych |tych |"
                        r"waszych )*" + _PL_MSG + r"\b"),
     ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|prosze przestac|dosc|koniec z|koniec|"
@@ -471,8 +484,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"er|kontakta|spamma|ringa|skriva)\b"),
     ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|stryk|avanmal|avanmala|"
                                r"radera) (?:mig|mitt nummer|min prenumeration|mina uppgifter)\b"),
-    ("sv.inga-fler", C, r"\b(?:inga fler|inte fler|inga mer|inte ha fler|inte ha nagra|inte fa "
-                        r"fler|inte fa nagra|inte ha mer|inte ha era) " + _SV_MSG + r"\b"),
+    ("sv.inga-fler", C, r"\b(?:inga fler |inte fler |inga mer |(?:inte ha|inte fa) (?:nagra |fler |"
+                        r"mer |era )+)" + _SV_MSG + r"\b"),
     ("sv.vill-avsluta", C, r"\bvill (?:avregistrera|avsluta|avanmala|sluta fa|inte fa|inte ha) "
                            r"(?:mig|prenumerationen|min prenumeration|" + _SV_MSG + r")\b"),
     ("sv.inga-sms", L, r"^(?:inga|ingen) " + _SV_MSG + r"(?: tack)?$"),
@@ -483,8 +496,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"(?:avregistrera|stoppa|sluta)\b"),
     ("sv.for-manga", P, r"\bfor manga " + _SV_MSG + r"\b"),
     # ---- Danish -----------------------------------------------------------------------------
-    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|afmelde|framelde) (?:mig|mit "
-                         r"nummer|mine oplysninger)\b(?! ikke)"),
+    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|afmelde|framelde) (?:venligst |"
+                         r"lige )?(?:mig|mit nummer|mine oplysninger)\b(?! ikke)"),
     ("da.stop-med-at", C, r"\b(?:stop|hold op|lad vaere|stoppe) med at (?:sende|skrive|sms e|"
                           r"smse|kontakte|spamme|ringe)\b"),
     ("da.vil-ikke-have", C, r"\bvil ikke (?:have|modtage|fa) (?:flere|mere|nogen|jeres|nogle) "
@@ -514,8 +527,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"(?:cikarin|cikar|cikartin|silin|sil|cikmak istiyorum|cikmak)\b"),
     ("tr.beni-silin", C, r"\bbeni (?:silin|cikarin|cikartin)\b|\bnumarami (?:silin|"
                          r"sil|kaldirin)\b"),
-    ("tr.mesaj-gondermeyin", C, r"\b" + _TR_MSG + r" (?:gondermeyin|gonderme|atmayin|atma|"
-                                r"yollamayin|yollama|istemiyorum|gelmesin)\b"),
+    ("tr.mesaj-gondermeyin", C, r"\b(?:reklam |kampanya )?" + _TR_MSG + r" (?:gondermeyin|"
+                                r"gonderme|atmayin|atma|yollamayin|yollama|istemiyorum|"
+                                r"gelmesin)\b"),
     ("tr.abonelik", C, r"\b(?:abonelikten (?:cik|cikmak|cikar|cikarin|cikis)|aboneligimi iptal|"
                        r"abonelik iptal|uyeligimi iptal)\b"),
     ("tr.artik-istemiyorum", L, r"\bartik (?:istemiyorum|gondermeyin|yazmayin)\b"),

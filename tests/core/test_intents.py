@@ -222,7 +222,7 @@ def _ungated(languages: tuple[str, ...]) -> ReplyClassifier:
 
 
 UNGATED = _ungated(SUPPORTED_LANGUAGES)
-CORPUS = score.dev_rows() + score.held_out_rows()
+CORPUS = score.dev_rows() + score.held_out_rows() + score.second_held_out_rows()
 
 
 def _reading(classifier: ReplyClassifier, text: str) -> tuple[object, ...]:
@@ -284,6 +284,16 @@ def test_held_out_replies_keep_at_least_their_first_measured_figures() -> None:
     assert rates["optout_acted_or_review"] is not None and rates["optout_acted_or_review"] >= 0.93
     assert rates["optout_acted"] is not None and rates["optout_acted"] >= 0.91
     assert rates["negative_acted_max"] is not None and rates["negative_acted_max"] <= 0.012
+    assert rates["negative_review_max"] is not None and rates["negative_review_max"] <= 0.05
+
+
+def test_the_second_held_out_set_keeps_at_least_its_first_measured_figures() -> None:
+    """Written before the rules were changed for the first held-out run's misses; measured once
+    (docs/languages.md: 98.0 % of opt-outs acted, 2.0 % of non-opt-outs acted)."""
+    rates = score.figures(score.classify(score.second_held_out_rows()))[0].rates()
+    assert rates["keyword_acted"] == 1.0
+    assert rates["optout_acted"] is not None and rates["optout_acted"] >= 0.98
+    assert rates["negative_acted_max"] is not None and rates["negative_acted_max"] <= 0.021
     assert rates["negative_review_max"] is not None and rates["negative_review_max"] <= 0.05
 
 

@@ -2,6 +2,7 @@
 
     python -m tests.corpus.score               # the development corpus (dev_*.tsv)
     python -m tests.corpus.score --held-out    # the replies it has never seen (heldout.tsv)
+    python -m tests.corpus.score --second-held-out    # heldout2.tsv
     python -m tests.corpus.score --errors      # also list every reply it gets wrong
 
 Every language is switched on (the hardest setting: the most keywords and rules at once) and the
@@ -78,6 +79,10 @@ def dev_rows() -> list[Row]:
 
 def held_out_rows() -> list[Row]:
     return load([HERE / "heldout.tsv"])
+
+
+def second_held_out_rows() -> list[Row]:
+    return load([HERE / "heldout2.tsv"])
 
 
 def classifier() -> ReplyClassifier:
@@ -209,9 +214,14 @@ def report(scored: Sequence[Scored], title: str, errors: bool = False) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--held-out", action="store_true", help="score the held-out replies")
+    parser.add_argument(
+        "--second-held-out", action="store_true", help="score the second held-out set"
+    )
     parser.add_argument("--errors", action="store_true", help="list the replies it gets wrong")
     args = parser.parse_args(argv)
-    if args.held_out:
+    if args.second_held_out:
+        rows, title = second_held_out_rows(), "second held-out set"
+    elif args.held_out:
         rows, title = held_out_rows(), "held-out corpus (replies it has never seen)"
     else:
         rows, title = dev_rows(), "development corpus"
