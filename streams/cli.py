@@ -325,6 +325,19 @@ def status(url: str | None) -> None:
                 f"{view['worker']:20} {row['topic']:45} {row['partition']:>4} {lag:>8} "
                 f"{row.get('held', ''):>6} {row.get('table_entries', ''):>9}"
             )
+    # Possible opt-outs waiting for a person, and those past the legal deadline (GET /reviews).
+    try:
+        code, reviews = get_json(settings, first, "/reviews", timeout_s=60)
+    except ApiUnreachable as exc:
+        code, reviews = 0, {"message": str(exc)}
+    if code == 200 and isinstance(reviews, dict):
+        click.echo(
+            f"reviews: {len(reviews['items'])} possible opt-out(s) undecided, "
+            f"{reviews['overdue']} older than {reviews['deadline_days']} business days"
+        )
+    else:
+        why = reviews.get("message", reviews) if isinstance(reviews, dict) else reviews
+        click.echo(f"reviews: unknown ({why})")
 
 
 @main.command()

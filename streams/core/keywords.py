@@ -12,6 +12,10 @@ Matching model (see /work/shared/REFERENCES.md, "Matching in practice"):
   accepts "any reasonable means", so they are reported as ``OPT_OUT`` with ``exact=False`` and the
   caller decides (act, or flag for review). Contained opt-in / help words are never reported:
   "yes I'd like the info" is not a re-subscription.
+
+Packs for twelve languages, every word with its source; STOP, START and HELP whatever languages
+are on; scoped opt-outs ("STOP MARKETING", scope MARKETING). What a whole reply asks for, plain
+language included, is decided by ``streams.core.intents.ReplyClassifier``, built on this policy.
 """
 
 from __future__ import annotations
