@@ -24,6 +24,7 @@ is JSON: ``{"error": CODE, "message": ..., "field": ...}``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hmac
 import json
@@ -173,6 +174,11 @@ async def count_entries(store: StateStore, partition: int, channels: tuple[str, 
     return n
 
 
+#: How often each worker reads the review queue for its metrics (reading it scans the consent
+#: events topic).
+REVIEWS_REFRESH_S = 600.0
+
+
 class ConsentApi:
     def __init__(self, settings: Settings, engine: Engine, metrics: Metrics | None = None) -> None:
         self.s = settings
@@ -182,6 +188,7 @@ class ConsentApi:
         self._token = settings.api_token.get_secret_value().encode()
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
+        self._reviews_task: asyncio.Task[None] | None = None
         self.app = web.Application(middlewares=[self._errors], client_max_size=MAX_BODY_BYTES)
         self.app.add_routes(
             [
@@ -211,6 +218,7 @@ class ConsentApi:
             await self._runner.cleanup()
             self._runner = None
             raise
+        self._reviews_task = asyncio.create_task(self._refresh_reviews_every(REVIEWS_REFRESH_S))
         log_event(
             logger,
             "api.listening",
@@ -221,6 +229,11 @@ class ConsentApi:
         )
 
     async def stop(self) -> None:
+        if self._reviews_task is not None:
+            task, self._reviews_task = self._reviews_task, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -534,6 +547,8 @@ class ConsentApi:
             q = await review.queue(self.s, self.engine.contract, now)
         except ToolError as exc:
             raise _unavailable(str(exc)) from None
+        if self.metrics is not None:
+            self.metrics.reviews = (len(q.items), len(q.overdue))
         late = {i.event_id for i in q.overdue}
         items = [
             {
@@ -546,6 +561,19 @@ class ConsentApi:
         return web.json_response(
             {"items": items, "overdue": len(late), "deadline_days": self.s.review_deadline_days}
         )
+
+    async def _refresh_reviews_every(self, seconds: float) -> None:
+        """Keep the reviews metrics current: the queue read now, then every ``seconds`` (it reads
+        the consent events topic to its end: kept rare)."""
+        from streams.tools import review
+
+        while self.metrics is not None:
+            try:
+                q = await review.queue(self.s, self.engine.contract)
+                self.metrics.reviews = (len(q.items), len(q.overdue))
+            except Exception as exc:  # no topic yet, broker away: try again next time
+                log_event(logger, "api.reviews_unread", logging.DEBUG, error=exc)
+            await asyncio.sleep(seconds)
 
     async def post_review(self, request: web.Request) -> web.Response:
         """``POST /reviews/{event_id}/accept|reject`` with ``{"reviewer": ..., "note": ...}``."""

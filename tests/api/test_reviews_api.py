@@ -3,6 +3,7 @@ stood in for: the queue and the decisions; the integration test uses the real br
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,35 @@ def test_reject_records_the_decision_and_publishes_nothing(
         assert other.status == 404
 
     serve(api, test)
+
+
+def test_the_review_counts_are_metrics_once_read(
+    tmp_path: Path, decisions: list[dict[str, Any]]
+) -> None:
+    api = make_api(tmp_path)
+
+    async def test(client: TestClient[Any, Any]) -> None:
+        before = await (await client.get("/metrics")).text()
+        assert "consent_gate_reviews_undecided" not in before  # not read yet: absent, not 0
+        await client.get("/reviews")
+        after = await (await client.get("/metrics")).text()
+        assert "consent_gate_reviews_undecided 1.0" in after
+        assert "consent_gate_reviews_overdue 1.0" in after
+
+    serve(api, test)
+
+
+def test_the_worker_refreshes_the_review_counts_on_its_own(
+    tmp_path: Path, decisions: list[dict[str, Any]]
+) -> None:
+    api = make_api(tmp_path)
+
+    async def run() -> None:
+        task = asyncio.create_task(api._refresh_reviews_every(3600))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        assert api.metrics is not None and api.metrics.reviews == (1, 1)
+
+    asyncio.run(run())
+    assert api.engine.store is not None
+    api.engine.store.close()
