@@ -120,7 +120,7 @@ class DemoTraffic:
                     self.reply(
                         "ana", "SMS", "STOP", campaign_id="spring-sale", message_type="promotion"
                     ),
-                    self.reply("ben", "WHATSAPP", "please stop sending me these"),
+                    self.reply("ben", "WHATSAPP", "can you stop these please"),  # to review
                     self.click(
                         "chloe",
                         "EMAIL",

@@ -403,9 +403,159 @@ def status(url: str | None) -> None:
                 f"{view['worker']:20} {row['topic']:45} {row['partition']:>4} {lag:>8} "
                 f"{row.get('held', ''):>6} {row.get('table_entries', ''):>9}"
             )
+    # Possible opt-outs waiting for a person, and those past the legal deadline (GET /reviews).
+    try:
+        code, reviews = get_json(settings, first, "/reviews", timeout=60)
+    except ApiUnreachable as exc:
+        code, reviews = 0, {"message": str(exc)}
+    if code == 200 and isinstance(reviews, dict) and "items" in reviews:
+        click.echo(
+            f"reviews: {len(reviews['items'])} possible opt-out(s) undecided, "
+            f"{reviews['overdue']} older than {reviews['deadline_days']} business days"
+        )
+    else:
+        why = reviews.get("message", reviews) if isinstance(reviews, dict) else reviews
+        click.echo(f"reviews: unknown ({why})")
     cut_off = [v["worker"] for v in views if not v.get("kafka", {}).get("reachable", True)]
     if cut_off:
         _fail(f"Kafka is not reachable from worker(s) {', '.join(cut_off)}")
+
+
+@main.command()
+@click.argument("replies", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per reply.")
+@click.option(
+    "--languages",
+    metavar="LIST",
+    help="Comma-separated language codes, or all (default: CONSENT_GATE_KEYWORD_LANGUAGES).",
+)
+def classify(replies: tuple[str, ...], as_json: bool, languages: str | None) -> None:
+    """What the worker would do with each reply (given as arguments, or one per line on
+    standard input): intent, action (act / review / none), band, language and the rule."""
+    from streams.core.intents import supported
+
+    overrides: dict[str, Any] = {}
+    if languages is not None:
+        try:
+            overrides["keyword_languages"] = ",".join(supported(languages.split(",")))
+        except ValueError as exc:
+            _fail(f"--languages: {exc}")
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        _fail(str(exc))
+    classifier = settings.keyword_policy()  # the worker's own classifier
+    texts = list(replies) if replies else [ln.rstrip("\r\n") for ln in sys.stdin]
+    texts = [t for t in texts if t.strip()]
+    if not as_json:
+        click.echo(f"{'intent':8} {'action':6} {'band':8} {'lang':4} {'rule':30} text")
+    for text in texts:
+        match = classifier.classify(text)
+        row = {
+            "text": text,
+            "intent": match.intent.value,
+            "action": classifier.handling(match).value,
+            "band": match.band,
+            "language": match.language,
+            "rule": match.rule,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{row['intent']:8} {row['action']:6} {row['band'] or '-':8} "
+                f"{row['language'] or '-':4} {row['rule'] or '-':30} {text}"
+            )
+
+
+@main.group()
+def review() -> None:
+    """Possible opt-outs waiting for a person: list, accept (publishes the opt-out), reject."""
+
+
+def _review_run(run: Any) -> Any:
+    from streams.kafka.admin import StartupError
+    from streams.tools.common import ToolError
+
+    try:
+        return asyncio.run(run)
+    except (ToolError, StartupError) as exc:
+        _fail(str(exc).rstrip("."), 1)
+
+
+@review.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per item.")
+def review_list(as_json: bool) -> None:
+    """The undecided POSSIBLE_OPT_OUTs, oldest first, with the reply and its age in business
+    days (overdue past CONSENT_GATE_REVIEW_DEADLINE_DAYS)."""
+    import time
+
+    from streams.core.review import business_days
+    from streams.models.contract import Contract
+    from streams.tools.review import queue
+
+    settings = _settings()
+    now = int(time.time() * 1000)
+    q = _review_run(queue(settings, Contract(), now))
+    late = {i.event_id for i in q.overdue}
+    for item in q.items:
+        age = business_days(item.received_at_ms, now)
+        row = {
+            "event_id": item.event_id,
+            "contact_id": item.contact_id,
+            "channel": item.channel,
+            "received_at": _show_time(item.received_at_ms),
+            "business_days": age,
+            "overdue": item.event_id in late,
+            "text": item.text,
+            "band": item.band,
+            "language": item.language,
+            "rule": item.rule,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            flag = "OVERDUE " if row["overdue"] else ""
+            click.echo(
+                f"{item.event_id}  {item.contact_id} {item.channel}  {row['received_at']} "
+                f"({flag}{age} business days)  {item.band or '-'} {item.rule or '-'}  "
+                f"{item.text!r}"
+            )
+    if not as_json:
+        click.echo(
+            f"{len(q.items)} undecided, {len(q.overdue)} older than "
+            f"{settings.review_deadline_days} business days"
+        )
+
+
+@review.command("accept")
+@click.argument("event_id")
+@click.option("--reviewer", help="Who decides (default cli:<user>); the opt-out's actor.")
+def review_accept(event_id: str, reviewer: str | None) -> None:
+    """Accept a possible opt-out: publish the opt-out, the reply as its proof."""
+    from streams.models.contract import Contract
+    from streams.tools.review import accept
+
+    settings = _settings()
+    item, command_id = _review_run(accept(settings, Contract(), event_id, reviewer or _actor()))
+    click.echo(
+        f"accepted: published OPT_OUT of {item.contact_id} on {item.channel} to "
+        f"{settings.commands_topic}: command_id {command_id}"
+    )
+
+
+@review.command("reject")
+@click.argument("event_id")
+@click.option("--reviewer", help="Who decides (default cli:<user>).")
+@click.option("--note", help="Why it is not an opt-out.")
+def review_reject(event_id: str, reviewer: str | None, note: str | None) -> None:
+    """Reject a possible opt-out: record the decision, change nothing."""
+    from streams.models.contract import Contract
+    from streams.tools.review import reject
+
+    settings = _settings()
+    item = _review_run(reject(settings, Contract(), event_id, reviewer or _actor(), note))
+    click.echo(f"rejected: {item.event_id} ({item.contact_id} on {item.channel}) stays subscribed")
 
 
 @main.command("settings")

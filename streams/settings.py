@@ -19,6 +19,7 @@ from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from streams.core.intents import Band, Handling, ReplyClassifier, parse_band_policy
 from streams.core.keywords import SUPPORTED_LANGUAGES, KeywordPolicy
 from streams.core.replies import DEFAULT_REPLY_CHANNELS, ReplyPolicy, check_texts
 
@@ -236,14 +237,35 @@ class Settings(BaseSettings):
     default_subscribed: bool = Field(
         True, description="State of a contact never seen on a channel; false = strict opt-in"
     )
-    keyword_languages: CsvTuple = Field(("en",), description=f"Of {SUPPORTED_LANGUAGES}")
+    keyword_languages: CsvTuple = Field(
+        ("all",),
+        description=f"Keyword packs and plain-language rules to switch on, of "
+        f"{','.join(SUPPORTED_LANGUAGES)}, or all (STOP, START and HELP are always on)",
+    )
     extra_opt_out_keywords: CsvTuple = ()
     extra_opt_in_keywords: CsvTuple = ()
     extra_help_keywords: CsvTuple = ()
     act_on_contained_keyword: bool = Field(
         False,
-        description="Opt out on a reply that only contains an opt-out keyword "
-        "(default: flag it as POSSIBLE_OPT_OUT and change nothing)",
+        description="Opt out on a reply that only contains an opt-out keyword: the same as "
+        "possible=act in CONSENT_GATE_PLAIN_LANGUAGE_POLICY (default: POSSIBLE_OPT_OUT, review)",
+    )
+    plain_language: bool = Field(
+        True,
+        description='Read plain-language opt-outs ("take me off your list", "non '
+        'scrivetemi più"); false: keywords only',
+    )
+    plain_language_policy: str = Field(
+        "certain=act,likely=act,possible=review",
+        description="What each confidence band does, band=act|review|none: certain always "
+        "acts; likely=review sends likely opt-outs to review (POSSIBLE_OPT_OUT) instead",
+    )
+    review_deadline_days: int = Field(
+        10,
+        ge=1,
+        le=60,
+        description="Business days a POSSIBLE_OPT_OUT may wait for review before `consent-gate "
+        "review list` calls it overdue (US TCPA: 10)",
     )
     max_text_length: int = Field(
         4096, ge=1, description="Longer reply texts are dead-lettered as TEXT_TOO_LONG"
@@ -384,6 +406,8 @@ class Settings(BaseSettings):
     @classmethod
     def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         langs = tuple(v.lower() for v in value)
+        if langs == ("all",):
+            return SUPPORTED_LANGUAGES
         if not langs:
             raise ValueError(
                 f"at least one language is needed (of {','.join(SUPPORTED_LANGUAGES)}), "
@@ -393,6 +417,12 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown language {unknown[0]!r}; supported: {SUPPORTED_LANGUAGES}")
         return langs
+
+    @field_validator("plain_language_policy")
+    @classmethod
+    def _band_policy(cls, value: str) -> str:
+        parse_band_policy(value)  # the band rules live there
+        return value
 
     @field_validator("extra_opt_out_keywords", "extra_opt_in_keywords", "extra_help_keywords")
     @classmethod
@@ -462,6 +492,18 @@ class Settings(BaseSettings):
                         f"{ENV_PREFIX}{name.upper()} has {word!r}, which is already "
                         f"{kinds[actual]} keyword and stays one: remove it"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _contained_and_bands_agree(self) -> Settings:
+        given = "plain_language_policy" in self.model_fields_set
+        possible = parse_band_policy(self.plain_language_policy)
+        if self.act_on_contained_keyword and given and possible[Band.POSSIBLE] is not Handling.ACT:
+            raise ValueError(
+                f"{ENV_PREFIX}ACT_ON_CONTAINED_KEYWORD=true asks possible opt-outs to act but "
+                f"{ENV_PREFIX}PLAIN_LANGUAGE_POLICY says otherwise: set possible=act there and "
+                "unset the former"
+            )
         return self
 
     @model_validator(mode="after")
@@ -620,12 +662,21 @@ class Settings(BaseSettings):
         return self
 
     # --- Derived values --------------------------------------------------------------------
-    def keyword_policy(self) -> KeywordPolicy:
-        return KeywordPolicy(
-            self.keyword_languages,
-            extra_opt_out=self.extra_opt_out_keywords,
-            extra_opt_in=self.extra_opt_in_keywords,
-            extra_help=self.extra_help_keywords,
+    def keyword_policy(self) -> ReplyClassifier:
+        """The reply classifier: keyword packs, plain-language rules and the band policy (the
+        same object for the worker, ``consent-gate classify`` and the benchmarks)."""
+        bands = parse_band_policy(self.plain_language_policy)
+        if self.act_on_contained_keyword:
+            bands = {**bands, Band.POSSIBLE: Handling.ACT}
+        return ReplyClassifier(
+            KeywordPolicy(
+                self.keyword_languages,
+                extra_opt_out=self.extra_opt_out_keywords,
+                extra_opt_in=self.extra_opt_in_keywords,
+                extra_help=self.extra_help_keywords,
+            ),
+            plain_language=self.plain_language,
+            band_policy=bands,
         )
 
     def reply_policy(self) -> ReplyPolicy:
@@ -707,6 +758,11 @@ class Settings(BaseSettings):
     def replay_marks_topic(self) -> str:
         """Which dead letters `consent-gate deadletter replay` re-published (compacted)."""
         return self.topic(f"{self.app_id}-deadletter-replays")
+
+    @property
+    def reviews_topic(self) -> str:
+        """The decisions on possible opt-outs (`consent-gate review`; compacted)."""
+        return self.topic(f"{self.app_id}-reviews")
 
     @property
     def transactional_id(self) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from streams.core.keywords import SUPPORTED_LANGUAGES
 from streams.settings import DEFAULT_CHANNELS, Settings, SettingsError, load_settings
 
 
@@ -31,7 +32,7 @@ def test_defaults() -> None:
     assert s.channels == DEFAULT_CHANNELS
     assert s.default_subscribed is True
     assert s.act_on_contained_keyword is False
-    assert s.keyword_languages == ("en",)
+    assert s.keyword_languages == SUPPORTED_LANGUAGES  # every pack: an opt-out in any is one
     assert (s.partitions, s.topic_prefix) == (8, "")
     assert s.input_topics == [
         "messaging.inbound.replies",

@@ -121,8 +121,12 @@ class Metrics(Observer):
             s.deadletter_topic: "dead_letters",
         }
         self._bounds = [int(b * 1000) for b in LATENCY_BUCKETS]
+        #: (undecided, overdue) possible opt-outs as last read (the HTTP API reads them,
+        #: ``ConsentApi.refresh_reviews``); None until then.
+        self.reviews: tuple[int, int] | None = None
         self.registry.register(_Counted(self))
         self.registry.register(_ScrapeTime(engine))
+        self.registry.register(_Reviews(self))
 
     # --- Observer ------------------------------------------------------------------------------
     def consumed(self, topic: str, count: int) -> None:
@@ -183,6 +187,32 @@ class _Counted(Collector):
                 cumulative.append(("+Inf" if bound == float("inf") else repr(float(bound)), total))
             hist.add_metric([label], cumulative, sum_value=self.m.latency_sum[label])
         yield hist
+
+
+class _Reviews(Collector):
+    """The review queue as the HTTP API last read it (absent until read once)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        if self.metrics.reviews is None:
+            return
+        undecided, overdue = self.metrics.reviews
+        yield GaugeMetricFamily(
+            "consent_gate_reviews_undecided",
+            "POSSIBLE_OPT_OUTs no one has accepted or rejected yet (`consent-gate review list`)",
+            value=undecided,
+        )
+        yield GaugeMetricFamily(
+            "consent_gate_reviews_overdue",
+            "Undecided POSSIBLE_OPT_OUTs older than CONSENT_GATE_REVIEW_DEADLINE_DAYS business "
+            "days (the TCPA's 10 by default)",
+            value=overdue,
+        )
 
 
 class _ScrapeTime(Collector):

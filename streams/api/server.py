@@ -33,6 +33,8 @@ is JSON: ``{"error": CODE, "message": ..., "field": ...}``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import hmac
 import json
 import logging
@@ -159,6 +161,11 @@ async def count_entries(store: StateStore, partition: int, channels: tuple[str, 
     return n
 
 
+#: How often each worker reads the review queue for its metrics (reading it scans the consent
+#: events topic).
+REVIEWS_REFRESH_S = 600.0
+
+
 class ConsentApi:
     def __init__(
         self,
@@ -177,6 +184,7 @@ class ConsentApi:
         self._token = settings.api_token.get_secret_value().encode()
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
+        self._reviews_task: asyncio.Task[None] | None = None
         self.app = web.Application(middlewares=[self._errors], client_max_size=MAX_BODY_BYTES)
         self.app.add_routes(
             [
@@ -187,6 +195,8 @@ class ConsentApi:
                 web.get("/consent/{contact_id}", self.get_consent),
                 web.get("/consent/{contact_id}/history", self.get_history),
                 web.post("/consent/{contact_id}/{channel}/{action}", self.post_command),
+                web.get("/reviews", self.get_reviews),
+                web.post("/reviews/{event_id}/{decision}", self.post_review),
             ]
         )
         self.app.on_cleanup.append(self._close)
@@ -204,6 +214,7 @@ class ConsentApi:
             await self._runner.cleanup()
             self._runner = None
             raise
+        self._reviews_task = asyncio.create_task(self._refresh_reviews_every(REVIEWS_REFRESH_S))
         log_event(
             logger,
             "api.listening",
@@ -214,6 +225,11 @@ class ConsentApi:
         )
 
     async def stop(self) -> None:
+        if self._reviews_task is not None:
+            task, self._reviews_task = self._reviews_task, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -510,11 +526,7 @@ class ConsentApi:
             ) from None
 
     async def post_command(self, request: web.Request) -> web.Response:
-        action = request.match_info["action"]
-        if action not in ("opt-out", "opt-in"):
-            raise ApiError(
-                404, "NOT_FOUND", f"no such action {action!r}: use opt-out or opt-in", "action"
-            )
+        action = _path_choice(request, "action", ("opt-out", "opt-in"))
         self._authorize_change(request)
         contact = self._contact(request)
         fields = await self._body(request)
@@ -539,6 +551,82 @@ class ConsentApi:
                 "status": "accepted",
             },
             status=202,
+        )
+
+    async def get_reviews(self, request: web.Request) -> web.Response:
+        """The undecided POSSIBLE_OPT_OUTs, oldest first (``consent-gate review list``)."""
+        from streams.core.review import business_days
+        from streams.tools import review
+        from streams.tools.common import ToolError
+
+        self._authorize_read(request)
+        now = int(time.time() * 1000)
+        try:
+            q = await review.queue(self.s, self.engine.contract, now)
+        except ToolError as exc:
+            raise _unavailable(str(exc)) from None
+        if self.metrics is not None:
+            self.metrics.reviews = (len(q.items), len(q.overdue))
+        late = {i.event_id for i in q.overdue}
+        items = [
+            {
+                **dataclasses.asdict(i),
+                "business_days": business_days(i.received_at_ms, now),
+                "overdue": i.event_id in late,
+            }
+            for i in q.items
+        ]
+        return web.json_response(
+            {"items": items, "overdue": len(late), "deadline_days": self.s.review_deadline_days}
+        )
+
+    async def _refresh_reviews_every(self, seconds: float) -> None:
+        """Keep the reviews metrics current: the queue read now, then every ``seconds`` (it reads
+        the consent events topic to its end: kept rare)."""
+        from streams.tools import review
+
+        while self.metrics is not None:
+            try:
+                q = await review.queue(self.s, self.engine.contract)
+                self.metrics.reviews = (len(q.items), len(q.overdue))
+            except Exception as exc:  # no topic yet, broker away: try again next time
+                log_event(logger, "api.reviews_unread", logging.DEBUG, error=exc)
+            await asyncio.sleep(seconds)
+
+    async def post_review(self, request: web.Request) -> web.Response:
+        """``POST /reviews/{event_id}/accept|reject`` with ``{"reviewer": ..., "note": ...}``."""
+        from streams.tools import review
+        from streams.tools.common import ToolError
+
+        decision = _path_choice(request, "decision", ("accept", "reject"))
+        self._authorize_change(request)
+        body = await self._body(request)
+        reviewer, note = body.get("reviewer"), body.get("note")
+        if not isinstance(reviewer, str) or not reviewer.strip():
+            raise ApiError(422, "INVALID_FIELD", "reviewer: say who decides", "reviewer")
+        if note is not None and not isinstance(note, str):
+            raise ApiError(422, "INVALID_FIELD", "note must be a string", "note")
+        event_id = request.match_info["event_id"]
+        try:
+            if decision == "accept":
+                item, command_id = await review.accept(
+                    self.s, self.engine.contract, event_id, reviewer, self.publisher
+                )
+            else:
+                item = await review.reject(self.s, self.engine.contract, event_id, reviewer, note)
+                command_id = None
+        except review.NotUndecided as exc:
+            raise ApiError(404, "NOT_FOUND", str(exc), "event_id") from None
+        except ToolError as exc:
+            raise _unavailable(str(exc)) from None
+        return web.json_response(
+            {
+                "event_id": item.event_id,
+                "contact_id": item.contact_id,
+                "channel": item.channel,
+                "decision": "ACCEPTED" if decision == "accept" else "REJECTED",
+                "command_id": command_id,
+            }
         )
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
@@ -584,6 +672,16 @@ class ConsentApi:
             action=command.record["action"],
             channel=command.record["channel"],
         )
+
+
+def _path_choice(request: web.Request, name: str, allowed: tuple[str, str]) -> str:
+    """The path segment ``name``, one of ``allowed``; a 404 that names them otherwise."""
+    value = request.match_info[name]
+    if value not in allowed:
+        raise ApiError(
+            404, "NOT_FOUND", f"no such {name} {value!r}: use {allowed[0]} or {allowed[1]}", name
+        )
+    return value
 
 
 def _parse_at(text: str | None) -> int | None:

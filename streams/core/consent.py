@@ -6,9 +6,12 @@ these functions.
 
 The rules
 ---------
-* A reply on channel C that is exactly an opt-out keyword opts C out; exactly an opt-in keyword
-  opts C back in (the reply is the proof of new consent). A reply that only *contains* an opt-out
-  keyword changes nothing and is flagged ``POSSIBLE_OPT_OUT`` (or acts, when the policy says so).
+* A reply on channel C is read by ``streams.core.intents.ReplyClassifier``: an exact opt-out
+  keyword (in any language switched on, scoped ones like STOP MARKETING included) opts C out; an
+  exact opt-in keyword opts C back in (the reply is the proof of new consent). A plain-language
+  opt-out is handled by its confidence band (``CONSENT_GATE_PLAIN_LANGUAGE_POLICY``): it acts,
+  or is flagged ``POSSIBLE_OPT_OUT`` for review and changes nothing, or is ignored. The event's
+  proof says how the reply was read (method, band, language, rule).
 * A link click of kind UNSUBSCRIBE (confirmed on the page), or an RFC 8058 one-click POST, opts out
   the channel of the message that carried the link. A scanner prefetch, or a GET on a one-click
   URL, changes nothing.
@@ -37,6 +40,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from streams.core.intents import Band, Handling, ReplyClassifier
 from streams.core.keywords import Intent, KeywordMatch, KeywordPolicy
 
 if TYPE_CHECKING:
@@ -145,26 +149,48 @@ class Outcome:
 
 
 def reply_trigger(
-    reply: Mapping[str, Any], policy: KeywordPolicy, *, act_on_contained: bool = False
+    reply: Mapping[str, Any],
+    policy: ReplyClassifier | KeywordPolicy,
+    *,
+    act_on_contained: bool = False,
 ) -> Trigger | None:
     """What an inbound reply asks for, or None when it asks nothing of consent."""
     return read_reply(reply, policy, act_on_contained=act_on_contained)[0]
 
 
+def keywords_only(policy: KeywordPolicy, *, act_on_contained: bool = False) -> ReplyClassifier:
+    """The classifier of a bare keyword policy, as the gate read replies before plain language:
+    exact keywords act, a contained opt-out keyword is reviewed (or acts: ``act_on_contained``)."""
+    possible = Handling.ACT if act_on_contained else Handling.REVIEW
+    return ReplyClassifier(
+        policy,
+        plain_language=False,
+        band_policy={Band.CERTAIN: Handling.ACT, Band.LIKELY: possible, Band.POSSIBLE: possible},
+    )
+
+
 def read_reply(
-    reply: Mapping[str, Any], policy: KeywordPolicy, *, act_on_contained: bool = False
+    reply: Mapping[str, Any],
+    policy: ReplyClassifier | KeywordPolicy,
+    *,
+    act_on_contained: bool = False,
 ) -> tuple[Trigger | None, KeywordMatch]:
-    """What an inbound reply asks of consent (None: nothing), and its keyword match (one
-    classification serves both the consent change and the reply it deserves,
-    ``streams.core.replies``)."""
+    """What an inbound reply asks of consent (None: nothing), and its match (one classification
+    serves both the consent change and the reply it deserves, ``streams.core.replies``).
+
+    ``policy`` is the worker's classifier (``Settings.keyword_policy()``); a bare
+    :class:`KeywordPolicy` reads keywords only (``act_on_contained`` applies to it alone)."""
+    if isinstance(policy, KeywordPolicy):
+        policy = keywords_only(policy, act_on_contained=act_on_contained)
     text: str = reply["text"]
     match = policy.classify(text)
+    handling = policy.handling(match)
+    if handling is Handling.NONE:
+        return None, match  # HELP, ignored bands and everything else: no consent change
     if match.intent is Intent.OPT_OUT:
-        action = Action.OPT_OUT if (match.exact or act_on_contained) else Action.FLAG
-    elif match.intent is Intent.OPT_IN and match.exact:
-        action = Action.OPT_IN
+        action = Action.OPT_OUT if handling is Handling.ACT else Action.FLAG
     else:
-        return None, match  # HELP and everything else: no consent change
+        action = Action.OPT_IN
     trigger = Trigger(
         action=action,
         source=Source.KEYWORD,
@@ -175,8 +201,24 @@ def read_reply(
         language=match.language,
         campaign_id=reply.get("campaign_id"),
         message_type=reply.get("message_type"),
+        proof=reply_proof(reply, match),
     )
     return trigger, match
+
+
+def reply_proof(reply: Mapping[str, Any], match: KeywordMatch) -> dict[str, Any]:
+    """The proof of a reply's consent change: the reply itself, and how it was read."""
+    plain = match.rule is not None and not match.rule.startswith(("keyword", "contains"))
+    return {
+        "captured_at_ms": reply["received_at_ms"],
+        "method": "plain_language" if plain else "keyword",
+        "evidence": f"reply {reply['event_id']}",
+        "ip_address": None,
+        "band": match.band,
+        "language": match.language,
+        "rule": match.rule,
+        "scope": match.scope,
+    }
 
 
 def click_trigger(click: Mapping[str, Any]) -> Trigger | None:
@@ -366,6 +408,10 @@ def event_id(trigger_event_id: str, channel: str, event_type: EventType) -> str:
     return str(uuid.uuid5(_EVENT_NS, f"{trigger_event_id}\x1f{channel}\x1f{event_type.value}"))
 
 
+#: The proof fields that say how a reply was read (consent_event v3); empty for a command's proof.
+_NO_READING: Mapping[str, Any] = {"band": None, "language": None, "rule": None, "scope": None}
+
+
 def consent_event(
     *,
     contact_id: str,
@@ -401,7 +447,7 @@ def consent_event(
         "campaign_id": trigger.campaign_id,
         "message_type": trigger.message_type,
         "reason": trigger.reason,
-        "proof": dict(trigger.proof) if trigger.proof else None,
+        "proof": {**_NO_READING, **trigger.proof} if trigger.proof else None,
         "attribution": "EXPLICIT" if trigger.campaign_id else "NONE",
         "attributed_message_id": None,
         "attributed_sent_at_ms": None,

@@ -12,6 +12,10 @@ Matching model (see /work/shared/REFERENCES.md, "Matching in practice"):
   accepts "any reasonable means", so they are reported as ``OPT_OUT`` with ``exact=False`` and the
   caller decides (act, or flag for review). Contained opt-in / help words are never reported:
   "yes I'd like the info" is not a re-subscription.
+
+Packs for twelve languages, every word with its source; STOP, START and HELP whatever languages
+are on; scoped opt-outs ("STOP MARKETING", scope MARKETING). What a whole reply asks for, plain
+language included, is decided by ``streams.core.intents.ReplyClassifier``, built on this policy.
 """
 
 from __future__ import annotations
@@ -42,44 +46,134 @@ class Intent(enum.StrEnum):
 
 
 # --------------------------------------------------------------------------------------------------
-# Keyword table. One row per (language, intent). Spellings are written as the sources print them;
-# they are normalised with `normalise` when a policy is built, so "OPT-OUT" / "OPT OUT" and
-# "ARRET" / "ARRÊT" collapse to one keyword each. Forms without a separator ("STOPALL", "OPTOUT")
-# are different tokens and must be listed on their own.
-# Sources (as collected in /work/shared/REFERENCES.md):
-#   en opt-out: Twilio Advanced Opt-Out defaults; US FCC order 24-24 (TCPA revocation);
-#               Telnyx, AWS and Sakari docs ("STOP ALL", "OPT-OUT", REMOVE)
-#   en opt-in / help: Twilio, Braze
-#   fr: AWS (Canada), Bird          es: Twilio Spanish short codes, Bird
-#   it, de, pt: Bird
-# No source names opt-in words for the non-English languages; add them to the OPT_IN rows.
+# Keyword packs. One row per (language, intent, source): every word says where it comes from (a
+# provider's documentation, a regulator, or "native usage": words people write that no provider
+# page lists; see /work/shared/REFERENCES.md). Spellings are written as people type them; they are
+# normalised with `normalise` when a policy is built, so "OPT-OUT" / "OPT OUT", "ARRET" / "ARRÊT"
+# and "HJÆLP" / "hjaelp" collapse to one keyword each. Forms without a separator ("STOPALL",
+# "OPTOUT") are different tokens and are listed on their own.
 # --------------------------------------------------------------------------------------------------
+TWILIO = "Twilio Advanced Opt-Out defaults (twilio.com docs)"
+TWILIO_PROXY = "Twilio Proxy opt-out keywords (twilio.com/docs/proxy/opt-out-keywords)"
+TWILIO_ES = "Twilio Spanish short codes"
+FCC = "US FCC order 24-24, 47 CFR 64.1200(a)(10) (TCPA revocation words)"
+TELNYX_AWS = "Telnyx, AWS and Sakari docs"
+AWS = "AWS End User Messaging required keywords (docs.aws.amazon.com)"
+CWTA = "Canada CWTA: every program answers STOP/HELP and ARRET/AIDE"
+PLIVO = "Plivo docs (Canada's mandatory list)"
+SINCH = "Sinch Conversation API consent management (developers.sinch.com)"
+BIRD = "Bird SMS opt-in/opt-out docs (docs.bird.com)"
+BRAZE = "Braze docs"
+IYS = "Turkey IYS national registry: RET to opt out"
+NATIVE = "native usage"
+
+#: Scope of a scoped keyword ("STOP MARKETING"): it opts the channel out of campaigns, which is
+#: what a channel's consent governs (INBOX messages always go through, streams.core.decision).
+MARKETING = "MARKETING"
+
 # fmt: off
-_KEYWORD_TABLE: Final[tuple[tuple[str, Intent, tuple[str, ...]], ...]] = (
-    ("en", Intent.OPT_OUT, ("STOP", "STOPALL", "STOP ALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                            "REVOKE", "OPTOUT", "OPT OUT", "OPT-OUT", "REMOVE")),
-    ("en", Intent.OPT_IN,  ("START", "YES", "UNSTOP")),
-    ("en", Intent.HELP,    ("HELP", "INFO")),
-    ("it", Intent.OPT_OUT, ("FERMA",)),
-    ("it", Intent.OPT_IN,  ()),
-    ("it", Intent.HELP,    ("AIUTO",)),
-    ("es", Intent.OPT_OUT, ("ALTO", "DETENER")),
-    ("es", Intent.OPT_IN,  ()),
-    ("es", Intent.HELP,    ("AYUDA",)),
-    ("fr", Intent.OPT_OUT, ("ARRET", "ARRÊT")),
-    ("fr", Intent.OPT_IN,  ()),
-    ("fr", Intent.HELP,    ("AIDE",)),
-    ("de", Intent.OPT_OUT, ("HALT", "STOPP")),
-    ("de", Intent.OPT_IN,  ()),
-    ("de", Intent.HELP,    ("HILFE",)),
-    ("pt", Intent.OPT_OUT, ("PARAR",)),
-    ("pt", Intent.OPT_IN,  ()),
-    ("pt", Intent.HELP,    ("AJUDA",)),
+_KEYWORD_TABLE: Final[tuple[tuple[str, Intent, str, tuple[str, ...]], ...]] = (
+    ("en", Intent.OPT_OUT, TWILIO, ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+                                    "REVOKE", "OPTOUT")),
+    ("en", Intent.OPT_OUT, FCC, ("OPT OUT",)),
+    ("en", Intent.OPT_OUT, TELNYX_AWS, ("STOP ALL", "OPT-OUT", "REMOVE")),
+    ("en", Intent.OPT_OUT, PLIVO, ("UNSUB",)),
+    ("en", Intent.OPT_IN, TWILIO, ("START", "YES", "UNSTOP")),
+    ("en", Intent.OPT_IN, SINCH, ("SUBSCRIBE",)),
+    ("en", Intent.OPT_IN, PLIVO, ("RESUME",)),
+    ("en", Intent.HELP, TWILIO, ("HELP", "INFO")),
+    ("it", Intent.OPT_OUT, BIRD, ("FERMA",)),
+    ("it", Intent.OPT_OUT, NATIVE, ("BASTA", "CANCELLAMI", "DISISCRIVIMI", "DISISCRIVI",
+                                    "DISISCRIZIONE", "CANCELLA")),
+    ("it", Intent.OPT_IN, NATIVE, ("ISCRIVIMI", "RIATTIVA")),
+    ("it", Intent.HELP, BIRD, ("AIUTO",)),
+    ("es", Intent.OPT_OUT, TWILIO_ES, ("ALTO",)),
+    ("es", Intent.OPT_OUT, SINCH, ("DETENER", "SALIR")),
+    ("es", Intent.OPT_OUT, NATIVE, ("BAJA", "CANCELAR", "DARME DE BAJA")),
+    ("es", Intent.OPT_IN, SINCH, ("VOLVER", "RECIBIR")),
+    ("es", Intent.OPT_IN, NATIVE, ("ALTA",)),
+    ("es", Intent.HELP, TWILIO_ES, ("AYUDA",)),
+    ("fr", Intent.OPT_OUT, AWS, ("ARRET",)),
+    ("fr", Intent.OPT_OUT, TWILIO_PROXY, ("ARRETE", "ARRETT")),
+    ("fr", Intent.OPT_OUT, NATIVE, ("DESABONNER", "DESINSCRIRE", "DESINSCRIPTION")),
+    ("fr", Intent.OPT_IN, BIRD, ("NONARRET",)),
+    ("fr", Intent.OPT_IN, NATIVE, ("REABONNER",)),
+    ("fr", Intent.HELP, CWTA, ("AIDE",)),
+    ("de", Intent.OPT_OUT, BIRD, ("HALT",)),
+    ("de", Intent.OPT_OUT, NATIVE, ("STOPP", "ABMELDEN", "ABBESTELLEN", "AUSTRAGEN")),
+    ("de", Intent.OPT_IN, NATIVE, ("ANMELDEN",)),
+    ("de", Intent.HELP, BIRD, ("HILFE",)),
+    ("pt", Intent.OPT_OUT, BIRD, ("PARAR",)),
+    ("pt", Intent.OPT_OUT, SINCH, ("CANCELAR",)),
+    ("pt", Intent.OPT_OUT, NATIVE, ("SAIR", "DESCADASTRAR")),
+    ("pt", Intent.OPT_IN, SINCH, ("VOLTAR", "RECEBER")),
+    ("pt", Intent.HELP, BIRD, ("AJUDA",)),
+    ("nl", Intent.OPT_OUT, NATIVE, ("AFMELDEN", "UITSCHRIJVEN", "STOPPEN")),
+    ("nl", Intent.OPT_IN, NATIVE, ("AANMELDEN",)),
+    ("nl", Intent.HELP, BIRD, ("HULP",)),
+    ("pl", Intent.OPT_OUT, BIRD, ("ZATRZYMAJ",)),
+    ("pl", Intent.OPT_OUT, NATIVE, ("WYPISZ", "WYPISZ MNIE", "REZYGNUJE", "REZYGNACJA")),
+    ("pl", Intent.OPT_IN, NATIVE, ("ZAPISZ",)),
+    ("pl", Intent.HELP, BIRD, ("POMOCY",)),
+    ("pl", Intent.HELP, NATIVE, ("POMOC",)),
+    ("sv", Intent.OPT_OUT, NATIVE, ("STOPPA", "AVSLUTA", "AVREGISTRERA")),
+    ("sv", Intent.OPT_IN, NATIVE, ("STARTA",)),
+    ("sv", Intent.HELP, NATIVE, ("HJÄLP",)),
+    ("da", Intent.OPT_OUT, NATIVE, ("AFMELD", "FRAMELD", "STOPP")),
+    ("da", Intent.OPT_IN, NATIVE, ("TILMELD",)),
+    ("da", Intent.HELP, NATIVE, ("HJÆLP",)),
+    ("ro", Intent.OPT_OUT, NATIVE, ("DEZABONARE", "DEZABONEAZA", "DEZABONEAZĂ-MĂ", "OPRESTE")),
+    ("ro", Intent.OPT_IN, NATIVE, ("ABONARE",)),
+    ("ro", Intent.HELP, NATIVE, ("AJUTOR",)),
+    ("tr", Intent.OPT_OUT, IYS, ("RET",)),
+    ("tr", Intent.OPT_OUT, NATIVE, ("DUR", "IPTAL", "ABONELIKTEN CIK")),
+    ("tr", Intent.OPT_IN, NATIVE, ("BASLAT",)),
+    ("tr", Intent.HELP, NATIVE, ("YARDIM",)),
+)
+
+#: Recognised whatever languages are switched on (Canada and France require them everywhere, and
+#: STOP is understood in every European language): CWTA, French operator practice, Twilio.
+UNIVERSAL: Final[tuple[tuple[Intent, str], ...]] = (
+    (Intent.OPT_OUT, "STOP"), (Intent.OPT_IN, "START"), (Intent.HELP, "HELP"),
+)
+
+#: Scoped opt-outs ("stop the marketing, not my receipts"): Sinch's "STOP MARKETING" and its
+#: equivalents. They opt the channel out of campaigns (scope MARKETING).
+_SCOPED_TABLE: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
+    ("en", SINCH, ("STOP MARKETING",)),
+    ("en", NATIVE, ("STOP PROMO", "STOP PROMOS", "STOP PROMOTIONS", "STOP ADS", "STOP OFFERS")),
+    ("it", NATIVE, ("STOP PUBBLICITA", "STOP PROMOZIONI", "BASTA PUBBLICITA")),
+    ("es", NATIVE, ("STOP PUBLICIDAD", "BAJA PUBLICIDAD", "STOP PROMOCIONES")),
+    ("fr", NATIVE, ("STOP PUB", "STOP PUBLICITE", "STOP PROMOS", "ARRET PUB")),
+    ("de", NATIVE, ("STOP WERBUNG", "STOPP WERBUNG", "KEINE WERBUNG")),
+    ("pt", NATIVE, ("STOP PROMOCOES", "PARAR PROMOCOES", "STOP PUBLICIDADE")),
+    ("nl", NATIVE, ("STOP RECLAME", "GEEN RECLAME")),
+    ("pl", NATIVE, ("STOP REKLAMY", "STOP REKLAMA")),
+    ("sv", NATIVE, ("STOPPA REKLAM", "STOP REKLAM")),
+    ("da", NATIVE, ("STOP REKLAME", "STOP REKLAMER")),
+    ("ro", NATIVE, ("STOP RECLAME", "STOP PUBLICITATE")),
+    ("tr", NATIVE, ("STOP REKLAM", "RET REKLAM")),
 )
 # fmt: on
 
-SUPPORTED_LANGUAGES: Final[tuple[str, ...]] = ("en", "it", "es", "fr", "de", "pt")
+SUPPORTED_LANGUAGES: Final[tuple[str, ...]] = tuple(dict.fromkeys(r[0] for r in _KEYWORD_TABLE))
 DEFAULT_LANGUAGES: Final[tuple[str, ...]] = ("en",)
+
+
+def keyword_sources(language: str) -> dict[str, tuple[Intent, str, str | None]]:
+    """Every built-in keyword of ``language`` (normalised) -> (intent, source, scope): the pack
+    as documented, for the docs and the tests."""
+    pack: dict[str, tuple[Intent, str, str | None]] = {}
+    for row_language, intent, source, words in _KEYWORD_TABLE:
+        if row_language == language:
+            for word in words:
+                pack.setdefault(normalise(word), (intent, source, None))
+    for row_language, source, words in _SCOPED_TABLE:
+        if row_language == language:
+            for word in words:
+                pack.setdefault(normalise(word), (Intent.OPT_OUT, source, MARKETING))
+    return pack
+
 
 # When one normalised keyword sits in several lists, the first intent here wins. Opt-out first
 # (safest); help before opt-in so an ambiguous word never re-subscribes anyone.
@@ -91,13 +185,23 @@ _PRECEDENCE: Final[tuple[Intent, ...]] = (Intent.OPT_OUT, Intent.HELP, Intent.OP
 # --------------------------------------------------------------------------------------------------
 
 
+#: Letters NFKD does not split into a base letter and a mark, folded the way people type them
+#: on a keyboard without them (Polish l with stroke, Danish o with stroke and ae, Turkish
+#: dotless i, Croatian d with stroke).
+_LETTER_FOLDS: Final[dict[str, str]] = {"ł": "l", "ø": "o", "æ": "ae", "\u0131": "i", "đ": "d"}
+
+
 def _char_rule(char: str) -> str | None:
     """Per-character step of `normalise`, applied after NFKC, casefold and NFKD.
 
-    Combining marks (M*) are dropped (accents, after NFKD has split them off); punctuation (P*),
+    A few letters are folded (`_LETTER_FOLDS`); combining marks (M*) are dropped (accents, after
+    NFKD has split them off); punctuation (P*),
     symbols (S*, incl. emoji), separators (Z*) and control / format / unassigned characters (C*,
     e.g. zero-width space, ZWJ in emoji sequences, BOM) become a space; everything else is kept.
     """
+    folded = _LETTER_FOLDS.get(char)
+    if folded is not None:
+        return folded
     category = unicodedata.category(char)[0]
     if category == "M":
         return None
@@ -182,6 +286,13 @@ class KeywordMatch:
     """The normalised keyword that matched; None when `intent` is NONE."""
     language: str | None
     """Language of the built-in list the keyword came from; None for extra keywords or NONE."""
+    scope: str | None = None
+    """MARKETING for a scoped opt-out ("STOP MARKETING"); None otherwise."""
+    band: str | None = None
+    """Confidence band (certain / likely / possible) when a `streams.core.intents` classifier
+    made the match; None from `KeywordPolicy.classify` alone."""
+    rule: str | None = None
+    """The rule or phrase that matched (``streams.core.intents``); None otherwise."""
 
 
 NO_MATCH: Final[KeywordMatch] = KeywordMatch(Intent.NONE, exact=False, keyword=None, language=None)
@@ -231,11 +342,23 @@ class KeywordPolicy:
 
         # keyword -> language per intent; the first enabled language to list a keyword wins.
         sources: dict[Intent, dict[str, str | None]] = {intent: {} for intent in _PRECEDENCE}
+        scoped: dict[str, str] = {}
         for language in enabled:
-            for row_language, intent, words in _KEYWORD_TABLE:
+            for row_language, intent, _source, words in _KEYWORD_TABLE:
                 if row_language == language:
                     for word in words:
                         sources[intent].setdefault(_normalise_keyword(word), language)
+            for row_language, _source, words in _SCOPED_TABLE:
+                if row_language == language:
+                    for word in words:
+                        keyword = _normalise_keyword(word)
+                        sources[Intent.OPT_OUT].setdefault(keyword, language)
+                        scoped[keyword] = MARKETING
+        # STOP, START and HELP whatever is switched on; when no enabled pack lists one, it
+        # speaks the first enabled language (a French-only program answers STOP in French).
+        first = enabled[0] if enabled else None
+        for intent, word in UNIVERSAL:
+            sources[intent].setdefault(_normalise_keyword(word), first)
         for intent, extras in (
             (Intent.OPT_OUT, extra_opt_out),
             (Intent.OPT_IN, extra_opt_in),
@@ -248,7 +371,9 @@ class KeywordPolicy:
         for intent in _PRECEDENCE:
             for keyword, origin in sources[intent].items():
                 if keyword not in exact:
-                    exact[keyword] = KeywordMatch(intent, True, keyword, origin)
+                    exact[keyword] = KeywordMatch(
+                        intent, True, keyword, origin, scoped.get(keyword)
+                    )
 
         opt_out = frozenset(sources[Intent.OPT_OUT])
         set_ = object.__setattr__
@@ -335,7 +460,8 @@ class KeywordPolicy:
                 found, found_at = keyword, position
         if found is None:
             return NO_MATCH
-        return KeywordMatch(Intent.OPT_OUT, False, found, self._exact[found].language)
+        exact_match = self._exact[found]
+        return KeywordMatch(Intent.OPT_OUT, False, found, exact_match.language, exact_match.scope)
 
 
 def _tokens(text: str) -> list[str]:

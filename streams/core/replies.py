@@ -52,6 +52,57 @@ DEFAULT_TEXTS: Mapping[str, str] = {
     ),
 }
 
+_CONFIRM, _HELP = ReplyKind.OPT_OUT_CONFIRMATION.value, ReplyKind.HELP.value
+#: The texts in each language of the keyword packs (``kind.lang``), chosen by the language of the
+#: words the contact used. STOP and START are recognised in every language, so every text names
+#: them. Configured texts (CONSENT_GATE_REPLY_TEXTS) override these.
+LANGUAGE_TEXTS: Mapping[str, str] = {
+    f"{_CONFIRM}.it": "Sei stato disiscritto e non riceverai più messaggi promozionali qui. "
+    "Rispondi START per iscriverti di nuovo.",
+    f"{_HELP}.it": "Rispondi STOP per non ricevere più messaggi promozionali, o START per "
+    "iscriverti di nuovo.",
+    f"{_CONFIRM}.es": "Te has dado de baja y no recibirás más mensajes promocionales aquí. "
+    "Responde START para volver a suscribirte.",
+    f"{_HELP}.es": "Responde STOP para darte de baja de los mensajes promocionales, o START "
+    "para volver a suscribirte.",
+    f"{_CONFIRM}.fr": "Vous êtes désinscrit et ne recevrez plus de messages promotionnels ici. "
+    "Répondez START pour vous réabonner.",
+    f"{_HELP}.fr": "Répondez STOP pour ne plus recevoir de messages promotionnels, ou START "
+    "pour vous réabonner.",
+    f"{_CONFIRM}.de": "Sie sind abgemeldet und erhalten hier keine Werbenachrichten mehr. "
+    "Antworten Sie START, um sich wieder anzumelden.",
+    f"{_HELP}.de": "Antworten Sie STOP, um keine Werbenachrichten mehr zu erhalten, oder START, "
+    "um sich wieder anzumelden.",
+    f"{_CONFIRM}.pt": "Você foi descadastrado e não receberá mais mensagens promocionais aqui. "
+    "Responda START para se inscrever novamente.",
+    f"{_HELP}.pt": "Responda STOP para deixar de receber mensagens promocionais, ou START para "
+    "se inscrever novamente.",
+    f"{_CONFIRM}.nl": "U bent afgemeld en ontvangt hier geen marketingberichten meer. "
+    "Antwoord START om u opnieuw aan te melden.",
+    f"{_HELP}.nl": "Antwoord STOP om u af te melden voor marketingberichten, of START om u "
+    "opnieuw aan te melden.",
+    f"{_CONFIRM}.pl": "Wypisano Cię i nie będziesz już otrzymywać tu wiadomości marketingowych. "
+    "Odpowiedz START, aby zapisać się ponownie.",
+    f"{_HELP}.pl": "Odpowiedz STOP, aby wypisać się z wiadomości marketingowych, lub START, "
+    "aby zapisać się ponownie.",
+    f"{_CONFIRM}.sv": "Du är avregistrerad och får inga fler marknadsföringsmeddelanden här. "
+    "Svara START för att prenumerera igen.",
+    f"{_HELP}.sv": "Svara STOP för att avregistrera dig från marknadsföringsmeddelanden, eller "
+    "START för att prenumerera igen.",
+    f"{_CONFIRM}.da": "Du er afmeldt og modtager ikke flere markedsføringsbeskeder her. "
+    "Svar START for at tilmelde dig igen.",
+    f"{_HELP}.da": "Svar STOP for at afmelde markedsføringsbeskeder, eller START for at "
+    "tilmelde dig igen.",
+    f"{_CONFIRM}.ro": "Te-ai dezabonat și nu vei mai primi mesaje promoționale aici. "
+    "Răspunde START pentru a te abona din nou.",
+    f"{_HELP}.ro": "Răspunde STOP pentru a te dezabona de la mesajele promoționale sau START "
+    "pentru a te abona din nou.",
+    f"{_CONFIRM}.tr": "Aboneliğiniz iptal edildi, buradan art\u0131k pazarlama mesaj\u0131 "
+    "almayacaks\u0131n\u0131z. Yeniden abone olmak için START yaz\u0131n.",
+    f"{_HELP}.tr": "Pazarlama mesajlar\u0131ndan ç\u0131kmak için STOP, yeniden abone olmak "
+    "için START yaz\u0131n.",
+}
+
 #: The longest reply text accepted in the configuration (ten SMS segments).
 MAX_TEXT_LENGTH = 1600
 
@@ -99,7 +150,16 @@ class ReplyPolicy:
 
     @classmethod
     def build(cls, channels: Iterable[str], texts: Mapping[str, str] | None = None) -> ReplyPolicy:
-        return cls(frozenset(c.upper() for c in channels), {**DEFAULT_TEXTS, **(texts or {})})
+        texts = dict(texts or {})
+        # A kind the operator wrote a text for in no particular language keeps that text for
+        # every language it has none for: the built-in translations only fill the rest.
+        own = {
+            key.split(".", 1)[0]
+            for key in texts
+            if key.rsplit(".", 1)[-1] not in SUPPORTED_LANGUAGES
+        }
+        defaults = {k: v for k, v in LANGUAGE_TEXTS.items() if k.split(".", 1)[0] not in own}
+        return cls(frozenset(c.upper() for c in channels), {**DEFAULT_TEXTS, **defaults, **texts})
 
     def text(self, kind: ReplyKind, channel: str, language: str | None) -> str:
         k = kind.value
@@ -125,7 +185,8 @@ def reply_kind(
     """Which reply a contact's message deserves (None: none). ``trigger`` and ``match`` are what
     :func:`streams.core.consent.read_reply` made of it, ``outcome`` what it did to the state."""
     if trigger is None:
-        return ReplyKind.HELP if match.intent is Intent.HELP and match.exact else None
+        certain = match.exact or match.band == "certain"  # "HELP" or "help please"
+        return ReplyKind.HELP if match.intent is Intent.HELP and certain else None
     if (
         trigger.source is Source.KEYWORD
         and trigger.action is Action.OPT_OUT

@@ -74,6 +74,7 @@ class RecordName(StrEnum):
     LAST_CAMPAIGN = "last_campaign"
     STATS_DELTA = "stats_delta"
     REPLAY_MARK = "replay_mark"
+    REVIEW_DECISION = "review_decision"
 
 
 class DecodeError(ValueError):

@@ -43,7 +43,8 @@ from streams.core.consent import (
     report_trigger,
 )
 from streams.core.decision import consent_applies, decide
-from streams.core.keywords import NO_MATCH, KeywordMatch, KeywordPolicy
+from streams.core.intents import ReplyClassifier
+from streams.core.keywords import NO_MATCH, KeywordMatch
 from streams.core.replies import decide_reply, reply_message
 from streams.models.contract import Contract, RecordName
 from streams.processing.analytics import Analytics
@@ -81,7 +82,7 @@ class Gate:
         settings: Settings,
         contract: Contract,
         store: ConsentStore,
-        policy: KeywordPolicy | None = None,
+        policy: ReplyClassifier | None = None,
         analytics: Analytics | None = None,
     ) -> None:
         self.settings = settings

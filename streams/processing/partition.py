@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from streams.core.keywords import KeywordPolicy
+from streams.core.intents import ReplyClassifier
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
 from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
 from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
@@ -128,7 +128,7 @@ class GatePartition:
         *,
         settings: Settings,
         contract: Contract,
-        policy: KeywordPolicy,
+        policy: ReplyClassifier,
         store: StateStore,
         input_partitions: Mapping[str, int],
         counters: Counter[str],

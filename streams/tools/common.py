@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import (
@@ -19,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from streams.kafka.admin import StartupError, existing_topics
+from streams.kafka.admin import StartupError, check_created, existing_topics, new_topic, replication
 from streams.kafka.security import client_options, connection_problem
 from streams.settings import Settings
 
@@ -76,6 +77,25 @@ def progress(console: Console) -> Progress:
         console=console,
         transient=False,
     )
+
+
+async def ensure_compacted_topic(settings: Settings, name: str) -> None:
+    """Create the compacted, one-partition topic ``name`` (a tool's own records: replay marks,
+    review decisions) unless it exists."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-admin",
+        **client_options(settings),
+    )
+    await admin.start()
+    try:
+        if name in await admin.list_topics():
+            return
+        replicas = await replication(admin, settings)
+        topic = new_topic(name, 1, replicas, {"cleanup.policy": "compact"})
+        check_created(settings, await admin.create_topics([topic]))
+    finally:
+        await admin.close()
 
 
 async def require_topics(settings: Settings, topics: list[str], hint: str) -> set[str]:

@@ -30,16 +30,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from rich.console import Console
 
-from streams.kafka.admin import check_created, existing_topics, new_topic, replication
+from streams.kafka.admin import existing_topics
 from streams.kafka.security import client_options
 from streams.models.contract import Contract, DecodeError, RecordName
 from streams.processing.records import LEFT_OUT
 from streams.settings import Settings
-from streams.tools.common import ToolError, progress, read_to_end, require_topics
+from streams.tools.common import (
+    ToolError,
+    ensure_compacted_topic,
+    progress,
+    read_to_end,
+    require_topics,
+)
 
 #: Dead letters re-published per transaction.
 TRANSACTION_RECORDS = 1_000
@@ -85,23 +90,6 @@ async def _replayed_before(settings: Settings) -> set[bytes]:
         if m.key is not None:
             marks[m.key] = m.value is not None
     return {k for k, present in marks.items() if present}
-
-
-async def _ensure_marks_topic(settings: Settings) -> None:
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id=f"{settings.app_id}-admin",
-        **client_options(settings),
-    )
-    await admin.start()
-    try:
-        if settings.replay_marks_topic in await admin.list_topics():
-            return
-        replicas = await replication(admin, settings)
-        topic = new_topic(settings.replay_marks_topic, 1, replicas, {"cleanup.policy": "compact"})
-        check_created(settings, await admin.create_topics([topic]))
-    finally:
-        await admin.close()
 
 
 async def replay(
@@ -153,7 +141,7 @@ async def replay(
             report.replayed[dl["source_topic"]] += 1
         return report
     if todo:
-        await _ensure_marks_topic(settings)
+        await ensure_compacted_topic(settings, settings.replay_marks_topic)
         await _publish(settings, contract, todo, report)
     return report
 

@@ -132,7 +132,10 @@ def test_repeated_opt_out_emits_nothing_and_keeps_the_original_proof() -> None:
 
 def test_opt_in_keyword_resubscribes_with_the_reply_as_proof() -> None:
     start = reply_trigger(b.inbound_reply("c1", "SMS", "start", event_id="reply-2"), POLICY)
-    assert start is not None and start.action is Action.OPT_IN and start.proof is None
+    assert start is not None and start.action is Action.OPT_IN
+    # The proof is the reply itself, and how it was read.
+    assert start.proof is not None and start.proof["evidence"] == "reply reply-2"
+    assert (start.proof["method"], start.proof["rule"]) == ("keyword", "keyword:start")
     outcome = apply(opted_out(), start)
     assert outcome.event is EventType.OPTED_IN
     assert outcome.state.subscribed
@@ -344,7 +347,13 @@ def test_consent_event_record_describes_the_change_and_fits_the_contract(
         "cmd-1",
     )
     assert (record["previous_subscribed"], record["subscribed"]) == (False, True)
-    assert (record["occurred_at_ms"], record["recorded_at_ms"], record["proof"]) == (5, 6, PROOF)
+    # A command's proof carries no reading of a reply (consent_event v3's band, language, rule).
+    reading = {"band": None, "language": None, "rule": None, "scope": None}
+    assert (record["occurred_at_ms"], record["recorded_at_ms"], record["proof"]) == (
+        5,
+        6,
+        {**PROOF, **reading},
+    )
     encoded = contract.encode(RecordName.CONSENT_EVENT, record)
     assert contract.decode(RecordName.CONSENT_EVENT, encoded) == record
 

@@ -192,7 +192,10 @@ def test_other_languages_are_off_by_default() -> None:
     assert DEFAULT.classify("ALTO") == no_match()
     spanish = KeywordPolicy(["es"])
     assert spanish.classify("¡ALTO!") == KeywordMatch(Intent.OPT_OUT, True, "alto", "es")
-    assert spanish.classify("STOP") == no_match()  # English is not implied
+    # STOP, START and HELP are on whatever the languages (Canada, France): in the pack's language.
+    assert spanish.classify("STOP") == KeywordMatch(Intent.OPT_OUT, True, "stop", "es")
+    assert spanish.classify("start").intent is Intent.OPT_IN
+    assert spanish.classify("UNSUBSCRIBE") == no_match()  # English is not implied
     assert KeywordPolicy(["en", "es"]).classify("ayuda") == KeywordMatch(
         Intent.HELP, True, "ayuda", "es"
     )
@@ -219,7 +222,9 @@ def test_each_supported_language_has_its_lists(language: str, opt_out: str, help
 
 
 def test_supported_languages() -> None:
-    assert SUPPORTED_LANGUAGES == ("en", "it", "es", "fr", "de", "pt")
+    assert SUPPORTED_LANGUAGES == (
+        "en", "it", "es", "fr", "de", "pt", "nl", "pl", "sv", "da", "ro", "tr"
+    )  # fmt: skip
     assert KeywordPolicy(["EN", " fr ", "en"]).languages == ("en", "fr")
     assert KeywordPolicy("es").languages == ("es",)  # a bare string is one code, not "e", "s"
 
@@ -233,7 +238,7 @@ def test_unknown_language_is_rejected() -> None:
 
 def test_extra_keywords_from_configuration() -> None:
     policy = KeywordPolicy(
-        extra_opt_out=["Basta", "Leave me alone"], extra_opt_in=["Subscribe"], extra_help=["Menu"]
+        extra_opt_out=["Basta", "Leave me alone"], extra_opt_in=["Join"], extra_help=["Menu"]
     )
     assert policy.classify("BASTA!") == KeywordMatch(Intent.OPT_OUT, True, "basta", None)
     assert policy.classify("leave-me-alone") == KeywordMatch(
@@ -242,7 +247,7 @@ def test_extra_keywords_from_configuration() -> None:
     assert policy.classify("please leave me alone") == KeywordMatch(
         Intent.OPT_OUT, False, "leave me alone", None
     )
-    assert policy.classify("subscribe") == KeywordMatch(Intent.OPT_IN, True, "subscribe", None)
+    assert policy.classify("join") == KeywordMatch(Intent.OPT_IN, True, "join", None)
     assert policy.classify("menu") == KeywordMatch(Intent.HELP, True, "menu", None)
     assert policy.classify("STOP") == KeywordMatch(Intent.OPT_OUT, True, "stop", "en")
     assert {"basta", "leave me alone", "stop"} <= policy.opt_out_keywords
@@ -289,11 +294,20 @@ def test_keyword_sets_are_normalised() -> None:
             "optout",
             "opt out",
             "remove",
+            "unsub",
+            "stop marketing",
+            "stop promo",
+            "stop promos",
+            "stop promotions",
+            "stop ads",
+            "stop offers",
         }
     )
-    assert DEFAULT.opt_in_keywords == frozenset({"start", "yes", "unstop"})
+    assert DEFAULT.opt_in_keywords == frozenset({"start", "yes", "unstop", "subscribe", "resume"})
     assert DEFAULT.help_keywords == frozenset({"help", "info"})
-    assert KeywordPolicy(["fr"]).opt_out_keywords == frozenset({"arret"})
+    assert {"arret", "arrete", "arrett", "stop", "stop pub"} <= KeywordPolicy(
+        ["fr"]
+    ).opt_out_keywords
     assert DEFAULT.keywords == (
         DEFAULT.opt_out_keywords | DEFAULT.opt_in_keywords | DEFAULT.help_keywords
     )

@@ -10,6 +10,7 @@ from streams.core.consent import apply, default_state, read_reply
 from streams.core.keywords import KeywordPolicy
 from streams.core.replies import (
     DEFAULT_TEXTS,
+    LANGUAGE_TEXTS,
     ReplyKind,
     ReplyPolicy,
     check_texts,
@@ -150,7 +151,8 @@ def test_a_reply_is_an_inbox_outbound_message_in_the_contract(contract: Contract
         RecordName.OUTBOUND_MESSAGE, contract.encode(RecordName.OUTBOUND_MESSAGE, record)
     )
     assert decoded["origin"] == "INBOX" and decoded["campaign_id"] is None
-    assert decoded["body"] == DEFAULT_TEXTS[CONFIRM.value]
+    # In the language of the word the contact used (ARRET: French).
+    assert decoded["body"] == LANGUAGE_TEXTS[f"{CONFIRM.value}.fr"]
     assert decoded["message_type"] == "opt-out-confirmation"
     assert decoded["attributes"]["in_reply_to_event_id"] == "r9"
 

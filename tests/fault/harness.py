@@ -439,7 +439,7 @@ CHATTER = (
     "HELP",
     "ok see you then",
     "what time is my appointment?",
-    "please stop texting me",  # contained opt-out: POSSIBLE_OPT_OUT, no change
+    "please stop texting me",  # a plain-language opt-out: acts (certain)
     "yes please",
     "Info",
     "👍",

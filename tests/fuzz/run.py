@@ -693,10 +693,11 @@ class Gen:
         return self.draft("reply", d, outcome="event:OPTED_OUT")
 
     def contained_keyword(self, kind: str) -> Draft:
-        """A reply of exactly the longest legal text that only contains an opt-out keyword."""
+        """A reply of exactly the longest legal text that only contains an opt-out keyword (a
+        ``possible`` opt-out: "please stop" alone would be a keyword with courtesy, certain)."""
         limit = 4096
         filler = self.rng.choice(("la ", "\U0001f642", "\u00e9t\u00e9 "))
-        head = "please stop "
+        head = "can you stop these "
         text = (head + filler * limit)[:limit]
         return self.draft("reply", self.base("reply", text=text), outcome="event:POSSIBLE_OPT_OUT")
 

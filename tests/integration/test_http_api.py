@@ -240,6 +240,8 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
     by_contact = {int(r[2]): (r[0], int(r[5])) for r in rows if r[1] == gate.s.by_contact_topic}
     assert {p: owner for p, (owner, _) in by_contact.items()} == owners
     assert sum(n for _, n in by_contact.values()) == len(contacts) + 1  # one entry each
+    # Possible opt-outs waiting for review (none here: every command was an opt-out).
+    assert "reviews: 0 possible opt-out(s) undecided, 0 older than 10 business days" in out.stdout
 
 
 def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path) -> None:

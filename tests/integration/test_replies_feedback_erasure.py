@@ -164,7 +164,7 @@ def test_erase_leaves_tombstones_and_erased_events_and_the_contact_is_new_again(
     gate: Gate,
 ) -> None:
     gate.produce(
-        gate.reply("c1", "SMS", "STOP please"),  # flagged, not acted on: raw text in the event
+        gate.reply("c1", "SMS", "can you stop these please"),  # flagged (possible): raw text kept
         gate.reply("c1", "SMS", "STOP"),
         gate.click("c1", "EMAIL"),
         gate.reply("c2", "SMS", "STOP"),

@@ -286,6 +286,19 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
         },
     ),
     (
+        R.REVIEW_DECISION,
+        {
+            "event_id": "ev-1",
+            "contact_id": "c1",
+            "channel": "SMS",
+            "decision": "ACCEPTED",
+            "reviewer": "cli:alice",
+            "decided_at_ms": 1_700_000_000_000,
+            "command_id": "cmd-1",
+            "note": "ça suffit",
+        },
+    ),
+    (
         R.REPLAY_MARK,
         {
             "deadletter_topic": "consent.deadletter",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.core.keywords import KeywordPolicy
+from streams.core.intents import ReplyClassifier
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.partition import (
@@ -34,7 +34,7 @@ class Harness:
         self.s = settings
         self.c = contract
         self.router = Router(settings, contract)
-        self.policy: KeywordPolicy = settings.keyword_policy()
+        self.policy: ReplyClassifier = settings.keyword_policy()
         self.store = StateStore(path)
         self.counters: Counter[str] = Counter()
         self.inputs = dict.fromkeys(settings.input_topics, 1)

@@ -150,15 +150,36 @@ def test_repeated_stop_emits_nothing(p: Pipeline) -> None:
     assert p.reply("c1", "SMS", "STOP") == []
 
 
-def test_contained_keyword_is_flagged_not_acted_on(p: Pipeline) -> None:
-    [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
+def test_a_possible_opt_out_is_flagged_not_acted_on(p: Pipeline) -> None:
+    [event] = p.events(p.reply("c1", "SMS", "too many messages"))
     assert event["type"] == "POSSIBLE_OPT_OUT" and event["subscribed"] is True
+    assert event["proof"]["band"] == "possible" and event["proof"]["rule"] == "en.complaint"
     assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+
+
+def test_a_plain_language_opt_out_acts_with_its_reading_as_proof(p: Pipeline) -> None:
+    [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
+    assert (event["type"], event["source"]) == ("OPTED_OUT", "KEYWORD")
+    proof = event["proof"]
+    assert (proof["method"], proof["band"], proof["language"], proof["rule"]) == (
+        "plain_language",
+        "certain",
+        "en",
+        "en.stop-sending",
+    )
+    assert p.send("c1", "SMS")[0].topic == p.settings.suppressed_topic
+
+
+def test_likely_goes_to_review_when_configured(contract: Contract) -> None:
+    settings = Settings(_env_file=None, plain_language_policy="likely=review")  # type: ignore[call-arg]
+    p = Pipeline(settings, contract)
+    [event] = p.events(p.reply("c1", "SMS", "leave me alone"))
+    assert event["type"] == "POSSIBLE_OPT_OUT" and event["proof"]["band"] == "likely"
 
 
 def test_contained_keyword_acts_when_configured(contract: Contract) -> None:
     p = Pipeline(Settings(_env_file=None, act_on_contained_keyword=True), contract)  # type: ignore[call-arg]
-    [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
+    [event] = p.events(p.reply("c1", "SMS", "too many messages"))
     assert event["type"] == "OPTED_OUT"
 
 
