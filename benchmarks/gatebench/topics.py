@@ -62,3 +62,18 @@ def delete_matching(bootstrap: str, marker: str) -> int:
             with contextlib.suppress(Exception):  # best effort
                 fut.result()
     return len(mine)
+
+
+def end_offsets_total(bootstrap: str, topic: str) -> int:
+    """The sum of ``topic``'s end offsets (how many records it has taken in)."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "gatebench-offsets", "log_level": 3})
+    try:
+        meta = c.list_topics(topic, timeout=30).topics[topic]
+        return sum(
+            c.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1]
+            for p in meta.partitions
+        )
+    finally:
+        c.close()
