@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from gatebench.outputs import Check
-from gatebench.report import rounds_markdown, rounds_rows
+from gatebench.report import markdown, rounds_markdown, rounds_rows
 from gatebench.runner import Result
 
 pytestmark = pytest.mark.unit
@@ -72,3 +72,12 @@ def test_a_failed_run_shows_no_figure() -> None:
     assert rows[0][2] == "-"
     assert rows[0][3] == "-"  # and no ratio
     assert rows[-1][-1] == "-"
+
+
+def test_the_main_table_puts_the_brokers_cpu_beside_the_systems() -> None:
+    text = markdown(
+        [result("consent-gate", 10_000, broker_us=150), result("kstreams-eos", 8_000)], {}, []
+    )
+    head, _, base, eos = text.splitlines()
+    assert "| CPU µs/rec | broker µs/rec |" in head
+    assert "| 50.0 | 150.0 |" in base and "| 50.0 | 80.0 |" in eos
