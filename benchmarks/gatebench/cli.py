@@ -1,11 +1,11 @@
-"""The comparison, start to end: see benchmarks/README.md ("consent-gate against its peers")."""
+"""The harness's entry point (``python -m benchmarks.compare [peers|core|import] ...``) and the
+``peers`` comparison, start to end: see benchmarks/README.md."""
 
 from __future__ import annotations
 
 import argparse
 import hashlib
 import math
-import os
 import platform
 import shutil
 import signal
@@ -21,7 +21,7 @@ from rich.console import Console
 
 from streams.models.contract import Contract
 
-from .common import BENCH, QUIX_PYTHON, REPO, java_version, machine
+from .common import BENCH, FAUST_PYTHON, QUIX_PYTHON, REPO, broker_args, java_version, machine
 from .inputs import InputTopics, make_workload, produce_workload
 from .live import LiveResult, run_live
 from .perftools import PerfResult, consumer_perf, producer_perf
@@ -40,12 +40,40 @@ from .runner import Env, Result, run_backlog
 from .systems import ALL_SYSTEMS, GATE_OVERRIDES, LABELS, unavailable
 from .topics import create, delete_matching
 
+#: The subcommands besides ``peers`` (the default), each a module with ``main(argv) -> int``.
+SUBCOMMANDS = {
+    "core": "per-call cost of the hot functions, router + gate on one core, memory per "
+    "consent-table entry (no Kafka)",
+    "import": "the throughput of `consent-gate import` (a generated suppression list)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``peers`` (the default, also when the first argument is an option), ``core``, ``import``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args.pop(0) if args and not args[0].startswith("-") else "peers"
+    if command == "core":
+        from .core import main as core_main
+
+        return core_main(args)
+    if command == "import":
+        from .import_run import main as import_main
+
+        return import_main(args)
+    if command != "peers":
+        known = ", ".join(["peers", *SUBCOMMANDS])
+        print(f"unknown subcommand {command!r}; known: {known}", file=sys.stderr)
+        return 2
+    return peers(args)
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
-        prog="python -m benchmarks.compare",
-        description="consent-gate against raw Kafka clients, Quix Streams and Kafka Streams, "
-        "on one broker and the same pre-produced input.",
+        prog="python -m benchmarks.compare [peers]",
+        description="consent-gate against raw Kafka clients, Quix Streams, Faust and Kafka "
+        "Streams, on one broker and the same pre-produced input. Other subcommands: "
+        + "; ".join(f"{name}: {what}" for name, what in SUBCOMMANDS.items())
+        + " (python -m benchmarks.compare SUBCOMMAND --help).",
     )
     ap.add_argument("--records", type=int, default=200_000, help="input records (200000)")
     ap.add_argument("--contacts", type=int, default=10_000, help="contacts (10000)")
@@ -58,17 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=",".join(ALL_SYSTEMS),
         help=f"comma-separated, in this order: {','.join(ALL_SYSTEMS)} (all)",
     )
-    ap.add_argument(
-        "--bootstrap",
-        default=os.environ.get("CONSENT_GATE_BOOTSTRAP_SERVERS", "localhost:9092"),
-        help="the broker (localhost:9092; benchmarks/compare starts its own on 49092)",
-    )
-    ap.add_argument(
-        "--broker-data-dir",
-        type=Path,
-        default=Path(os.environ.get("KAFKA_DATA_DIR", REPO / ".local" / "kafka")),
-        help="the broker's KAFKA_DATA_DIR, for its pid (CPU) and log segments (batches)",
-    )
+    broker_args(ap)
     ap.add_argument("--timeout", type=float, default=900.0, help="max s per system run (900)")
     ap.add_argument(
         "--rounds",
@@ -116,15 +134,20 @@ def versions() -> str:
         except metadata.PackageNotFoundError:
             return "-"
 
-    quix = "-"
-    site = sorted(QUIX_PYTHON.parent.parent.glob("lib/python*/site-packages/quixstreams-*"))
-    if site:
-        quix = site[-1].name.removesuffix(".dist-info").split("-")[1]
     return (
         f"Python {platform.python_version()}, aiokafka {v('aiokafka')}, confluent-kafka "
-        f"{v('confluent-kafka')}, fastavro {v('fastavro')}, quixstreams {quix}, "
-        f"{java_version()}, Kafka Streams and broker 4.4.0"
+        f"{v('confluent-kafka')}, fastavro {v('fastavro')}, quixstreams "
+        f"{venv_version(QUIX_PYTHON, 'quixstreams')}, faust-streaming "
+        f"{venv_version(FAUST_PYTHON, 'faust_streaming')} (rocksdict "
+        f"{venv_version(FAUST_PYTHON, 'rocksdict')}), {java_version()}, Kafka Streams and "
+        "broker 4.4.0"
     )
+
+
+def venv_version(python: Path, dist: str) -> str:
+    """The version of ``dist`` installed in the virtualenv of ``python`` ('-': none)."""
+    site = sorted(python.parent.parent.glob(f"lib/python*/site-packages/{dist}-*.dist-info"))
+    return site[-1].name.removesuffix(".dist-info").split("-")[1] if site else "-"
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
@@ -146,7 +169,7 @@ def code_state() -> str:
     return f"consent-gate at {head} + uncommitted changes to streams/ (diff {digest})"
 
 
-def main(argv: list[str] | None = None) -> int:
+def peers(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     console = Console(width=None if sys.stdout.isatty() else 160)
@@ -216,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             console.print(
                 (f"round {n + 1}: " if args.rounds > 1 else "")
                 + f"{LABELS[name]}: {r.records_per_s:,.0f} records/s, "
-                f"{r.cpu_us_per_record:,.1f} µs CPU/record, outputs {status}"
+                f"{r.cpu_us_per_record:,.1f} µs CPU/record (broker "
+                f"{r.broker_us_per_record:,.1f}), outputs {status}"
                 + ("" if r.check is None or r.check.ok else f" ({r.check.summary()})")
             )
             if not r.completed or not (r.check and r.check.ok):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +18,8 @@ from confluent_kafka import Producer
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 
-from .common import CHANNELS
+from .common import CHANNEL_WEIGHTS, CHANNELS
 
-#: Shares of the benchmark's three channels, from benchmarks/_common.py's CHANNEL_WEIGHTS.
-CHANNEL_WEIGHTS = {"SMS": 35, "WHATSAPP": 25, "EMAIL": 25}
 BODY = (
     "Spring sale: 20% off everything in store and online until Sunday. Show this message at "
     "the till or use code SPRING20. Reply STOP to opt out."
@@ -90,8 +88,8 @@ class Workload:
         )
 
 
-def pick_channel(rng: random.Random) -> str:
-    return rng.choices(CHANNELS, weights=[CHANNEL_WEIGHTS[c] for c in CHANNELS])[0]
+def pick_channel(rng: random.Random, channels: Sequence[str] = CHANNELS) -> str:
+    return rng.choices(channels, weights=[CHANNEL_WEIGHTS[c] for c in channels])[0]
 
 
 def contact_name(n: int) -> str:

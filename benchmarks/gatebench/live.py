@@ -16,7 +16,7 @@ from .inputs import InputTopics, Paced, contact_name, outbound, pick_channel, pr
 from .outputs import Watcher
 from .runner import Env
 from .systems import launch
-from .topics import OUTPUT_CONFIG, create
+from .topics import create
 
 WARM_STOPS = 20
 
@@ -63,7 +63,7 @@ def run_live(
         partitions=env.partitions,
     )
     o = ln.outputs
-    create(env.bootstrap, o.created(), env.partitions, OUTPUT_CONFIG)
+    ln.create_topics(env.bootstrap, env.partitions)
     res = LiveResult(name, rate, label=label)
     watcher = Watcher(env.bootstrap, o.all())
     rng = random.Random(7)

@@ -115,6 +115,7 @@ def check_gate(
     c = Check()
     seen: set[int] = set()
     pairs: list[tuple[int, bytes]] = []
+    late = 0
     for channel, topic in channel_topics.items():
         for r in watcher.records.get(topic, ()):
             i = _index(first_string(r.value))
@@ -133,6 +134,7 @@ def check_gate(
             if s.channel != channel:
                 c.problems.append(f"{MESSAGE_PREFIX}{i} forwarded to {channel}, not {s.channel}")
             if s.suppress:
+                late += 1
                 c.problems.append(f"{MESSAGE_PREFIX}{i} forwarded but the contact opted out")
     for r in watcher.records.get(suppressed_topic, ()):
         msg = contract.decode(RecordName.SUPPRESSED_MESSAGE, r.value)
@@ -149,6 +151,8 @@ def check_gate(
             c.problems.append(f"{MESSAGE_PREFIX}{i} suppressed but the contact is subscribed")
         if msg["original_value"] != w.sends[i].value or msg["reason"] != "OPTED_OUT":
             c.problems.append(f"suppressed {MESSAGE_PREFIX}{i}: wrong original value or reason")
+    if late:  # the STOP was published before the send: the gate decided out of order
+        c.problems.insert(0, f"{late:,} sends forwarded after their contact's STOP")
     missing = len(w.sends) - len(seen)
     if missing:
         c.problems.insert(0, f"{missing:,} sends neither forwarded nor suppressed")

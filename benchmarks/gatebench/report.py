@@ -33,8 +33,8 @@ MAIN_COLUMNS = (
     "records/s",
     "cg ÷ this rec/s",
     "CPU µs/rec",
-    "cg ÷ this CPU",
     "broker µs/rec",
+    "cg ÷ this CPU",
     "peak RSS MiB",
     "rec/batch",
     "lat. p50/p99 ms",
@@ -73,8 +73,8 @@ def main_rows(
                 _n(r.records_per_s) if r.completed else "incomplete",
                 _ratio(base.records_per_s, r.records_per_s) if base else "-",
                 _n(r.cpu_us_per_record, ",.1f"),
-                _ratio(base.cpu_us_per_record, r.cpu_us_per_record) if base else "-",
                 _n(r.broker_us_per_record, ",.1f"),
+                _ratio(base.cpu_us_per_record, r.cpu_us_per_record) if base else "-",
                 _n(r.peak_rss / 2**20) if r.hwm_bytes else "-",
                 batch,
                 lat,
@@ -90,8 +90,8 @@ def main_rows(
                 _n(p.records_per_s),
                 _ratio(base.records_per_s, p.records_per_s) if base else "-",
                 _n(p.cpu_us_per_record, ",.1f"),
-                _ratio(base.cpu_us_per_record, p.cpu_us_per_record) if base else "-",
                 "-",
+                _ratio(base.cpu_us_per_record, p.cpu_us_per_record) if base else "-",
                 _n(p.hwm_bytes / 2**20) if p.hwm_bytes else "-",
                 "-",
                 p.latency,
@@ -126,26 +126,35 @@ def markdown(results: list[Result], live: dict[str, LiveResult], perf: list[Perf
     return "\n".join(lines)
 
 
+def _figures(records_per_s: float, cpu_us: float, broker_us: float) -> str:
+    """records/s (worker CPU µs per record, broker CPU µs per record)."""
+    return f"{_n(records_per_s)} ({_n(cpu_us, ',.1f')}, {_n(broker_us, ',.1f')})"
+
+
 def rounds_rows(rounds: list[tuple[int, Result]]) -> tuple[list[str], list[list[str]]]:
-    """Each round's records/s and CPU µs per record, and consent-gate's ratio to each peer
-    within the round; then the median ratio over the rounds, with the lowest and highest."""
+    """Each round's records/s with the CPU µs per record of the system's processes and of the
+    broker, and consent-gate's ratio to each peer within the round; then each system's median
+    figures and the median ratio over the rounds, with the lowest and highest."""
     names = list(dict.fromkeys(r.name for _, r in rounds))
     peers = [n for n in names if n != BASE]
     by_round: dict[int, dict[str, Result]] = {}
     for n, r in rounds:
         by_round.setdefault(n, {})[r.name] = r
-    head = ["round"] + [f"{LABELS[n]} rec/s (µs/rec)" for n in names]
+    head = ["round"] + [f"{LABELS[n]} rec/s (µs/rec, broker µs/rec)" for n in names]
     head += [f"cg ÷ {LABELS[p]}" for p in peers]
     rows: list[list[str]] = []
     ratios: dict[str, list[float]] = {p: [] for p in peers}
+    usable: dict[str, list[Result]] = {n: [] for n in names}
     for n, got in sorted(by_round.items()):
         row = [str(n)]
         for name in names:
             one = _usable(got.get(name))
+            if one is not None:
+                usable[name].append(one)
             row.append(
                 "-"
                 if one is None
-                else f"{_n(one.records_per_s)} ({_n(one.cpu_us_per_record, ',.1f')})"
+                else _figures(one.records_per_s, one.cpu_us_per_record, one.broker_us_per_record)
             )
         base = _usable(got.get(BASE))
         for p in peers:
@@ -158,12 +167,25 @@ def rounds_rows(rounds: list[tuple[int, Result]]) -> tuple[list[str], list[list[
                 ratios[p].append(ratio)
             row.append(_ratio(base.records_per_s, other.records_per_s))
         rows.append(row)
-    summary = ["median (lowest to highest)"] + [""] * len(names)
+    summary = ["median (lowest to highest)"]
+    for name in names:
+        done = usable[name]
+        summary.append(
+            _figures(*(_median([getattr(r, a) for r in done]) for a in _FIGURES)) if done else "-"
+        )
     for p in peers:
         rs = sorted(ratios[p])
         summary.append(f"{statistics.median(rs):.2f}x ({rs[0]:.2f} to {rs[-1]:.2f})" if rs else "-")
     rows.append(summary)
     return head, rows
+
+
+_FIGURES = ("records_per_s", "cpu_us_per_record", "broker_us_per_record")
+
+
+def _median(values: list[float]) -> float:
+    known = [v for v in values if not math.isnan(v)]
+    return statistics.median(known) if known else math.nan
 
 
 def _usable(r: Result | None) -> Result | None:

@@ -18,7 +18,6 @@ from .inputs import InputTopics, Workload
 from .outputs import Check, Watcher, check_copy, check_gate
 from .profile import Profile, Sampler
 from .systems import Launch, launch
-from .topics import OUTPUT_CONFIG, create
 
 
 @dataclass
@@ -101,7 +100,7 @@ def run_backlog(
         partitions=env.partitions,
     )
     res = Result(name, w.total)
-    create(env.bootstrap, ln.outputs.created(), env.partitions, OUTPUT_CONFIG)
+    ln.create_topics(env.bootstrap, env.partitions)
     watcher = Watcher(env.bootstrap, ln.outputs.all())
     bpid = broker_pid(env.broker_data_dir)
     t_spawn = time.time()
@@ -136,7 +135,7 @@ def run_backlog(
                     last_progress = time.monotonic()
             res.cpu_total_s = cpu_of(pids)
             res.cpu_s = res.cpu_total_s - cpu_first
-            if bpid:
+            if bpid and cpu_first:  # no output: no window to measure
                 res.broker_cpu_s = (proc_cpu_s(bpid) or 0.0) - broker_first
             res.hwm_bytes = [proc_status_bytes(pid, "VmHWM") or 0 for pid in pids]
             settle = time.monotonic() + 1.0  # catch duplicates

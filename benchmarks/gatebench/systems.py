@@ -16,6 +16,7 @@ from streams.settings import Settings
 from .common import (
     BENCH,
     CHANNELS,
+    FAUST_PYTHON,
     KSTREAMS_JAR,
     PROJECT_PYTHON,
     QUIX_PYTHON,
@@ -23,6 +24,7 @@ from .common import (
     java,
 )
 from .inputs import InputTopics
+from .topics import OUTPUT_CONFIG, create
 
 Kind = Literal["gate", "copy"]
 
@@ -33,6 +35,8 @@ ALL_SYSTEMS = (
     "aiokafka",
     "confluent",
     "quix",
+    "faust",
+    "faust-eos",
     "kstreams",
     "kstreams-eos",
 )
@@ -42,6 +46,8 @@ LABELS = {
     "aiokafka": "aiokafka copy",
     "confluent": "confluent-kafka copy",
     "quix": "Quix Streams gate",
+    "faust": "Faust gate ALOS",
+    "faust-eos": "Faust gate EOS",
     "kstreams": "Kafka Streams gate ALOS",
     "kstreams-eos": "Kafka Streams gate EOSv2",
 }
@@ -51,6 +57,8 @@ def unavailable(name: str) -> str | None:
     """Why ``name`` cannot run here (None: it can)."""
     if name == "quix" and not QUIX_PYTHON.exists():
         return f"{QUIX_PYTHON.relative_to(BENCH.parent)} missing (benchmarks/compare installs it)"
+    if name.startswith("faust") and not FAUST_PYTHON.exists():
+        return f"{FAUST_PYTHON.relative_to(BENCH.parent)} missing (benchmarks/compare installs it)"
     if name.startswith("kstreams") and not KSTREAMS_JAR.exists():
         return (
             f"{KSTREAMS_JAR.relative_to(BENCH.parent)} not built "
@@ -169,6 +177,14 @@ class Launch:
     procs: list[Proc]
     outputs: Outputs
     state_dirs: list[Path]
+    #: Internal topics the harness creates for the system (the rest it creates itself).
+    internal_topics: list[str] = field(default_factory=list)
+
+    def create_topics(self, bootstrap: str, partitions: int) -> None:
+        """The output topics (LogAppendTime) and the internal topics the system needs made."""
+        create(bootstrap, self.outputs.created(), partitions, OUTPUT_CONFIG)
+        if self.internal_topics:
+            create(bootstrap, self.internal_topics, partitions)
 
 
 def opt_out_keywords() -> list[str]:
@@ -259,10 +275,8 @@ def launch(
         return Launch(name, [Proc(argv, logs / f"{app_id}.log")], outputs, [])
     outputs = Outputs(prefix, "gate")
     state = tmp / "state"
-    if name == "quix":
-        argv = [
-            str(QUIX_PYTHON),
-            str(BENCH / "gatebench" / "quix_gate.py"),
+    if name in ("quix", "faust", "faust-eos"):
+        peer = [
             "--bootstrap", bootstrap,
             "--group", app_id,
             "--state-dir", str(state),
@@ -272,7 +286,17 @@ def launch(
             "--suppressed", outputs.suppressed,
             "--events", outputs.events,
         ]  # fmt: skip
-        return Launch(name, [Proc(argv, logs / f"{app_id}.log")], outputs, [state])
+        log = logs / f"{app_id}.log"
+        if name == "quix":
+            argv = [str(QUIX_PYTHON), str(BENCH / "gatebench" / "quix_gate.py"), *peer]
+            return Launch(name, [Proc(argv, log)], outputs, [state])
+        argv = [
+            str(FAUST_PYTHON), str(BENCH / "gatebench" / "faust_gate.py"), *peer,
+            "--partitions", str(partitions),
+            "--guarantee", "exactly_once" if name.endswith("eos") else "at_least_once",
+        ]  # fmt: skip
+        # Faust does not create the topic an agent sends to (the broker would, with 1 partition)
+        return Launch(name, [Proc(argv, log)], outputs, [state], [f"{app_id}-by-contact"])
     if name in ("kstreams", "kstreams-eos"):
         argv = [
             java(),

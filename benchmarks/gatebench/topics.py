@@ -62,3 +62,26 @@ def delete_matching(bootstrap: str, marker: str) -> int:
             with contextlib.suppress(Exception):  # best effort
                 fut.result()
     return len(mine)
+
+
+def end_offsets_total(bootstrap: str, topic: str, timeout_s: float = 30.0) -> int:
+    """The sum of ``topic``'s end offsets (how many records it has taken in); retried while the
+    broker is still electing the leaders of a topic just created."""
+    from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "gatebench-offsets", "log_level": 3})
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                meta = c.list_topics(topic, timeout=30).topics[topic]
+                return sum(
+                    c.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1]
+                    for p in meta.partitions
+                )
+            except KafkaException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        c.close()

@@ -29,7 +29,7 @@ the rejected-rows file with their line number, the reason and the original line.
 
 The producer is aiokafka's idempotent producer, fed with record batches built here (one per
 partition, murmur2 of the contact id as Java's default partitioner): measured faster than
-``producer.send`` per record and than confluent-kafka for this workload (benchmarks/import_1m.py).
+``producer.send`` per record and than confluent-kafka for this workload (benchmarks/compare import).
 Every batch's delivery is awaited; the first failure stops the import with the broker's error.
 The rows are checked and encoded in this one process: on this 2-core machine a pool of encoding
 processes measured no faster (the machine is the limit), and the fastavro encoding was the
