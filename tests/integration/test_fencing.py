@@ -33,8 +33,8 @@ async def _topics(bootstrap: str, *names: str) -> None:
         await admin.close()
 
 
-async def _member(bootstrap: str, group: str, topic: str) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(
+def _consumer(bootstrap: str, group: str, topic: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
         group_id=group,
@@ -43,12 +43,14 @@ async def _member(bootstrap: str, group: str, topic: str) -> AIOKafkaConsumer:
         session_timeout_ms=6000,
         heartbeat_interval_ms=500,
     )
-    await consumer.start()
+
+
+async def _poll_until(done: Any, *members: AIOKafkaConsumer, what: str) -> None:
+    """Poll every member (a rebalance waits for each to rejoin) until ``done()``."""
     deadline = time.monotonic() + 60
-    while not consumer.assignment():
-        assert time.monotonic() < deadline, "no assignment"
-        await consumer.getmany(timeout_ms=200)
-    return consumer
+    while not done():
+        assert time.monotonic() < deadline, what
+        await asyncio.gather(*(c.getmany(timeout_ms=200) for c in members))
 
 
 async def _committed_values(bootstrap: str, topic: str) -> list[bytes]:
@@ -73,15 +75,23 @@ async def _fenced_after_rebalance(bootstrap: str, tmp: Path) -> None:
     source, out_topic, changelog = f"in-{tag}", f"out-{tag}", f"changelog-{tag}"
     await _topics(bootstrap, source, out_topic, changelog)
     group = f"g-{tag}"
-    first = await _member(bootstrap, group, source)
-    stale = internals.group_metadata(first)  # the member the partitions were assigned to
+    first = _consumer(bootstrap, group, source)
+    await first.start()
+    await _poll_until(first.assignment, first, what="no assignment")
+    stale = internals.group_metadata(first)  # the member the partition was assigned to
     # Another member joins: the group moves to a new generation (the first rejoins in the
     # background, as a thawed worker would).
-    second = await _member(bootstrap, group, source)
-    deadline = time.monotonic() + 60
-    while first._coordinator.generation == stale.generation_id:
-        assert time.monotonic() < deadline, "the group did not move on"
-        await first.getmany(timeout_ms=200)
+    second = _consumer(bootstrap, group, source)
+    await second.start()
+    await _poll_until(
+        lambda: (
+            first._coordinator.generation != stale.generation_id
+            and second._coordinator.generation == first._coordinator.generation
+        ),
+        first,
+        second,
+        what="the group did not move on",
+    )
 
     store = StateStore(tmp / "state")
     out = BatchedOutput(262_144, 1_048_576)
@@ -127,7 +137,9 @@ async def _new_owner_waits(bootstrap: str) -> None:
     source = f"in-{tag}"
     await _topics(bootstrap, source)
     group = f"g-{tag}"
-    owner = await _member(bootstrap, group, source)
+    owner = _consumer(bootstrap, group, source)
+    await owner.start()
+    await _poll_until(owner.assignment, owner, what="no assignment")
     member = internals.group_metadata(owner)
     tp = TopicPartition(source, 0)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, transactional_id=f"tx-{tag}")
