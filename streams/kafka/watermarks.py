@@ -21,6 +21,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from streams.core.ordering import ProducerLag, watermark
+from streams.kafka.aiokafka_internals import fetched_end
 from streams.logs import log_event
 
 logger = logging.getLogger("consent_gate.engine")
@@ -130,7 +131,7 @@ class Watermarks:
         state = self.state_of(tp)
         if state is None or not state.has_valid_position:
             return None
-        end = state.lso if state.lso is not None and state.lso >= 0 else state.highwater
+        end = fetched_end(state)
         heard: int | None = getattr(state, "cg_heard_ms", None)
         if end is None or heard is None or state.position < end:
             return None
