@@ -480,7 +480,7 @@ def _review_run(run: Any) -> Any:
     try:
         return asyncio.run(run)
     except (ToolError, StartupError) as exc:
-        _fail(str(exc).rstrip("."), 1)
+        _fail(str(exc).rstrip("."))
 
 
 @review.command("list")

@@ -68,4 +68,4 @@ def test_a_possible_opt_out_accepted_through_the_cli_suppresses_the_next_campaig
     assert _listed(gate) == []
 
     again = _cli(gate, "review", "accept", first["event_id"])
-    assert again.returncode == 1 and "No undecided possible opt-out" in again.stderr
+    assert again.returncode == 2 and "No undecided possible opt-out" in again.stderr
