@@ -4,6 +4,7 @@
     python -m tests.corpus.score --held-out    # the replies it has never seen (heldout.tsv)
     python -m tests.corpus.score --second-held-out    # heldout2.tsv
     python -m tests.corpus.score --third-held-out     # heldout3.tsv (misses the targets: docs)
+    python -m tests.corpus.score --file heldout4.tsv  # any one file of tests/corpus
     python -m tests.corpus.score --errors      # also list every reply it gets wrong
 
 Every language is switched on (the hardest setting: the most keywords and rules at once) and the
@@ -226,9 +227,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--third-held-out", action="store_true", help="score the third held-out set"
     )
+    parser.add_argument(
+        "--file",
+        metavar="NAME",
+        help="score one corpus file of tests/corpus by name (e.g. heldout4.tsv)",
+    )
     parser.add_argument("--errors", action="store_true", help="list the replies it gets wrong")
     args = parser.parse_args(argv)
-    if args.third_held_out:
+    if args.file:
+        path = HERE / Path(args.file).name
+        if not path.is_file():
+            parser.error(f"no corpus file {path.name} in {HERE}")
+        rows, title = load([path]), path.name
+    elif args.third_held_out:
         rows, title = third_held_out_rows(), "third held-out set"
     elif args.second_held_out:
         rows, title = second_held_out_rows(), "second held-out set"
