@@ -206,7 +206,17 @@ class Settings(BaseSettings):
         ge=0,
         le=600_000,
         description="Bound on producer clock skew plus produce delay: how far a record's "
-        "timestamp may lag behind what its partition already showed",
+        "timestamp may lag behind what its partition already showed. The grace in use while "
+        "the producers' delay is not measured (and always, with ORDER_GRACE_MIN_MS at or above "
+        "it)",
+    )
+    order_grace_min_ms: int = Field(
+        50,
+        ge=0,
+        le=600_000,
+        description="The grace follows the producers' measured delay (twice the largest seen "
+        "in the last 30 s on each input) but never goes below this; at or above "
+        "ORDER_GRACE_MS: a fixed grace",
     )
     max_hold_ms: int = Field(
         60_000,

@@ -16,6 +16,7 @@ import time
 import uuid
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -34,6 +35,8 @@ from .report import (
     restore_table,
     rounds_markdown,
     rounds_table,
+    timeline_markdown,
+    timeline_table,
 )
 from .restore import run_restore
 from .runner import Env, Result, run_backlog
@@ -116,6 +119,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "these (default 20:20; 'none': only the defaults)",
     )
     ap.add_argument(
+        "--load-rate",
+        type=float,
+        default=0.0,
+        help="the load run's records/s (default: half of consent-gate's measured throughput)",
+    )
+    ap.add_argument(
+        "--load-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE[,NAME=VALUE]",
+        help="the load run again with these worker settings (e.g. order_grace_ms=50,"
+        "commit_interval_ms=50); repeat for more variants",
+    )
+    ap.add_argument(
         "--restore-entries",
         type=int,
         default=10_000_000,
@@ -125,6 +142,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--keep-topics", action="store_true")
     ap.add_argument("--markdown", type=Path, help="also write the main table there (Markdown)")
     return ap.parse_args(argv)
+
+
+def load_setting(text: str) -> dict[str, Any]:
+    """``order_grace_ms=50,commit_interval_ms=50`` as worker settings (checked by Settings)."""
+    out: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--load-set wants NAME=VALUE pairs, not {item!r}")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def versions() -> str:
@@ -251,22 +279,27 @@ def peers(argv: list[str] | None = None) -> int:
                     continue
                 live[name] = run_live(env, name, args.live_rate, args.live_seconds)
         base = next((r for r in results if r.name == "consent-gate" and r.completed), None)
-        if args.load_seconds > 0 and base is not None and not math.isnan(base.records_per_s):
+        rate = args.load_rate
+        if not rate and base is not None and not math.isnan(base.records_per_s):
             rate = base.records_per_s / 2
-            live["consent-gate@load"] = run_live(
-                env, "consent-gate", rate, args.load_seconds,
-                stop_share=args.load_stop_share, slug_suffix="load",
-                label=f"consent-gate at half its throughput ({rate:,.0f}/s), "
-                      f"{args.load_stop_share:.0%} fresh STOPs",
-            )  # fmt: skip
+        if args.load_seconds > 0 and rate:
+            share = f"{args.load_stop_share:.0%} fresh STOPs"
+            how = f"at {rate:,.0f}/s"
+            if not args.load_rate:
+                how = f"at half its throughput ({rate:,.0f}/s)"
+            variants: list[tuple[str, dict[str, Any]]] = [("load", {})]
             if args.load_low_latency != "none":
                 grace, commit = (int(v) for v in args.load_low_latency.split(":"))
-                GATE_OVERRIDES.update(order_grace_ms=grace, commit_interval_ms=commit)
+                variants.append(("lowlat", {"order_grace_ms": grace, "commit_interval_ms": commit}))
+            variants += [(f"set{n}", load_setting(text)) for n, text in enumerate(args.load_set)]
+            for slug, overrides in variants:
+                GATE_OVERRIDES.update(overrides)
+                shown = " ".join(f"{k}={v}" for k, v in overrides.items())
                 try:
-                    live["consent-gate@load-lowlat"] = run_live(
+                    live[f"consent-gate@{slug}"] = run_live(
                         env, "consent-gate", rate, args.load_seconds,
-                        stop_share=args.load_stop_share, slug_suffix="lowlat",
-                        label=f"the same, ORDER_GRACE_MS={grace} COMMIT_INTERVAL_MS={commit}",
+                        stop_share=args.load_stop_share, slug_suffix=slug,
+                        label=f"consent-gate {how}, {share}" + (f", {shown}" if shown else ""),
                     )  # fmt: skip
                 finally:
                     GATE_OVERRIDES.clear()
@@ -310,6 +343,12 @@ def peers(argv: list[str] | None = None) -> int:
             live_table(live, f"Latency runs: fresh topics, {args.live_rate:,.0f} records/s for "
                        f"{args.live_seconds:,.0f} s (publish CreateTime → output LogAppendTime)")
         )  # fmt: skip
+        timed = {name: lv for name, lv in live.items() if lv.stages}
+        if timed:
+            console.print(timeline_table(timed))
+            text += "\n\n" + timeline_markdown(timed)
+            if args.markdown:
+                args.markdown.write_text(text + "\n", encoding="utf-8")
     if restore is not None:
         console.print(restore_table(restore))
     if profile is not None:

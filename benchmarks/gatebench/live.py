@@ -13,7 +13,7 @@ from streams.models.contract import RecordName
 
 from .common import Latency, cpu_of, first_string, percentile
 from .inputs import InputTopics, Paced, contact_name, outbound, pick_channel, producer, stop_reply
-from .outputs import Watcher
+from .outputs import Rec, Watcher
 from .runner import Env
 from .systems import launch
 from .topics import create
@@ -35,6 +35,18 @@ class LiveResult:
     cpu_percent: float = float("nan")
     violations: int = 0  # CAMPAIGN sends produced after their contact's STOP, yet forwarded
     note: str = ""
+    #: consent-gate's timeline of a send, each from its publication (CreateTime): the routed
+    #: copy visible on the by-contact topic, the decision appended / visible (visible: a
+    #: read_committed poll returned it, so its transaction had committed). The routed copy
+    #: keeps the input's timestamp, so when it was appended is not known.
+    stages: dict[str, Latency] = field(default_factory=dict)
+
+    @property
+    def visible_latency(self) -> Latency:
+        return self.stages.get(STAGES[-1], Latency())
+
+
+STAGES = ("routed visible", "decision appended", "decision visible")
 
 
 def run_live(
@@ -66,6 +78,7 @@ def run_live(
     ln.create_topics(env.bootstrap, env.partitions)
     res = LiveResult(name, rate, label=label)
     watcher = Watcher(env.bootstrap, o.all())
+    routed: Watcher | None = None  # consent-gate's by-contact topic, for the timeline
     rng = random.Random(7)
     p = producer(env.bootstrap, **{"linger.ms": 1})
     paced = Paced()
@@ -120,17 +133,26 @@ def run_live(
                 if time.monotonic() > deadline or not all(x.alive for x in ln.procs):
                     res.note = "did not start"
                     return res
+            if name.startswith("consent-gate"):
+                routed = Watcher(env.bootstrap, [f"gb-{env.run_id}-{slug}-by-contact"])
+                routed.poll(1.0)
+
+        def poll(timeout_s: float) -> None:
+            watcher.poll(timeout_s)
+            if routed is not None:
+                routed.poll(0.0)
+
         gen = items()
         ready = [next(gen) for _ in range(count)]  # encoded before the clock starts
         cpu0, t0 = cpu_of(pids), time.monotonic()
         with env.console.status(f"latency run, {name}: {count:,} records at {rate:,.0f}/s"):
-            produce_s = paced.produce(p, iter(ready), rate, count, poll=watcher.poll)
+            produce_s = paced.produce(p, iter(ready), rate, count, poll=poll)
         done_topics = o.sends()
         want = res.sends + (count - res.sends if o.kind == "copy" else 0)
         want += WARM_STOPS if o.kind == "copy" else 0
         deadline = time.monotonic() + env.timeout_s
         while watcher.count(*done_topics) < want and time.monotonic() < deadline:
-            watcher.poll(0.2)
+            poll(0.2)
         elapsed = time.monotonic() - t0
         res.cpu_percent = (cpu_of(pids) - cpu0) / elapsed * 100
         if produce_s > seconds * 1.2:
@@ -139,6 +161,8 @@ def run_live(
         for proc in ln.procs:
             proc.stop()
         watcher.close()
+        if routed is not None:
+            routed.close()
         for d in ln.state_dirs:
             shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -161,6 +185,8 @@ def run_live(
                 res.violations += 1
     if o.kind == "copy":
         res.sends_out = sum(1 for i in created if i.startswith("bench-"))
+    if routed is not None:
+        res.stages = timeline_of(created, routed, watcher, o.sends())
     if len(timeline) >= 10:  # does it keep up? the latency early and late in the run
         timeline.sort()
         fifth = len(timeline) // 5
@@ -177,3 +203,26 @@ def run_live(
         if trigger in created:
             res.optout_latency.values.append(r.ts - created[trigger])
     return res
+
+
+def timeline_of(
+    created: dict[str, int], routed: Watcher, out: Watcher, send_topics: list[str]
+) -> dict[str, Latency]:
+    """Where a send's time goes: each stage of :data:`STAGES`, from its publication."""
+    stages = {name: Latency() for name in STAGES}
+    copies: dict[str, Rec] = {}
+    for r in routed.records.get(routed.topics[0], ()):
+        try:
+            copies[first_string(r.value)] = r
+        except (UnicodeDecodeError, IndexError):  # a watermark or statistics delta
+            continue
+    for topic in send_topics:
+        for r in out.records.get(topic, ()):
+            ident = first_string(r.value)
+            t0 = created.get(ident)
+            copy = copies.get(ident)
+            if t0 is None or copy is None:
+                continue
+            for name, t in zip(STAGES, (copy.seen_ms, r.ts, r.seen_ms), strict=True):
+                stages[name].values.append(t - t0)
+    return stages

@@ -21,6 +21,7 @@ class Rec:
     ts: int  # the output's timestamp: LogAppendTime (the benchmark's output topics use it)
     key: bytes | None
     value: bytes
+    seen_ms: int = 0  # wall clock when a read_committed poll returned it (its commit, at most)
 
 
 class Watcher:
@@ -52,6 +53,7 @@ class Watcher:
 
     def poll(self, timeout_s: float = 0.2) -> int:
         msgs = self.consumer.consume(10_000, timeout_s)
+        seen = int(time.time() * 1000)
         n = 0
         for m in msgs:
             if m.error() is not None:
@@ -59,7 +61,7 @@ class Watcher:
             value, topic = m.value(), m.topic()
             if value is None or topic is None:
                 continue
-            self.records[topic].append(Rec(m.timestamp()[1], m.key(), value))
+            self.records[topic].append(Rec(m.timestamp()[1], m.key(), value, seen))
             n += 1
         if n and self.first_seen is None:
             self.first_seen = time.time()

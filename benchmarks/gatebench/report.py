@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import Latency
-from .live import LiveResult
+from .live import STAGES, LiveResult
 from .perftools import PerfResult
 from .restore import RestoreResult
 from .runner import Result
@@ -246,6 +246,39 @@ def live_table(live: dict[str, LiveResult], title: str) -> Table:
             lv.note,
         )
     return t
+
+
+def _timeline_rows(live: dict[str, LiveResult]) -> list[list[str]]:
+    rows = []
+    for name, lv in live.items():
+        row = [lv.label or LABELS.get(name, name), f"{len(lv.visible_latency.values):,}"]
+        row += [_pct(lv.stages[stage]) for stage in STAGES]
+        rows.append(row)
+    return rows
+
+
+_TIMELINE_HEAD = ["run", "sends", *(f"→ {stage} p50 / p99 ms" for stage in STAGES)]
+_TIMELINE_TITLE = (
+    "Where a send's time goes (consent-gate; each from its publication: the routed copy "
+    "visible on the by-contact topic, the decision appended and visible; "
+    "visible = returned by a read_committed poll, 20 polls a second)"
+)
+
+
+def timeline_table(live: dict[str, LiveResult]) -> Table:
+    t = Table(title=_TIMELINE_TITLE)
+    for col in _TIMELINE_HEAD:
+        t.add_column(col, justify="left" if col == "run" else "right")
+    for row in _timeline_rows(live):
+        t.add_row(*row)
+    return t
+
+
+def timeline_markdown(live: dict[str, LiveResult]) -> str:
+    lines = [_TIMELINE_TITLE + ":", "", "| " + " | ".join(_TIMELINE_HEAD) + " |"]
+    lines.append("|" + "---|" * len(_TIMELINE_HEAD))
+    lines += ["| " + " | ".join(row) + " |" for row in _timeline_rows(live)]
+    return "\n".join(lines)
 
 
 def restore_table(r: RestoreResult) -> Table:

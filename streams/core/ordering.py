@@ -228,33 +228,55 @@ class ProducerLag:
     """How late inputs reach Kafka, as the router can tell: a record that was not yet in the
     partition when a fetch was sent at ``S`` (that fetch's end was below it) was appended after
     ``S``, so it took at least ``S - timestamp`` to arrive. The largest such lower bound over the
-    last ``window_ms`` widens the grace the watermarks allow (:meth:`grace`): producers falling
-    behind (an overloaded machine, a slow broker) then delay decisions instead of letting a late
-    STOP miss its turn. The configured grace stays the floor."""
+    last ``window_ms`` sets the grace the watermarks allow: :meth:`grace` widens a configured
+    grace while producers lag (an overloaded machine, a slow broker), so decisions wait instead
+    of letting a late STOP miss its turn; :meth:`adaptive` follows the measured delay both ways
+    once enough records were measured (:data:`MEASURED`)."""
 
     def __init__(self, window_ms: int = 30_000, buckets: int = 30) -> None:
         self.bucket_ms = max(1, window_ms // buckets)
         self.buckets = buckets
-        self._peaks: deque[tuple[int, int]] = deque()  # (bucket, largest lag in it)
+        # (bucket, largest lag in it, measurements in it)
+        self._peaks: deque[tuple[int, int, int]] = deque()
 
     def observe(self, lag_ms: int, now_ms: int) -> None:
-        if lag_ms <= 0:
-            return
+        """One measurement: records took at least ``lag_ms`` (<= 0: arrived in time, which
+        counts as a measurement too)."""
+        lag = max(0, lag_ms)
         bucket = now_ms // self.bucket_ms
         if self._peaks and self._peaks[-1][0] == bucket:
-            if lag_ms > self._peaks[-1][1]:
-                self._peaks[-1] = (bucket, lag_ms)
+            _, peak, count = self._peaks[-1]
+            self._peaks[-1] = (bucket, max(peak, lag), count + 1)
         else:
-            self._peaks.append((bucket, lag_ms))
+            self._peaks.append((bucket, lag, 1))
 
-    def recent(self, now_ms: int) -> int:
-        """The largest lag seen within the window (0: none)."""
+    def _window(self, now_ms: int) -> deque[tuple[int, int, int]]:
         oldest = now_ms // self.bucket_ms - self.buckets
         while self._peaks and self._peaks[0][0] <= oldest:
             self._peaks.popleft()
-        return max((lag for _, lag in self._peaks), default=0)
+        return self._peaks
+
+    def recent(self, now_ms: int) -> int:
+        """The largest lag seen within the window (0: none)."""
+        return max((lag for _, lag, _ in self._window(now_ms)), default=0)
+
+    def measured(self, now_ms: int) -> int:
+        """How many measurements the window holds."""
+        return sum(count for _, _, count in self._window(now_ms))
 
     def grace(self, configured_ms: int, now_ms: int, cap_ms: int) -> int:
         """The grace to allow now: the configured one, or twice the recent lag (a margin for
         producers lagging further still), at most ``cap_ms``."""
         return max(configured_ms, min(2 * self.recent(now_ms), cap_ms))
+
+    def adaptive(self, floor_ms: int, now_ms: int, cap_ms: int) -> int | None:
+        """Twice the recent lag, at least ``floor_ms`` and at most ``cap_ms``; None while the
+        window holds fewer than :data:`MEASURED` measurements (the delay is not known)."""
+        if self.measured(now_ms) < MEASURED:
+            return None
+        return max(floor_ms, min(2 * self.recent(now_ms), cap_ms))
+
+
+#: Measurements (batches of records that reached Kafka while the router watched) an input needs
+#: within the window before its grace follows its measured delay.
+MEASURED = 10

@@ -135,7 +135,11 @@ class Engine:
         self.changelog: ChangelogReader | None = None
         self.parts: dict[int, GatePartition] = {}
         self.marks = Watermarks(
-            settings.order_grace_ms, settings.max_hold_ms, self._state_of, self.counters
+            settings.order_grace_ms,
+            settings.max_hold_ms,
+            self._state_of,
+            self.counters,
+            floor_ms=settings.order_grace_min_ms,
         )
         self.input_partitions: dict[str, int] = {}
         self.out = BatchedOutput(settings.producer_batch_bytes, self._max_request_size())
@@ -304,6 +308,7 @@ class Engine:
             transactional_id=self.s.transactional_id,
             commit_interval_ms=self.s.commit_interval_ms,
             order_grace_ms=self.s.order_grace_ms,
+            order_grace_min_ms=self.s.order_grace_min_ms,
         )
 
     def stop_soon(self) -> None:
@@ -338,16 +343,20 @@ class Engine:
         assert self.consumer is not None
         self.started.set()
         poll_ms = max(10, self.s.commit_interval_ms // 2)
+        interval_s = self.s.commit_interval_ms / 1000
         while not self._stopping.is_set():
+            # Wait for records at most until the next commit is due, so a commit is not late
+            # by up to a whole poll (what it carries waits for it).
+            due_ms = (self._last_commit + interval_s - time.monotonic()) * 1000
             batch = await self.consumer.getmany(
-                timeout_ms=poll_ms, max_records=self.s.fetch_max_records
+                timeout_ms=int(min(poll_ms, max(1, due_ms))), max_records=self.s.fetch_max_records
             )
             if batch:
                 self.outage.up()
             async with self.lock:
                 try:
                     await self._process(batch)
-                    if time.monotonic() - self._last_commit >= self.s.commit_interval_ms / 1000:
+                    if time.monotonic() - self._last_commit >= interval_s:
                         await self._commit()
                 except ProducerFenced as exc:
                     await self._producer_fenced(exc)

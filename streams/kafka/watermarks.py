@@ -57,14 +57,20 @@ class Watermarks:
         max_hold_ms: int,
         state_of: Callable[[TopicPartition], Any],
         counters: Counter[str],
+        floor_ms: int | None = None,
     ) -> None:
         self.configured_grace_ms = grace_ms
+        #: The adaptive grace's floor (CONSENT_GATE_ORDER_GRACE_MIN_MS); None: a fixed grace.
+        self.floor_ms = floor_ms if floor_ms is not None and floor_ms < grace_ms else None
         self.max_hold_ms = max_hold_ms
         self.state_of = state_of  # aiokafka's fetch state of a partition (or None)
         self.counters = counters
         self.progress: dict[TopicPartition, InputProgress] = {}
-        self.lag = ProducerLag()
-        self.grace_ms = grace_ms  # widened while producers lag (ProducerLag)
+        self.lag = ProducerLag()  # every input's producers
+        self.lags: dict[str, ProducerLag] = {}  # each input topic's producers
+        self.grace_ms = grace_ms  # the widest grace in use now (ProducerLag)
+        self.graces: dict[str, int] = {}  # the grace of each input topic's marks
+        self._fallback_ms = grace_ms  # the grace of a topic not in graces
         self.last_routed_ms = 0
         self.published_ms = 0
         self._late_logged = -60.0
@@ -103,7 +109,12 @@ class Watermarks:
         # sent (a backlog was there all along: reading it late says nothing of its producers).
         new = [m.timestamp_ms for m in msgs if m.offset >= end and m.timestamp_ms is not None]
         if new:
-            self.lag.observe(before - min(new), now_ms)
+            lag = before - min(new)
+            self.lag.observe(lag, now_ms)
+            topic = self.lags.get(tp.topic)
+            if topic is None:
+                topic = self.lags[tp.topic] = ProducerLag()
+            topic.observe(lag, now_ms)
 
     def late(self, tp: TopicPartition, timestamp_ms: int, progress: InputProgress) -> None:
         """An input older than the watermark already published for its partition: the clock
@@ -138,12 +149,27 @@ class Watermarks:
         return heard
 
     def _set_grace(self, now_ms: int) -> None:
-        """Widen the grace while producers lag behind their timestamps, narrow it again after;
-        one log line each way."""
+        """The grace of each input topic's marks. Fixed (no floor): the configured grace,
+        widened while producers lag behind their timestamps. Adaptive: twice the delay measured
+        on the topic in the last 30 s (at least the floor); a topic with too few records to
+        measure borrows the measure of every input together; with nothing measured, the
+        configured grace as when fixed. One log line each time the widest grace goes above the
+        configured one, and one when it comes back."""
         configured = self.configured_grace_ms
-        grace = self.lag.grace(configured, now_ms, cap_ms=self.max_hold_ms // 2)
+        cap = self.max_hold_ms // 2
+        fallback = self.lag.grace(configured, now_ms, cap_ms=cap)
+        graces: dict[str, int] = {}
+        if self.floor_ms is not None:
+            every = self.lag.adaptive(self.floor_ms, now_ms, cap)
+            if every is not None:
+                fallback = every
+            for topic, lag in self.lags.items():
+                own = lag.adaptive(self.floor_ms, now_ms, cap)
+                graces[topic] = fallback if own is None else own
+        self.graces = graces
+        grace = max([fallback, *graces.values()])
         widened = grace > configured
-        if widened and self.grace_ms == configured:
+        if widened and self.grace_ms <= configured:
             log_event(
                 logger,
                 "order.grace_widened",
@@ -154,8 +180,9 @@ class Watermarks:
                 "for them",
             )
         elif not widened and self.grace_ms > configured:
-            log_event(logger, "order.grace_restored", grace_ms=configured)
+            log_event(logger, "order.grace_restored", grace_ms=grace)
         self.grace_ms = grace
+        self._fallback_ms = fallback
 
     def due(self, now_ms: int) -> list[dict[str, Any]]:
         """The marks to publish now (empty: none due). Each commit while routing, and for a
@@ -174,7 +201,7 @@ class Watermarks:
                 progress.max_timestamp_ms,
                 heard is not None,
                 heard if heard is not None else now_ms,
-                self.grace_ms,
+                self.graces.get(tp.topic, self._fallback_ms),
             )
             if wm is not None:
                 progress.published_ms = wm

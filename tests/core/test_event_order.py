@@ -6,7 +6,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey, ProducerLag, watermark
+from streams.core.ordering import (
+    CONSENT,
+    MEASURED,
+    SEND,
+    HoldQueue,
+    OrderKey,
+    ProducerLag,
+    watermark,
+)
 
 REPLIES, REQUESTS = "replies", "requests"
 PARTITIONS = {REPLIES: 2, REQUESTS: 2}
@@ -267,3 +275,17 @@ def test_the_fast_path_decides_the_same_records_in_the_same_order_as_the_heap(
         assert len(fast) == len(reference.held) + len(want) - len(got)
     assert got == want
     assert sorted(k for k, _ in fast.held()) == sorted(k for k, _ in reference.held)
+
+
+def test_adaptive_grace_follows_the_measured_delay_once_enough_is_measured() -> None:
+    lag = ProducerLag(window_ms=30_000, buckets=30)
+    assert lag.adaptive(50, now_ms=0, cap_ms=30_000) is None  # nothing measured: not known
+    for n in range(MEASURED - 1):
+        lag.observe(-3 if n % 2 else 12, now_ms=100 * n)  # in time, or at least 12 ms late
+    assert lag.adaptive(50, now_ms=1_000, cap_ms=30_000) is None  # too few measurements
+    lag.observe(40, now_ms=1_000)
+    assert lag.measured(1_000) == MEASURED
+    assert lag.adaptive(50, now_ms=1_000, cap_ms=30_000) == 80  # twice the largest delay
+    assert lag.adaptive(100, now_ms=1_000, cap_ms=30_000) == 100  # never below the floor
+    assert lag.adaptive(10, now_ms=1_000, cap_ms=60) == 60  # nor above the cap
+    assert lag.adaptive(10, now_ms=40_000, cap_ms=30_000) is None  # out of the window
