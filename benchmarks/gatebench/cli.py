@@ -22,6 +22,7 @@ from rich.console import Console
 
 from streams.models.contract import Contract
 
+from . import live as live_module
 from .common import BENCH, FAUST_PYTHON, QUIX_PYTHON, REPO, broker_args, java_version, machine
 from .inputs import InputTopics, make_workload, produce_workload
 from .live import LiveResult, run_live
@@ -140,6 +141,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--profile", action="store_true", help="an extra consent-gate run under py-spy")
     ap.add_argument("--keep-topics", action="store_true")
+    ap.add_argument("--keep-logs", type=Path, help="keep the latency runs' worker logs there")
     ap.add_argument("--markdown", type=Path, help="also write the main table there (Markdown)")
     return ap.parse_args(argv)
 
@@ -208,6 +210,7 @@ def peers(argv: list[str] | None = None) -> int:
         return 2
     run_id = uuid.uuid4().hex[:8]
     tmp = Path(tempfile.mkdtemp(prefix="gatebench-"))
+    live_module.KEEP_LOGS = args.keep_logs
     data_dir = args.broker_data_dir if (args.broker_data_dir / "data").is_dir() else None
     env = Env(args.bootstrap, run_id, tmp, args.partitions, data_dir, Contract(), console,
               args.timeout)  # fmt: skip

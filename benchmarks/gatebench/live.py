@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from streams.models.contract import RecordName
 
@@ -19,6 +20,8 @@ from .systems import launch
 from .topics import create
 
 WARM_STOPS = 20
+#: Where to keep each latency run's process logs (``--keep-logs``; None: deleted with the run).
+KEEP_LOGS: Path | None = None
 
 
 @dataclass
@@ -165,6 +168,8 @@ def run_live(
             routed.close()
         for d in ln.state_dirs:
             shutil.rmtree(d, ignore_errors=True)
+        if KEEP_LOGS is not None:
+            shutil.copytree(tmp / "logs", KEEP_LOGS / slug, dirs_exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
     created = paced.created_ms
     timeline: list[tuple[int, float]] = []  # (published, latency) of each send
