@@ -22,7 +22,7 @@ from devtools.runner import Produce
 from streams.kafka.admin import create_topics, describe_topic_configs, ensure_internal_topics
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
-from tests.integration.conftest import Gate, gate_settings
+from tests.integration.conftest import LiveGate, gate_settings
 
 pytestmark = pytest.mark.integration
 
@@ -119,7 +119,7 @@ def test_a_killed_broker_of_three_loses_and_repeats_nothing(
     configs = asyncio.run(describe_topic_configs(settings, topics))
     assert {t: c["min.insync.replicas"] for t, c in configs.items()} == {t: "2" for t in topics}
 
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     worker = gate.start_worker()
     try:
         outcome = run_with_a_broker_killed(gate, cluster, contract)
@@ -130,7 +130,7 @@ def test_a_killed_broker_of_three_loses_and_repeats_nothing(
 
 
 def run_with_a_broker_killed(
-    gate: Gate, cluster: dict[str, str], contract: Contract
+    gate: LiveGate, cluster: dict[str, str], contract: Contract
 ) -> tuple[int, int, float]:
     """Inputs, the broker kill under load, and the outputs checked; (broker, its pid, seconds
     from the kill until every output was there)."""
@@ -164,7 +164,7 @@ def run_with_a_broker_killed(
     loader.join(120)
     assert not loader.is_alive(), "the load could not be produced to the two brokers left"
 
-    def done(g: Gate) -> bool:
+    def done(g: LiveGate) -> bool:
         return (
             len(g.suppressed()) == 40
             and len(g.on("SMS")) == 300

@@ -23,7 +23,7 @@ from streams.core.partitioner import partition_for
 from streams.models import builders as b
 from streams.models.contract import RecordName as R
 from streams.settings import Settings
-from tests.integration.conftest import Gate
+from tests.integration.conftest import LiveGate
 
 TOKEN = "integration-token-0123456789abcdef"
 
@@ -67,7 +67,7 @@ def eventually(
 
 
 class Workers:
-    def __init__(self, gate: Gate) -> None:
+    def __init__(self, gate: LiveGate) -> None:
         self.gate = gate
         self.procs: dict[str, WorkerProcess] = {}
         self.urls: dict[str, str] = {}
@@ -97,7 +97,7 @@ class Workers:
 
 
 @pytest.fixture
-def two_workers(make_gate: Callable[..., Gate]) -> Iterator[Workers]:
+def two_workers(make_gate: Callable[..., LiveGate]) -> Iterator[Workers]:
     gate = make_gate(api_token=TOKEN)
     workers = Workers(gate)
     try:
@@ -244,7 +244,7 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
     assert "reviews: 0 possible opt-out(s) undecided, 0 older than 10 business days" in out.stdout
 
 
-def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path) -> None:
+def test_readyz_and_a_taken_port(make_gate: Callable[..., LiveGate], tmp_path: Path) -> None:
     """One worker: /readyz turns 200 once it is assigned, restored and caught up; a second
     worker asked to listen on the same port stops at once, saying so in one sentence."""
     gate = make_gate()
@@ -274,7 +274,7 @@ def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path)
 
 
 def test_history_over_http_at_three_times_around_stop_start_stop(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     """GET /consent/{contact}/history: every change with its proof, and with ?at= what was in
     force then (the question a TCPA dispute asks)."""

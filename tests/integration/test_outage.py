@@ -20,7 +20,7 @@ from devtools.runner import Collector, WorkerProcess
 from streams.kafka.admin import create_topics
 from streams.models.contract import Contract
 from streams.settings import Settings
-from tests.integration.conftest import Gate, gate_settings, without_replies
+from tests.integration.conftest import LiveGate, gate_settings, without_replies
 from tests.integration.test_http_api import TOKEN, call, eventually, free_port
 
 
@@ -50,7 +50,7 @@ def test_a_broker_outage_is_two_log_lines_and_loses_nothing(
 ) -> None:
     settings = gate_settings(local_broker.bootstrap_servers(own_broker), tmp_path)
     asyncio.run(create_topics(settings))
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     gate.worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     try:
         gate.produce(gate.reply("c1", "SMS", "STOP"), gate.send("c2", "SMS"))
@@ -122,7 +122,7 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         api_timeout_ms=int(bound_s * 1000),
     )
     asyncio.run(create_topics(settings))
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     gate.worker = worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     broker_pid = int((Path(own_broker["KAFKA_DATA_DIR"]) / "kafka.pid").read_text())
     try:

@@ -16,18 +16,18 @@ import pytest
 
 from devtools.runner import Collector, Consumed, Produce, WorkerProcess, settings_env
 from streams.state.consent_store import state_key
-from tests.integration.conftest import Gate, R, without_replies
+from tests.integration.conftest import LiveGate, R, without_replies
 
 CONFIRM, HELP = "opt-out-confirmation", "help"
 
 
-def _kinds(gate: Gate, channel: str) -> Counter[tuple[str, str]]:
+def _kinds(gate: LiveGate, channel: str) -> Counter[tuple[str, str]]:
     """(contact, reply kind) -> how many replies on ``channel`` (each message id at most once)."""
     return Counter((m["contact_id"], kind) for kind, m in gate.replies(channel))
 
 
 def test_stop_confirmed_once_repeat_never_never_subscribed_too_and_help(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     # Strict opt-in, so that "never subscribed" is a state of its own: c0 subscribes (START),
     # then stops; c1 never subscribed and stops.
@@ -69,7 +69,7 @@ STOPPERS = sorted(CONTACTS[::2])
 
 @pytest.mark.parametrize("point", ["produced:4", "committed:4"])
 def test_confirmations_exactly_once_across_a_crash(
-    make_gate: Callable[..., Gate], point: str
+    make_gate: Callable[..., LiveGate], point: str
 ) -> None:
     """The worker dies (as with kill -9) between sending a transaction with table writes and its
     commit, or between the commit and RocksDB, while STOPs are being decided; after a restart
@@ -90,7 +90,7 @@ def test_confirmations_exactly_once_across_a_crash(
 
     sent = {gate.c.decode(R.OUTBOUND_MESSAGE, p.value)["message_id"] for p in sends}
 
-    def decided(g: Gate) -> bool:
+    def decided(g: LiveGate) -> bool:
         seen = set(g.outbound_ids("SMS")) | {s["message_id"] for s in g.suppressed()}
         return seen >= sent and len(g.replies("SMS")) >= len(STOPPERS)
 
@@ -103,7 +103,7 @@ def test_confirmations_exactly_once_across_a_crash(
     assert _kinds(gate, "SMS") == {(c, CONFIRM): 1 for c in STOPPERS}
 
 
-def test_delivery_reports_change_consent_with_the_report_as_proof(gate: Gate) -> None:
+def test_delivery_reports_change_consent_with_the_report_as_proof(gate: LiveGate) -> None:
     prefs = {"status": "user_preferences", "category": "marketing_messages", "provider": "meta"}
     gate.produce(
         gate.report("c1", "SMS", status="undelivered", error_code="21610", report_id="tw-1"),
@@ -146,7 +146,7 @@ def test_delivery_reports_change_consent_with_the_report_as_proof(gate: Gate) ->
     assert gate.replies("SMS") == [] and gate.replies("WHATSAPP") == []
 
 
-def _changelog(gate: Gate) -> list[Consumed]:
+def _changelog(gate: LiveGate) -> list[Consumed]:
     async def read() -> list[Consumed]:
         collector = Collector(gate.s.bootstrap_servers, [gate.s.changelog_topic])
         await collector.start()
@@ -161,7 +161,7 @@ def _changelog(gate: Gate) -> list[Consumed]:
 
 
 def test_erase_leaves_tombstones_and_erased_events_and_the_contact_is_new_again(
-    gate: Gate,
+    gate: LiveGate,
 ) -> None:
     gate.produce(
         gate.reply("c1", "SMS", "can you stop these please"),  # flagged (possible): raw text kept

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devtools.runner import settings_env
-from tests.integration.conftest import Gate, gate_settings
+from tests.integration.conftest import LiveGate, gate_settings
 
 
 def _worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -46,7 +46,7 @@ def test_bad_setting_is_one_sentence_naming_the_variable(tmp_path: Path) -> None
 
 
 def test_worker_logs_where_it_connects_where_state_lives_and_progress(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate(progress_interval_s=0.5)
     worker = gate.start_worker()
@@ -63,7 +63,7 @@ def test_worker_logs_where_it_connects_where_state_lives_and_progress(
 
 
 def test_changing_the_partition_count_of_existing_state_is_refused(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate(partitions=4)
     gate.start_worker()
@@ -77,7 +77,7 @@ def test_changing_the_partition_count_of_existing_state_is_refused(
 
 
 def test_a_prefixed_deployment_is_not_started_on_an_empty_new_changelog(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     """The prefix now applies to the changelog; a deployment whose table is in the old,
     unprefixed changelog is told which setting keeps it, instead of starting with no opt-out."""

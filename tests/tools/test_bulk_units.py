@@ -232,8 +232,8 @@ def test_rows_already_in_the_table_are_known_before_publishing(contract: Contrac
     from streams.models.contract import RecordName as R
     from streams.state.history import history_key, history_owner
     from streams.tools.importer import IMPORTED_BEFORE, OPTED_OUT_BEFORE, recorded_from
-    from tests.processing.test_analytics_in_memory import T0, Harness
-    from tests.processing.test_analytics_in_memory import settings as gate_settings
+    from tests.processing.test_stats_in_memory import T0, Harness
+    from tests.processing.test_stats_in_memory import settings as gate_settings
 
     h = Harness(gate_settings(), contract)
     rows = {

@@ -8,10 +8,10 @@ from typing import Any
 from streams.core.stats import HOUR_MS
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.analytics import STATS_KIND, Analytics, StatsAggregator
 from streams.processing.gate import Gate
 from streams.processing.records import KIND_HEADER, Output, SourceRecord
 from streams.processing.router import Router
+from streams.processing.stats import STATS_KIND, Analytics, StatsAggregator
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore, DictTable
 from streams.state.history import history, state_at
@@ -196,7 +196,7 @@ def test_aggregates_survive_a_restart_from_the_table(contract: Contract) -> None
 
 
 def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract) -> None:
-    from streams.processing.analytics import last_campaign_encoder
+    from streams.processing.stats import last_campaign_encoder
 
     encode = last_campaign_encoder(contract)
     for args in (
