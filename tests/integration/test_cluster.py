@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -23,6 +24,7 @@ from streams.kafka.admin import create_topics, describe_topic_configs, ensure_in
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
 from tests.integration.conftest import LiveGate, gate_settings
+from tests.waiting import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -60,10 +62,13 @@ async def all_brokers_registered(bootstrap: str, brokers: int, timeout_s: float 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        deadline = time.monotonic() + timeout_s
-        while len((await admin.describe_cluster())["brokers"]) < brokers:
-            assert time.monotonic() < deadline, f"fewer than {brokers} brokers after {timeout_s} s"
-            await asyncio.sleep(0.5)
+
+        async def registered() -> bool:
+            return len((await admin.describe_cluster())["brokers"]) >= brokers
+
+        await eventually_async(
+            registered, timeout_s, interval_s=0.5, what=f"{brokers} brokers are registered"
+        )
     finally:
         await admin.close()
 
@@ -75,15 +80,19 @@ async def replicas_and_leaders(
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
     await admin.start()
     try:
-        for _ in range(60):  # a broker may learn of a new topic a little after the others
-            described = await admin.describe_topics(topics)
-            if all(t["error_code"] == 0 and t["partitions"] for t in described):
-                break
-            await asyncio.sleep(0.5)
+
+        async def described() -> list[dict[str, Any]] | None:
+            answer: list[dict[str, Any]] = await admin.describe_topics(topics)
+            return answer if all(t["error_code"] == 0 and t["partitions"] for t in answer) else None
+
+        # A broker may learn of a new topic a little after the others.
+        described_topics = await eventually_async(
+            described, 30, interval_s=0.5, what=f"every broker describes {topics}"
+        )
     finally:
         await admin.close()
-    replicas = {t["topic"]: {len(p["replicas"]) for p in t["partitions"]} for t in described}
-    leaders = Counter(p["leader"] for t in described for p in t["partitions"])
+    replicas = {t["topic"]: {len(p["replicas"]) for p in t["partitions"]} for t in described_topics}
+    leaders = Counter(p["leader"] for t in described_topics for p in t["partitions"])
     return replicas, leaders
 
 

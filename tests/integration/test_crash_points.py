@@ -7,7 +7,6 @@ alone (state directory wiped) still remembers every STOP."""
 from __future__ import annotations
 
 import shutil
-import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -15,6 +14,7 @@ import pytest
 
 from devtools.runner import WorkerProcess
 from tests.integration.conftest import LiveGate, R, without_replies
+from tests.waiting import eventually
 
 CONTACTS = [f"x{i}" for i in range(240)]
 STOPPERS = set(CONTACTS[::2])
@@ -29,10 +29,7 @@ def _start(gate: LiveGate, name: str, crash_at: str | None = None) -> WorkerProc
 
 def _died(proc: WorkerProcess, timeout_s: float = 90) -> None:
     assert proc.proc is not None
-    deadline = time.monotonic() + timeout_s
-    while proc.alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not proc.alive, "the worker never reached its crash point"
+    eventually(lambda: not proc.alive, timeout_s, what="the worker reached its crash point")
     assert proc.proc.returncode == 137, proc.log()[-2000:]
     assert "test crash at" in proc.log()
 

@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -17,6 +16,7 @@ import pytest
 from devtools.runner import Collector, Consumed, Produce, WorkerProcess, settings_env
 from streams.state.consent_store import state_key
 from tests.integration.conftest import LiveGate, R, without_replies
+from tests.waiting import eventually
 
 CONFIRM, HELP = "opt-out-confirmation", "help"
 
@@ -81,10 +81,8 @@ def test_confirmations_exactly_once_across_a_crash(
     gate.produce(*(gate.reply(c, "SMS", "STOP") for c in STOPPERS))
     sends = [gate.send(c, "SMS") for _ in range(2) for c in CONTACTS]
     gate.produce(*sends)
-    deadline = time.monotonic() + 90
-    while crashing.alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not crashing.alive and crashing.proc is not None
+    eventually(lambda: not crashing.alive, 90, what="the worker reached its crash point")
+    assert crashing.proc is not None
     assert crashing.proc.returncode == 137 and "test crash at" in crashing.log()
     gate.start_worker()
 
@@ -197,14 +195,14 @@ def test_erase_leaves_tombstones_and_erased_events_and_the_contact_is_new_again(
         assert (e["previous_subscribed"], e["subscribed"]) == (False, True)
 
     # The changelog's last word on c1's entries is a tombstone; c2's entry stays.
-    last: dict[bytes | None, bytes | None] = {}
-    deadline = time.monotonic() + 30
     keys = [state_key("c1", "SMS"), state_key("c1", "EMAIL"), state_key("c2", "SMS")]
-    while time.monotonic() < deadline:
-        last = {r.key: r.value for r in _changelog(gate)}
-        if all(k in last for k in keys) and last[keys[0]] is None and last[keys[1]] is None:
-            break
-        time.sleep(0.5)
+
+    def tombstoned() -> dict[bytes | None, bytes | None] | None:
+        last: dict[bytes | None, bytes | None] = {r.key: r.value for r in _changelog(gate)}
+        done = all(k in last for k in keys) and last[keys[0]] is None and last[keys[1]] is None
+        return last if done else None
+
+    last = eventually(tombstoned, 30, interval_s=0.5, what="c1's entries end in tombstones")
     assert last[keys[0]] is None and last[keys[1]] is None
     assert last[keys[2]] is not None
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from devtools.runner import settings_env
 from tests.integration.conftest import LiveGate, gate_settings
+from tests.waiting import eventually
 
 
 def _worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -52,10 +52,10 @@ def test_worker_logs_where_it_connects_where_state_lives_and_progress(
     worker = gate.start_worker()
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.on("SMS")) == 1)
-    deadline = time.monotonic() + 30
-    while "event=progress" not in worker.log() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    log = worker.log()
+    log = eventually(
+        lambda: "event=progress" in (text := worker.log()) and text, 30, interval_s=0.2,
+        what="the worker logs its progress",
+    )  # fmt: skip
     assert f"broker={gate.s.bootstrap_servers}" in log
     assert f"state_dir={(gate.s.data_dir / gate.s.app_id).resolve()}" in log
     assert "event=progress" in log and "forwarded.SMS=1" in log and "routed=1" in log
