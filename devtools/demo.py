@@ -275,10 +275,10 @@ def summarise(
 def print_report(settings: Settings, contract: Contract, console: Console) -> None:
     """What an analyst gets from ``consent-gate report`` over the demo's topics: from consent.stats
     when the worker produced any, otherwise from the consent events alone."""
-    from streams.analytics.commands import build_report
     from streams.analytics.export import ExportError
     from streams.analytics.reader import ReadError
     from streams.analytics.report import render
+    from streams.analytics.run import build_report
 
     console.rule("consent-gate report")
     try:

@@ -596,7 +596,7 @@ def report_command(
     no rows); opt-outs with no campaign and imported ones apart, outside the rates."""
     from rich.console import Console
 
-    from streams.analytics.commands import ReportFormat, report, stdout_console
+    from streams.analytics.run import ReportFormat, report, stdout_console
 
     settings = _settings()
     since_ms = _since(since)
@@ -621,7 +621,7 @@ def export() -> None:
 def _export(what: str, fmt: str, output: Path | None, since: str | None) -> None:
     from rich.console import Console
 
-    from streams.analytics.commands import export as run_export
+    from streams.analytics.run import export as run_export
 
     settings = _settings()
     since_ms = _since(since)
@@ -739,7 +739,7 @@ def export_segment(channel: str, status: Any, fmt: Any, output: Path | None) -> 
     from rich.console import Console
 
     from streams.tools.common import ToolError
-    from streams.tools.export import read_segment, write_segment
+    from streams.tools.segment import read_segment, write_segment
 
     settings = _settings()
     if fmt == "parquet" and output is None:

@@ -1,7 +1,8 @@
 """``consent-gate erase``: publish a ConsentCommand ERASE (GDPR Art. 17) to the commands topic.
 
-The worker does the erasing (``streams.processing.gate``): this only writes the request, keyed by
-contact id, and waits until the broker has acknowledged it."""
+The worker does the erasing (``streams.processing.gate``): this only writes the request, as every
+command is written (``streams.kafka.command_topic``), and waits until the broker has acknowledged
+it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ import getpass
 import time
 import uuid
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from streams.core.consent import EVERY_CHANNEL
-from streams.kafka.security import client_options
-from streams.models.contract import Contract, RecordName
+from streams.kafka.command_topic import command_producer, send_command
+from streams.models.contract import Contract
 from streams.processing.validate import MAX_ID_LENGTH
 from streams.settings import Settings
 
@@ -60,25 +60,17 @@ async def publish_erase(
         except (KeyError, OSError):  # no user name in this container
             actor = "cli"
     command = erase_command(contact_id, channel, actor=actor)
-    value = Contract().encode(RecordName.CONSENT_COMMAND, command)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
-        acks="all",
-        enable_idempotence=True,
-        request_timeout_ms=15_000,
-        **client_options(settings),
-    )
+    producer = command_producer(settings, f"{settings.app_id}-erase", request_timeout_ms=15_000)
     try:
         await producer.start()
     except KafkaError as exc:
+        await producer.stop()
         raise EraseError(
             f"Cannot reach the Kafka broker at {settings.bootstrap_servers} "
             f"({type(exc).__name__}); nothing was published."
         ) from None
     try:
-        metadata = await producer.send_and_wait(
-            settings.commands_topic, value, key=contact_id.encode()
-        )
+        metadata = await send_command(producer, settings, Contract(), command)
     except KafkaError as exc:
         raise EraseError(
             f"The broker did not take the erase command on {settings.commands_topic} "

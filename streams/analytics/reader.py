@@ -16,6 +16,8 @@ from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from streams.kafka.aiokafka_internals import fetch_all_metadata
+from streams.kafka.restore import batches_to_end
 from streams.kafka.security import client_options, connection_problem
 from streams.models.contract import Contract, DecodeError, RecordName
 from streams.settings import Settings
@@ -70,7 +72,7 @@ async def read_topic(
     try:
         # Fresh metadata of every topic (what consumer.topics() fetches, with the partitions:
         # the consumer's own cached view knows no topic it has not been assigned yet).
-        cluster = await consumer._client.fetch_all_metadata()
+        cluster = await fetch_all_metadata(consumer)
         numbers = cluster.partitions_for_topic(topic)
         if not numbers:
             return Read(topic, exists=False)
@@ -106,27 +108,25 @@ async def _read(
         transient=True,  # a bar while reading; the report follows on stdout
     )
     deadline = time.monotonic() + timeout_s
-    positions = dict(begins)
     with progress:
         task = progress.add_task(topic, total=total)
-        while todo:
-            if time.monotonic() > deadline:
-                raise ReadError(
-                    f"Could not read {topic} to its end within {timeout_s:.0f}s "
-                    "(an open transaction of a stopped worker holds it back until the broker "
-                    "aborts it): try again in a minute."
-                )
-            batch = await consumer.getmany(*todo, timeout_ms=200, max_records=10_000)
-            for msgs in batch.values():
+        try:
+            async for _, msgs in batches_to_end(consumer, todo, deadline=deadline):
                 for m in msgs:
                     try:
                         result.records.append(contract.decode(record, m.value or b""))
                     except DecodeError as exc:
                         result.undecodable += 1
                         result.first_error = result.first_error or f"offset {m.offset}: {exc}"
-            for tp in list(todo):
-                positions[tp] = min(await consumer.position(tp), ends[tp])
-                if positions[tp] >= todo[tp]:
-                    del todo[tp]
-            progress.update(task, completed=sum(positions[tp] - begins[tp] for tp in ends))
+                done = [
+                    min(await consumer.position(tp), end) - begins[tp] for tp, end in todo.items()
+                ]
+                progress.update(task, completed=sum(done))
+        except TimeoutError:
+            raise ReadError(
+                f"Could not read {topic} to its end within {timeout_s:.0f}s "
+                "(an open transaction of a stopped worker holds it back until the broker "
+                "aborts it): try again in a minute."
+            ) from None
+        progress.update(task, completed=total)
     return result

@@ -22,8 +22,8 @@ from aiokafka.errors import KafkaError
 
 from streams.api.deadline import DeadlineProducer, MaybeTaken, NotTaken
 from streams.core.consent import REJECTION_TEXT, command_trigger, refusal
-from streams.kafka.security import client_options
-from streams.models.contract import Contract, RecordName
+from streams.kafka.command_topic import command_key, command_producer, encode_command
+from streams.models.contract import Contract
 from streams.processing.records import InputKind, Rejected
 from streams.processing.validate import Validator
 from streams.settings import Settings
@@ -146,7 +146,7 @@ def build_command(
         "proof": _proof(fields.get("proof"), now_ms),
         **{name: _text(name, fields.get(name)) for name in OPTIONAL_FIELDS},
     }
-    value = contract.encode(RecordName.CONSENT_COMMAND, record)
+    value = encode_command(contract, record)
     validator = Validator(contract, settings.channels, settings.max_text_length)
     try:
         validator.check(InputKind.COMMAND, value)  # what the router and the gate will check
@@ -161,8 +161,9 @@ def build_command(
 
 
 class CommandPublisher:
-    """Publishes commands to the commands topic (keyed by contact id, timestamped when issued,
-    so the gate orders them in event time); idempotent, acknowledged by all in-sync replicas.
+    """Publishes commands to the commands topic as every publisher does
+    (:mod:`streams.kafka.command_topic`: keyed by contact id, idempotent, acknowledged by all
+    in-sync replicas), timestamped when issued, so the gate orders them in event time.
 
     Each command is acknowledged within ``CONSENT_GATE_API_TIMEOUT_MS`` or fails with
     :class:`PublishError`, and is then never sent later (:mod:`streams.api.deadline`): a
@@ -176,13 +177,10 @@ class CommandPublisher:
         self._closing: set[asyncio.Task[None]] = set()
 
     def _new_producer(self) -> AIOKafkaProducer:
-        return AIOKafkaProducer(
-            bootstrap_servers=self.settings.bootstrap_servers,
-            client_id=f"{self.settings.transactional_id}-commands",
-            enable_idempotence=True,
-            acks="all",
+        return command_producer(
+            self.settings,
+            f"{self.settings.transactional_id}-commands",
             request_timeout_ms=max(1_000, min(10_000, int(self.timeout_s * 1000))),
-            **client_options(self.settings),
         )
 
     async def _start(self) -> DeadlineProducer:
@@ -226,7 +224,7 @@ class CommandPublisher:
             await producer.send(
                 topic,
                 command.value,
-                key=command.contact_id.encode(),
+                key=command_key(command.record),
                 timestamp_ms=command.record["issued_at_ms"],
                 deadline=deadline,
             )

@@ -1,8 +1,9 @@
 """Reading partitions to their end, and the table's restore from its changelog.
 
 :func:`batches_to_end` is the one loop that reads assigned partitions until each reaches a
-given end offset: the restore below, the history lookup (:mod:`streams.kafka.history`) and the
-tools' whole-topic reads use it.
+given end offset: the restore below, the history lookup (:mod:`streams.kafka.history`), the
+tools' whole-topic reads (``streams.tools.common.read_to_end``) and the report's and exports'
+(``streams.analytics.reader``) use it.
 
 :class:`ChangelogReader` brings the local RocksDB of newly owned partitions up to the end of
 their changelog before anything of them is decided. Before it reads, it waits until no

@@ -47,7 +47,6 @@ from streams.core.intents import ReplyClassifier
 from streams.core.keywords import NO_MATCH, KeywordMatch
 from streams.core.replies import decide_reply, reply_message
 from streams.models.contract import Contract, RecordName
-from streams.processing.analytics import Analytics
 from streams.processing.oversize import record_size
 from streams.processing.records import (
     KIND_HEADER,
@@ -62,6 +61,7 @@ from streams.processing.records import (
     parse_route,
     split_internal,
 )
+from streams.processing.stats import Analytics
 from streams.processing.validate import Valid, Validator
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore

@@ -18,7 +18,6 @@ from streams.core.intents import ReplyClassifier
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
 from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
 from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
-from streams.processing.analytics import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.processing.gate import Gate, Internal
 from streams.processing.records import (
     KIND_HEADER,
@@ -29,6 +28,7 @@ from streams.processing.records import (
     parse_origin_header,
     split_internal,
 )
+from streams.processing.stats import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
 from streams.state.store import PartitionState, StateStore

@@ -10,7 +10,7 @@ brings it up to date, and a restore from an empty directory gives the same table
 Keys are ``2-byte partition | table key``; per partition, ``\\xff\\xff`` under the partition
 prefix holds the next changelog offset to read. Table keys starting with ``\\x00`` or ``\\x01``
 are the engine's own (watermarks, held records), ``\\x02`` the attribution table, ``\\x03`` the
-consent history and ``\\x04`` the statistics (``streams.processing.analytics``); consent entries
+consent history and ``\\x04`` the statistics (``streams.processing.stats``); consent entries
 are ``CHANNEL/contact_id``.
 """
 

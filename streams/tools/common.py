@@ -21,6 +21,8 @@ from rich.progress import (
 )
 
 from streams.kafka.admin import StartupError, check_created, existing_topics, new_topic, replication
+from streams.kafka.aiokafka_internals import fetch_all_metadata
+from streams.kafka.restore import batches_to_end
 from streams.kafka.security import client_options, connection_problem
 from streams.settings import Settings
 
@@ -141,7 +143,7 @@ async def read_to_end(
         await consumer.stop()
         raise ToolError(await connection_problem(settings, exc, 10.0)) from None
     try:
-        cluster = await consumer._client.fetch_all_metadata()
+        cluster = await fetch_all_metadata(consumer)
         partitions = cluster.partitions_for_topic(topic)
         if not partitions:
             raise ToolError(f"Topic {topic} has no partitions on {settings.bootstrap_servers}.")
@@ -152,13 +154,8 @@ async def read_to_end(
         ends = await consumer.end_offsets(tps)  # the last stable offsets (read_committed)
         on_total(sum(ends[tp] - starts[tp] for tp in tps))
         todo = {tp: ends[tp] for tp in tps if ends[tp] > starts[tp]}
-        while todo:
-            batch = await consumer.getmany(*todo, timeout_ms=500, max_records=20_000)
-            for msgs in batch.values():
-                for m in msgs:
-                    yield m
-            for tp in list(todo):
-                if await consumer.position(tp) >= todo[tp]:
-                    del todo[tp]
+        async for _, msgs in batches_to_end(consumer, todo, max_records=20_000, timeout_ms=500):
+            for m in msgs:
+                yield m
     finally:
         await consumer.stop()

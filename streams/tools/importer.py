@@ -27,9 +27,10 @@ only, and the gate refuses an IMPORT opt-in over an opt-out (``streams.core.cons
 Bad rows (missing contact, unknown channel, bad time, too many fields, a field too long) go to
 the rejected-rows file with their line number, the reason and the original line.
 
-The producer is aiokafka's idempotent producer, fed with record batches built here (one per
-partition, murmur2 of the contact id as Java's default partitioner): measured faster than
-``producer.send`` per record and than confluent-kafka for this workload (benchmarks/compare import).
+The producer is the commands topic's idempotent producer (``streams.kafka.command_topic``, as
+every command publisher's), fed with its record batches (``CommandBatches``: one per partition,
+CRC-32 of the contact id): measured faster than ``producer.send`` per record and than
+confluent-kafka for this workload (benchmarks/compare import).
 Every batch's delivery is awaited; the first failure stops the import with the broker's error.
 The rows are checked and encoded in this one process: on this 2-core machine a pool of encoding
 processes measured no faster (the machine is the limit), and the fastavro encoding was the
@@ -38,23 +39,26 @@ bottleneck, hence :class:`CommandEncoder`.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import hashlib
 import time
-import zlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from rich.console import Console
 
 from streams.core.consent import state_from_record
-from streams.kafka.security import client_options
+from streams.kafka.command_topic import (
+    CommandBatches,
+    CommandTooLarge,
+    command_key,
+    command_producer,
+    encode_command,
+)
 from streams.models.avro_write import avro_long, avro_string, optional_string
 from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
 from streams.processing.records import InputKind, Rejected
@@ -86,14 +90,6 @@ def command_id(contact_id: str, channel: str, when_ms: int) -> str:
     """The same row always gives the same command id (a re-import is idempotent downstream)."""
     row = f"{contact_id}\x1f{channel}\x1f{when_ms}".encode()
     return "import-" + hashlib.blake2b(row, digest_size=16).hexdigest()
-
-
-def partition_of(key: bytes, partitions: int) -> int:
-    """The commands topic partition of a contact: CRC-32 of the key, as librdkafka's default
-    ``consistent`` partitioner (the router re-partitions by contact anyway; this only keeps one
-    contact's commands in one partition, and costs a fraction of aiokafka's pure-Python
-    murmur2)."""
-    return zlib.crc32(key) % partitions
 
 
 @dataclass
@@ -345,14 +341,12 @@ class CommandEncoder:
             _probe(proof=True, ip=None, reason=None, campaign=None),
             _probe(proof=False, ip=None, reason="ü" * 200, campaign=None),
         ]
-        self.fast = all(
-            self._fast(p) == contract.encode(RecordName.CONSENT_COMMAND, p) for p in probes
-        )
+        self.fast = all(self._fast(p) == encode_command(contract, p) for p in probes)
 
     def encode(self, r: dict[str, Any]) -> bytes:
         if self.fast:
             return self._fast(r)
-        return self.contract.encode(RecordName.CONSENT_COMMAND, r)
+        return encode_command(self.contract, r)
 
     def _fast(self, r: dict[str, Any]) -> bytes:
         proof = r["proof"]
@@ -453,55 +447,8 @@ class ChunkEncoder:
                 if why is not None:
                     self.skipped[why] += 1
                     continue
-            good.append((record["contact_id"].encode(), encode(record)))
+            good.append((command_key(record), encode(record)))
         return good, bad
-
-
-class _Batches:
-    """One record batch per partition; full batches go to the producer, deliveries awaited."""
-
-    def __init__(self, producer: AIOKafkaProducer, topic: str, partitions: int) -> None:
-        self.producer = producer
-        self.topic = topic
-        self.partitions = partitions
-        self.open: dict[int, Any] = {}
-        self.counts: dict[int, int] = {}
-        self.in_flight: deque[tuple[asyncio.Future[Any], int]] = deque()
-        self.delivered = 0
-
-    async def add(self, key: bytes, value: bytes) -> None:
-        p = partition_of(key, self.partitions)
-        batch = self.open.get(p)
-        if batch is None:
-            batch = self.open[p] = self.producer.create_batch()
-            self.counts[p] = 0
-        if batch.append(key=key, value=value, timestamp=None) is None:
-            await self._send(p)
-            batch = self.open[p] = self.producer.create_batch()
-            self.counts[p] = 0
-            if batch.append(key=key, value=value, timestamp=None) is None:
-                raise ToolError(f"a command of {len(value)} bytes does not fit in a batch")
-        self.counts[p] += 1
-
-    async def _send(self, p: int) -> None:
-        batch = self.open.pop(p)
-        batch.close()
-        fut = await self.producer.send_batch(batch, self.topic, partition=p)
-        self.in_flight.append((fut, self.counts.pop(p)))
-        while len(self.in_flight) > IN_FLIGHT:
-            await self._wait_oldest()
-
-    async def _wait_oldest(self) -> None:
-        fut, n = self.in_flight.popleft()
-        await fut  # raises the broker's error: the import stops
-        self.delivered += n
-
-    async def flush(self) -> None:
-        for p in list(self.open):
-            if self.counts.get(p):
-                await self._send(p)
-        while self.in_flight:
-            await self._wait_oldest()
 
 
 def _chunks(reader: Any, lines: _Lines, report: ImportReport) -> Iterator[list[Row]]:
@@ -535,20 +482,19 @@ async def run_import(
     have = await require_topics(settings, [topic], "run `consent-gate topics create`")
     report = ImportReport(rejected_path=rejected_path)
     started = time.monotonic()
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id=f"{settings.app_id}-import",
-        enable_idempotence=True,  # acks=all; no duplicate on a retry
+    producer = command_producer(
+        settings,
+        f"{settings.app_id}-import",
         max_batch_size=BATCH_BYTES,
         max_request_size=max(settings.max_message_bytes, 1_048_576),
-        **client_options(settings),
     )
     try:
         await producer.start()
     except (KafkaError, OSError) as exc:
         raise ToolError(f"Cannot start a producer on {settings.bootstrap_servers}: {exc}") from None
     try:
-        batches = _Batches(producer, topic, len(await producer.partitions_for(topic)))
+        partitions = len(await producer.partitions_for(topic))
+        batches = CommandBatches(producer, topic, partitions, IN_FLIGHT)
         size = path.stat().st_size
         with (
             path.open(encoding="utf-8-sig", newline="") as file,
@@ -586,6 +532,8 @@ async def run_import(
             f"The import stopped ({type(exc).__name__}: {exc}); commands published before it "
             "stay, and importing the same file again is safe (same command ids)."
         ) from None
+    except CommandTooLarge as exc:
+        raise ToolError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise ToolError(f"{path} is not UTF-8 text ({exc})") from None
     except csv.Error as exc:

@@ -223,7 +223,7 @@ def test_the_text_report_is_not_cut_when_it_does_not_go_to_a_terminal() -> None:
     import sys
 
     code = (
-        "from streams.analytics.commands import stdout_console\n"
+        "from streams.analytics.run import stdout_console\n"
         "from streams.analytics.report import render, report_from_stats\n"
         "from tests.analytics_data import hand_checkable_stats\n"
         "render(report_from_stats(hand_checkable_stats(), 'day'), stdout_console())\n"

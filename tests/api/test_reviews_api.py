@@ -14,6 +14,7 @@ from streams.core.review import ReviewItem
 from streams.settings import Settings
 from streams.tools import review
 from tests.api.test_api_server import TOKEN, bearer, make_api, serve
+from tests.waiting import eventually_async
 
 ITEM = ReviewItem(
     event_id="ev-1",
@@ -137,10 +138,12 @@ def test_the_worker_refreshes_the_review_counts_on_its_own(
     api = make_api(tmp_path)
 
     async def run() -> None:
+        async def counted() -> bool:
+            return api.metrics is not None and api.metrics.reviews == (1, 1)
+
         task = asyncio.create_task(api._refresh_reviews_every(3600))
-        await asyncio.sleep(0.05)
+        await eventually_async(counted, 10, interval_s=0.02, what="the review counts are in")
         task.cancel()
-        assert api.metrics is not None and api.metrics.reviews == (1, 1)
 
     asyncio.run(run())
     assert api.engine.store is not None

@@ -18,7 +18,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +25,7 @@ from typing import Protocol
 from confluent_kafka.admin import AdminClient
 
 from tests.harness_common import REPO, HarnessError
+from tests.waiting import eventually
 
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
 
@@ -306,17 +306,17 @@ log.segment.bytes=104857600
             )
 
     def _wait_started(self, nodes: list[int]) -> None:
-        deadline = time.monotonic() + self.start_timeout_s
-        while time.monotonic() < deadline:
+
+        def up() -> bool:
             for n in nodes:
                 proc = self._procs[n]
                 if proc.poll() is not None:
                     tail = self._log(n).read_text(errors="replace").splitlines()[-30:]
                     raise HarnessError(f"broker {n} exited at start:\n" + "\n".join(tail))
-            if all(self.is_up(n) for n in nodes) and self._brokers_seen() >= self.brokers:
-                return
-            time.sleep(0.5)
-        raise HarnessError(f"brokers {nodes} not up after {self.start_timeout_s:.0f} s")
+            return all(self.is_up(n) for n in nodes) and self._brokers_seen() >= self.brokers
+
+        if not eventually(up, self.start_timeout_s, interval_s=0.5, fail=False):
+            raise HarnessError(f"brokers {nodes} not up after {self.start_timeout_s:.0f} s")
 
     def _brokers_seen(self) -> int:
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import itertools
 import json
@@ -78,6 +79,7 @@ from tests.harness_common import AvroError as AvroError
 from tests.harness_common import HarnessError as HarnessError
 from tests.harness_common import crc64_avro as crc64_avro
 from tests.harness_common import input_topics as input_topics
+from tests.waiting import eventually
 
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
 REPLY = "consent-gate-reply"  # the header of the gate's own replies (streams.processing.records)
@@ -173,18 +175,18 @@ def wait_for_leaders(
     """Until every topic (name -> partition count, None: any) has every partition led, as the
     broker answering says (in a cluster, the others learn of new topics a little later)."""
     admin = admin_client(bootstrap)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def led() -> bool:
         meta = admin.list_topics(timeout=10)
-        if all(
+        return all(
             t in meta.topics
             and len(meta.topics[t].partitions) == (n or len(meta.topics[t].partitions) or -1)
             and all(p.leader >= 0 for p in meta.topics[t].partitions.values())
             for t, n in topics.items()
-        ):
-            return
-        time.sleep(0.2)
-    raise HarnessError(f"topics {sorted(topics)} have no leaders after {timeout_s} s")
+        )
+
+    if not eventually(led, timeout_s, interval_s=0.2, fail=False):
+        raise HarnessError(f"topics {sorted(topics)} have no leaders after {timeout_s} s")
 
 
 def delete_topics(bootstrap: str, prefixes: Sequence[str], timeout_s: float = 30) -> list[str]:
@@ -220,15 +222,18 @@ def partitions_of(
     yet is asked for again until ``timeout_s``."""
     admin = admin_client(bootstrap)
     names = list(topics)
-    deadline = time.monotonic() + timeout_s
-    while True:
+    unknown = names
+
+    def known() -> Any:
+        nonlocal unknown
         meta = admin.list_topics(timeout=10)
         unknown = [t for t in names if t not in meta.topics]
-        if not unknown:
-            return [(t, p) for t in names for p in sorted(meta.topics[t].partitions)]
-        if time.monotonic() > deadline:
-            raise HarnessError(f"topic {unknown[0]} does not exist")
-        time.sleep(0.5)
+        return None if unknown else meta
+
+    meta = eventually(known, timeout_s, interval_s=0.5, fail=False)
+    if meta is None:
+        raise HarnessError(f"topic {unknown[0]} does not exist")
+    return [(t, p) for t in names for p in sorted(meta.topics[t].partitions)]
 
 
 def group_lag(bootstrap: str, group: str, topic: str) -> int:
@@ -315,12 +320,7 @@ class TopicReader:
     def wait_caught_up(self, timeout_s: float) -> bool:
         """Until every partition is read up to the end it has now (committed or aborted)."""
         ends = end_offsets(self.bootstrap, self.parts)
-        deadline = time.monotonic() + timeout_s
-        while not self.caught_up(ends):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)
-        return True
+        return eventually(lambda: self.caught_up(ends), timeout_s, fail=False)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -416,10 +416,9 @@ class InputProducer:
         """Until the producer has the cluster's metadata again (after a broker restart)."""
         deadline = time.monotonic() + timeout_s
         for producer in self._producers:
-            while time.monotonic() < deadline:
-                with contextlib.suppress(Exception):
-                    producer.list_topics(timeout=5)
-                    break
+            metadata = functools.partial(producer.list_topics, timeout=5)
+            left = max(0.0, deadline - time.monotonic())
+            eventually(metadata, left, ignore=(Exception,), fail=False)
 
     def flush(self, timeout_s: float) -> int:
         """Wait for every delivery report; the number still undelivered."""
@@ -1132,12 +1131,8 @@ class FaultDriver:
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Until every planned fault and restart is done."""
-        deadline = time.monotonic() + timeout_s
-        while not self.idle:
-            if time.monotonic() > deadline or self.failed:
-                return False
-            time.sleep(0.2)
-        return True
+        eventually(lambda: self.idle or self.failed, timeout_s, interval_s=0.2, fail=False)
+        return self.idle and not self.failed
 
     def stop(self) -> None:
         self._stop.set()

@@ -78,6 +78,7 @@ from tests.harness_common import (
     Rec,
     input_topics,
 )
+from tests.waiting import eventually
 
 MiB = 1024 * 1024
 #: max.message.bytes of the input topics (raised, so 10 MB values reach the worker), and the
@@ -2061,14 +2062,14 @@ def _self_check(codec: Codec, gen: Gen) -> None:
 
 
 def _wait_assigned(worker: WorkerProcess, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def assigned() -> bool:
         if not worker.alive:
             raise FuzzError(f"the worker exited at start:\n{worker.log()[-3000:]}")
-        if "event=partitions.assigned" in worker.log():
-            return
-        time.sleep(0.2)
-    raise FuzzError(f"the worker got no partitions in {timeout_s} s:\n{worker.log()[-3000:]}")
+        return "event=partitions.assigned" in worker.log()
+
+    if not eventually(assigned, timeout_s, interval_s=0.2, fail=False):
+        raise FuzzError(f"the worker got no partitions in {timeout_s} s:\n{worker.log()[-3000:]}")
 
 
 _LOGFMT = re.compile(r'(\w[\w.]*)=("(?:[^"\\]|\\.)*"|\S+)')

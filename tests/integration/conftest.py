@@ -25,7 +25,7 @@ R = RecordName
 T = TypeVar("T")
 
 
-class Gate:
+class LiveGate:
     """One isolated gate: its settings, topics, worker process and an output collector."""
 
     def __init__(self, settings: Settings, tmp: Path, contract: Contract) -> None:
@@ -94,7 +94,7 @@ class Gate:
 
     # --- outputs ----------------------------------------------------------------------------
     def wait(
-        self, done: Callable[[Gate], bool], timeout_s: float = 90.0, settle_s: float = 0.0
+        self, done: Callable[[LiveGate], bool], timeout_s: float = 90.0, settle_s: float = 0.0
     ) -> None:
         async def run() -> bool:
             await self.collector.start()
@@ -214,15 +214,15 @@ def gate_settings(bootstrap: str, tmp: Path, **overrides: Any) -> Settings:
 @pytest.fixture
 def make_gate(
     kafka_bootstrap: str, tmp_path: Path, contract: Contract
-) -> Iterator[Callable[..., Gate]]:
+) -> Iterator[Callable[..., LiveGate]]:
     """``make_gate(create_topics=True, **setting_overrides)``: worker not started yet."""
-    gates: list[Gate] = []
+    gates: list[LiveGate] = []
 
-    def make(create_topics: bool = True, **overrides: Any) -> Gate:
+    def make(create_topics: bool = True, **overrides: Any) -> LiveGate:
         settings = gate_settings(kafka_bootstrap, tmp_path, **overrides)
         if create_topics:
             asyncio.run(_create_topics(settings))
-        gate = Gate(settings, tmp_path, contract)
+        gate = LiveGate(settings, tmp_path, contract)
         gates.append(gate)
         return gate
 
@@ -233,7 +233,7 @@ def make_gate(
 
 
 @pytest.fixture
-def gate(make_gate: Callable[..., Gate]) -> Gate:
+def gate(make_gate: Callable[..., LiveGate]) -> LiveGate:
     """A gate with its worker running."""
     g = make_gate()
     g.start_worker()

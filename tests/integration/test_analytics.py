@@ -16,28 +16,28 @@ from streams.models import builders as b
 from streams.settings import Settings
 from streams.state.history import history, state_at
 from streams.state.store import StateStore
-from tests.integration.conftest import Gate, R
+from tests.integration.conftest import LiveGate, R
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
 
 
-def reply(g: Gate, contact: str, channel: str, text: str, ts: int) -> Produce:
+def reply(g: LiveGate, contact: str, channel: str, text: str, ts: int) -> Produce:
     rec = b.inbound_reply(contact, channel, text, received_at_ms=ts)
     return g.rec(g.s.replies_topic, R.INBOUND_REPLY, rec, timestamp_ms=ts)
 
 
-def send(g: Gate, contact: str, channel: str, ts: int, **fields: Any) -> tuple[Produce, str]:
+def send(g: LiveGate, contact: str, channel: str, ts: int, **fields: Any) -> tuple[Produce, str]:
     rec = b.outbound_message(contact, channel, requested_at_ms=ts, **fields)
     return g.rec(g.s.requests_topic, R.OUTBOUND_MESSAGE, rec, timestamp_ms=ts), rec["message_id"]
 
 
-def click(g: Gate, contact: str, channel: str, ts: int, **fields: Any) -> Produce:
+def click(g: LiveGate, contact: str, channel: str, ts: int, **fields: Any) -> Produce:
     rec = b.link_click(contact, channel, clicked_at_ms=ts, **fields)
     return g.rec(g.s.clicks_topic, R.LINK_CLICK, rec, timestamp_ms=ts)
 
 
-def test_rate_attribution_repeat_and_cost_saved(make_gate: Callable[..., Gate]) -> None:
+def test_rate_attribution_repeat_and_cost_saved(make_gate: Callable[..., LiveGate]) -> None:
     g = make_gate(
         stats_grace_ms=1_000,
         stats_update_interval_ms=500,
@@ -140,7 +140,7 @@ def history_cli(settings: Settings, *args: str) -> str:
     return done.stdout
 
 
-def test_history_at_three_times_around_stop_start_stop(make_gate: Callable[..., Gate]) -> None:
+def test_history_at_three_times_around_stop_start_stop(make_gate: Callable[..., LiveGate]) -> None:
     g = make_gate()
     t1 = int(time.time() * 1000) - 60_000
     t2, t3 = t1 + 10_000, t1 + 20_000

@@ -21,7 +21,7 @@ from streams.models import builders as b
 from streams.settings import Settings
 from streams.tools.importer import command_id
 from tests.harness_common import AvroCodec
-from tests.integration.conftest import Gate
+from tests.integration.conftest import LiveGate
 
 APACHE = AvroCodec()
 
@@ -48,7 +48,7 @@ def cli(settings: Settings, *args: str, **overrides: Any) -> subprocess.Complete
     )
 
 
-def read_commands(gate: Gate, n: int) -> list[dict[str, Any]]:
+def read_commands(gate: LiveGate, n: int) -> list[dict[str, Any]]:
     collector = Collector(gate.s.bootstrap_servers, [gate.s.commands_topic])
 
     async def run() -> bool:
@@ -65,7 +65,7 @@ def read_commands(gate: Gate, n: int) -> list[dict[str, Any]]:
 
 
 def test_import_publishes_opt_outs_and_rejects_bad_rows(
-    make_gate: Callable[..., Gate], tmp_path: Path
+    make_gate: Callable[..., LiveGate], tmp_path: Path
 ) -> None:
     gate = make_gate()
     path = tmp_path / "list.csv"
@@ -104,7 +104,7 @@ def test_import_publishes_opt_outs_and_rejects_bad_rows(
 
 
 def test_import_refuses_a_file_without_the_required_columns(
-    make_gate: Callable[..., Gate], tmp_path: Path
+    make_gate: Callable[..., LiveGate], tmp_path: Path
 ) -> None:
     gate = make_gate()
     path = tmp_path / "bad.csv"
@@ -114,7 +114,9 @@ def test_import_refuses_a_file_without_the_required_columns(
     assert "unknown column 'chanel'" in done.stderr
 
 
-def segment(gate: Gate, tmp_path: Path, status: str, fmt: str) -> tuple[list[dict[str, Any]], str]:
+def segment(
+    gate: LiveGate, tmp_path: Path, status: str, fmt: str
+) -> tuple[list[dict[str, Any]], str]:
     out = tmp_path / f"segment-{status}.{fmt}"
     args = ["--channel", "sms", "--status", status, "--format", fmt, "--output", str(out)]
     done = cli(gate.s, "export", "segment", *args)
@@ -126,7 +128,7 @@ def segment(gate: Gate, tmp_path: Path, status: str, fmt: str) -> tuple[list[dic
 
 
 def test_imported_opt_outs_hold_at_the_gate_and_export_from_the_changelog(
-    make_gate: Callable[..., Gate], tmp_path: Path
+    make_gate: Callable[..., LiveGate], tmp_path: Path
 ) -> None:
     gate = make_gate()
     contacts = [f"imp-{i}" for i in range(20)]
@@ -146,7 +148,7 @@ def test_imported_opt_outs_hold_at_the_gate_and_export_from_the_changelog(
     )
     gate.start_worker()
 
-    def opted_out(g: Gate) -> bool:
+    def opted_out(g: LiveGate) -> bool:
         events = g.events()
         return len(events) >= 21 and len(g.dead_letters()) >= 1
 
@@ -195,7 +197,7 @@ def test_imported_opt_outs_hold_at_the_gate_and_export_from_the_changelog(
 
 
 def test_deadletter_replay_republishes_once_after_a_fix(
-    make_gate: Callable[..., Gate], tmp_path: Path
+    make_gate: Callable[..., LiveGate], tmp_path: Path
 ) -> None:
     gate = make_gate()
     gate.start_worker(channels=("SMS",))  # WhatsApp not configured yet: a bad deploy

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -22,7 +23,8 @@ from devtools.runner import Produce
 from streams.kafka.admin import create_topics, describe_topic_configs, ensure_internal_topics
 from streams.models.contract import Contract, RecordName
 from streams.settings import Settings
-from tests.integration.conftest import Gate, gate_settings
+from tests.integration.conftest import LiveGate, gate_settings
+from tests.waiting import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -60,10 +62,13 @@ async def all_brokers_registered(bootstrap: str, brokers: int, timeout_s: float 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        deadline = time.monotonic() + timeout_s
-        while len((await admin.describe_cluster())["brokers"]) < brokers:
-            assert time.monotonic() < deadline, f"fewer than {brokers} brokers after {timeout_s} s"
-            await asyncio.sleep(0.5)
+
+        async def registered() -> bool:
+            return len((await admin.describe_cluster())["brokers"]) >= brokers
+
+        await eventually_async(
+            registered, timeout_s, interval_s=0.5, what=f"{brokers} brokers are registered"
+        )
     finally:
         await admin.close()
 
@@ -75,15 +80,19 @@ async def replicas_and_leaders(
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
     await admin.start()
     try:
-        for _ in range(60):  # a broker may learn of a new topic a little after the others
-            described = await admin.describe_topics(topics)
-            if all(t["error_code"] == 0 and t["partitions"] for t in described):
-                break
-            await asyncio.sleep(0.5)
+
+        async def described() -> list[dict[str, Any]] | None:
+            answer: list[dict[str, Any]] = await admin.describe_topics(topics)
+            return answer if all(t["error_code"] == 0 and t["partitions"] for t in answer) else None
+
+        # A broker may learn of a new topic a little after the others.
+        described_topics = await eventually_async(
+            described, 30, interval_s=0.5, what=f"every broker describes {topics}"
+        )
     finally:
         await admin.close()
-    replicas = {t["topic"]: {len(p["replicas"]) for p in t["partitions"]} for t in described}
-    leaders = Counter(p["leader"] for t in described for p in t["partitions"])
+    replicas = {t["topic"]: {len(p["replicas"]) for p in t["partitions"]} for t in described_topics}
+    leaders = Counter(p["leader"] for t in described_topics for p in t["partitions"])
     return replicas, leaders
 
 
@@ -119,7 +128,7 @@ def test_a_killed_broker_of_three_loses_and_repeats_nothing(
     configs = asyncio.run(describe_topic_configs(settings, topics))
     assert {t: c["min.insync.replicas"] for t, c in configs.items()} == {t: "2" for t in topics}
 
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     worker = gate.start_worker()
     try:
         outcome = run_with_a_broker_killed(gate, cluster, contract)
@@ -130,7 +139,7 @@ def test_a_killed_broker_of_three_loses_and_repeats_nothing(
 
 
 def run_with_a_broker_killed(
-    gate: Gate, cluster: dict[str, str], contract: Contract
+    gate: LiveGate, cluster: dict[str, str], contract: Contract
 ) -> tuple[int, int, float]:
     """Inputs, the broker kill under load, and the outputs checked; (broker, its pid, seconds
     from the kill until every output was there)."""
@@ -164,7 +173,7 @@ def run_with_a_broker_killed(
     loader.join(120)
     assert not loader.is_alive(), "the load could not be produced to the two brokers left"
 
-    def done(g: Gate) -> bool:
+    def done(g: LiveGate) -> bool:
         return (
             len(g.suppressed()) == 40
             and len(g.on("SMS")) == 300

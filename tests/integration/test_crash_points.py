@@ -7,20 +7,20 @@ alone (state directory wiped) still remembers every STOP."""
 from __future__ import annotations
 
 import shutil
-import time
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
 
 from devtools.runner import WorkerProcess
-from tests.integration.conftest import Gate, R, without_replies
+from tests.integration.conftest import LiveGate, R, without_replies
+from tests.waiting import eventually
 
 CONTACTS = [f"x{i}" for i in range(240)]
 STOPPERS = set(CONTACTS[::2])
 
 
-def _start(gate: Gate, name: str, crash_at: str | None = None) -> WorkerProcess:
+def _start(gate: LiveGate, name: str, crash_at: str | None = None) -> WorkerProcess:
     env = {"CG_TEST_CRASH_AT": crash_at} if crash_at else {}
     log = gate.tmp / f"{name}.log"
     gate.worker = WorkerProcess(gate.s, log, extra_env=env).start()
@@ -29,15 +29,12 @@ def _start(gate: Gate, name: str, crash_at: str | None = None) -> WorkerProcess:
 
 def _died(proc: WorkerProcess, timeout_s: float = 90) -> None:
     assert proc.proc is not None
-    deadline = time.monotonic() + timeout_s
-    while proc.alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not proc.alive, "the worker never reached its crash point"
+    eventually(lambda: not proc.alive, timeout_s, what="the worker reached its crash point")
     assert proc.proc.returncode == 137, proc.log()[-2000:]
     assert "test crash at" in proc.log()
 
 
-def _outputs(gate: Gate) -> Counter[str]:
+def _outputs(gate: LiveGate) -> Counter[str]:
     raw = without_replies(gate.collector.all(gate.s.channel_topic("SMS")))
     ids = [gate.c.decode(R.OUTBOUND_MESSAGE, r.value)["message_id"] for r in raw]
     sup = gate.collector.all(gate.s.suppressed_topic)
@@ -45,13 +42,13 @@ def _outputs(gate: Gate) -> Counter[str]:
     return Counter(ids)
 
 
-def _sends(gate: Gate, n_each: int) -> list[str]:
+def _sends(gate: LiveGate, n_each: int) -> list[str]:
     sends = [gate.send(c, "SMS") for _ in range(n_each) for c in CONTACTS]
     gate.produce(*sends)
     return [gate.c.decode(R.OUTBOUND_MESSAGE, p.value)["message_id"] for p in sends]
 
 
-def _check_exactly_once(gate: Gate, sent: list[str]) -> None:
+def _check_exactly_once(gate: LiveGate, sent: list[str]) -> None:
     gate.wait(lambda g: set(_outputs(g)) >= set(sent), timeout_s=120, settle_s=2)
     counts = _outputs(gate)
     assert {i: n for i, n in counts.items() if n > 1} == {}
@@ -68,7 +65,7 @@ def _check_exactly_once(gate: Gate, sent: list[str]) -> None:
 
 @pytest.mark.parametrize("point", ["produced:4", "committed:4"])
 def test_killed_between_produce_and_commit_or_commit_and_rocksdb(
-    make_gate: Callable[..., Gate], point: str
+    make_gate: Callable[..., LiveGate], point: str
 ) -> None:
     gate = make_gate()
     crashing = _start(gate, "crashing", point)
@@ -86,7 +83,7 @@ def test_killed_between_produce_and_commit_or_commit_and_rocksdb(
     _check_exactly_once(gate, sent)
 
 
-def test_killed_in_the_middle_of_a_restore(make_gate: Callable[..., Gate]) -> None:
+def test_killed_in_the_middle_of_a_restore(make_gate: Callable[..., LiveGate]) -> None:
     gate = make_gate(partitions=2)
     _start(gate, "first")
     gate.produce(*(gate.reply(c, "SMS", "STOP") for c in sorted(STOPPERS)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.integration.conftest import Gate, R, without_replies
+from tests.integration.conftest import LiveGate, R, without_replies
 
 
 def test_worker_killed_mid_stream_loses_nothing_and_never_leaks_a_campaign(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate()
     gate.start_worker()
@@ -35,7 +35,7 @@ def test_worker_killed_mid_stream_loses_nothing_and_never_leaks_a_campaign(
     gate.worker.kill()  # and again while sends are being gated
     gate.start_worker()
 
-    def all_seen(g: Gate) -> bool:
+    def all_seen(g: LiveGate) -> bool:
         seen = {s["message_id"] for s in g.suppressed()} | set(g.outbound_ids("SMS"))
         return seen == ids
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from devtools.runner import Produce
 from streams.models import builders as b
-from tests.integration.conftest import Gate, R
+from tests.integration.conftest import LiveGate, R
 
 
-def test_sms_stop_leaves_whatsapp_and_email_subscribed(gate: Gate) -> None:
+def test_sms_stop_leaves_whatsapp_and_email_subscribed(gate: LiveGate) -> None:
     gate.produce(gate.reply("c1", "SMS", "STOP"))
     gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(
@@ -25,7 +25,7 @@ def test_sms_stop_leaves_whatsapp_and_email_subscribed(gate: Gate) -> None:
     assert gate.on("SMS") == []
 
 
-def test_inbox_message_passes_byte_identical_even_after_opt_out(gate: Gate) -> None:
+def test_inbox_message_passes_byte_identical_even_after_opt_out(gate: LiveGate) -> None:
     gate.produce(gate.reply("c1", "SMS", "stop"))
     gate.wait(lambda g: len(g.events()) == 1)
     value = gate.c.encode(
@@ -38,7 +38,7 @@ def test_inbox_message_passes_byte_identical_even_after_opt_out(gate: Gate) -> N
     assert (out.key, out.value, list(out.headers)) == (b"upstream-key", value, headers)
 
 
-def test_campaign_forwarded_byte_identical_when_subscribed(gate: Gate) -> None:
+def test_campaign_forwarded_byte_identical_when_subscribed(gate: LiveGate) -> None:
     value = gate.c.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c9", "WHATSAPP", campaign_id="x"))
     gate.produce(Produce(gate.s.requests_topic, b"c9", value, [("h", b"v")]))
     gate.wait(lambda g: len(g.on("WHATSAPP")) == 1)
@@ -46,7 +46,7 @@ def test_campaign_forwarded_byte_identical_when_subscribed(gate: Gate) -> None:
     assert (out.key, out.value, list(out.headers)) == (b"c9", value, [("h", b"v")])
 
 
-def test_resubscribe_by_start_lets_campaigns_through_again(gate: Gate) -> None:
+def test_resubscribe_by_start_lets_campaigns_through_again(gate: LiveGate) -> None:
     gate.produce(gate.reply("c1", "WHATSAPP", "Stop"))
     gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.reply("c1", "WHATSAPP", "START"))
@@ -57,7 +57,7 @@ def test_resubscribe_by_start_lets_campaigns_through_again(gate: Gate) -> None:
     assert gate.suppressed() == []
 
 
-def test_repeated_stop_is_not_a_new_opt_out(gate: Gate) -> None:
+def test_repeated_stop_is_not_a_new_opt_out(gate: LiveGate) -> None:
     gate.produce(
         gate.reply("c1", "SMS", "STOP"),
         gate.reply("c1", "SMS", "stop"),
@@ -69,7 +69,7 @@ def test_repeated_stop_is_not_a_new_opt_out(gate: Gate) -> None:
     assert [e["type"] for e in gate.events()] == ["OPTED_OUT"]
 
 
-def test_possible_opt_out_is_flagged_and_changes_nothing(gate: Gate) -> None:
+def test_possible_opt_out_is_flagged_and_changes_nothing(gate: LiveGate) -> None:
     gate.produce(gate.reply("c1", "SMS", "can you stop these please"))
     gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.send("c1", "SMS"))
@@ -78,7 +78,9 @@ def test_possible_opt_out_is_flagged_and_changes_nothing(gate: Gate) -> None:
     assert (event["type"], event["subscribed"]) == ("POSSIBLE_OPT_OUT", True)
 
 
-def test_email_link_and_one_click_unsubscribe_email_only_prefetch_does_nothing(gate: Gate) -> None:
+def test_email_link_and_one_click_unsubscribe_email_only_prefetch_does_nothing(
+    gate: LiveGate,
+) -> None:
     gate.produce(
         gate.click("c1", "EMAIL", kind="UNSUBSCRIBE", prefetch=True),
         gate.click("c1", "EMAIL", kind="ONE_CLICK_UNSUBSCRIBE", http_method="GET"),
@@ -102,7 +104,7 @@ def test_email_link_and_one_click_unsubscribe_email_only_prefetch_does_nothing(g
     assert {s["contact_id"] for s in gate.suppressed()} == {"c2", "c3"}
 
 
-def test_opt_in_command_needs_proof_and_opt_out_stands(gate: Gate) -> None:
+def test_opt_in_command_needs_proof_and_opt_out_stands(gate: LiveGate) -> None:
     gate.produce(gate.command("c1", "TELEGRAM", "OPT_OUT", reason="asked support"))
     gate.wait(lambda g: len(g.events()) == 1)
     gate.produce(gate.command("c1", "TELEGRAM", "OPT_IN"), gate.send("c1", "TELEGRAM"))
@@ -118,7 +120,7 @@ def test_opt_in_command_needs_proof_and_opt_out_stands(gate: Gate) -> None:
     assert gate.events()[1]["proof"]["method"] == "double_opt_in"
 
 
-def test_bad_input_goes_to_dead_letter_and_processing_continues(gate: Gate) -> None:
+def test_bad_input_goes_to_dead_letter_and_processing_continues(gate: LiveGate) -> None:
     s = gate.s
     unknown_fp = b"\xc3\x01" + b"\x01" * 8 + b"\x02ab"
     bad = [

@@ -23,7 +23,8 @@ from streams.core.partitioner import partition_for
 from streams.models import builders as b
 from streams.models.contract import RecordName as R
 from streams.settings import Settings
-from tests.integration.conftest import Gate
+from tests.integration.conftest import LiveGate
+from tests.waiting import eventually
 
 TOKEN = "integration-token-0123456789abcdef"
 
@@ -49,25 +50,12 @@ def call(
         return err.code, json.loads(err.read()), dict(err.headers)
 
 
-def eventually(
-    check: Callable[[], Any], what: str, logs: Callable[[], str], timeout_s: float = 90
-) -> Any:
-    deadline = time.monotonic() + timeout_s
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-        except (urllib.error.URLError, OSError) as exc:
-            last = exc
-        else:
-            if last:
-                return last
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting until {what} (last: {last!r})\n{logs()[-6000:]}")
+#: What a worker's HTTP API answers while it is not up yet.
+NOT_UP = (urllib.error.URLError, OSError)
 
 
 class Workers:
-    def __init__(self, gate: Gate) -> None:
+    def __init__(self, gate: LiveGate) -> None:
         self.gate = gate
         self.procs: dict[str, WorkerProcess] = {}
         self.urls: dict[str, str] = {}
@@ -97,7 +85,7 @@ class Workers:
 
 
 @pytest.fixture
-def two_workers(make_gate: Callable[..., Gate]) -> Iterator[Workers]:
+def two_workers(make_gate: Callable[..., LiveGate]) -> Iterator[Workers]:
     gate = make_gate(api_token=TOKEN)
     workers = Workers(gate)
     try:
@@ -125,7 +113,10 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
     w = two_workers
     gate = w.gate
     partitions = gate.s.partitions
-    owners = eventually(lambda: _directory(w), "both workers are ready and own partitions", w.logs)
+    owners = eventually(
+        lambda: _directory(w), 90, interval_s=0.3, ignore=NOT_UP, details=w.logs,
+        what="both workers are ready and own partitions",
+    )  # fmt: skip
     assert sorted(owners) == list(range(partitions))
 
     # Two contacts per partition, so both workers' partitions are covered; opted out on SMS
@@ -164,7 +155,10 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
                     return False
         return True
 
-    eventually(all_opted_out, "every contact reads as opted out on SMS from both workers", w.logs)
+    eventually(
+        all_opted_out, 90, interval_s=0.3, ignore=NOT_UP, details=w.logs,
+        what="every contact reads as opted out on SMS from both workers",
+    )  # fmt: skip
     served_by = set()
     for url in w.urls.values():
         for contact in contacts:
@@ -225,7 +219,10 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
         body: dict[str, Any] = json.loads(got.stdout)
         return body if not body["channels"]["EMAIL"]["subscribed"] else None
 
-    body = eventually(cli_sees_it, "the CLI's opt-out reads back through w1", w.logs)
+    body = eventually(
+        cli_sees_it, 90, interval_s=0.3, ignore=NOT_UP, details=w.logs,
+        what="the CLI's opt-out reads back through w1",
+    )  # fmt: skip
     assert body["worker"] == "w2" and body["channels"]["EMAIL"]["event_id"] == command_id
     assert body["channels"]["EMAIL"]["reason"] == "by cli"
 
@@ -244,7 +241,7 @@ def test_any_worker_answers_for_every_contact(two_workers: Workers) -> None:
     assert "reviews: 0 possible opt-out(s) undecided, 0 older than 10 business days" in out.stdout
 
 
-def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path) -> None:
+def test_readyz_and_a_taken_port(make_gate: Callable[..., LiveGate], tmp_path: Path) -> None:
     """One worker: /readyz turns 200 once it is assigned, restored and caught up; a second
     worker asked to listen on the same port stops at once, saying so in one sentence."""
     gate = make_gate()
@@ -252,8 +249,9 @@ def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path)
     url = f"http://127.0.0.1:{port}"
     first = gate.start_worker(http_port=port, http_host="127.0.0.1")
     ready = eventually(
-        lambda: call(f"{url}/readyz", token=None)[0] == 200, "the worker is ready", first.log
-    )
+        lambda: call(f"{url}/readyz", token=None)[0] == 200, 90, interval_s=0.3,
+        ignore=NOT_UP, what="the worker is ready", details=lambda: first.log()[-6000:],
+    )  # fmt: skip
     assert ready
     status, body, _ = call(f"{url}/healthz", token=None)
     assert (status, body["status"]) == (200, "alive")
@@ -274,7 +272,7 @@ def test_readyz_and_a_taken_port(make_gate: Callable[..., Gate], tmp_path: Path)
 
 
 def test_history_over_http_at_three_times_around_stop_start_stop(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     """GET /consent/{contact}/history: every change with its proof, and with ?at= what was in
     force then (the question a TCPA dispute asks)."""
@@ -298,9 +296,9 @@ def test_history_over_http_at_three_times_around_stop_start_stop(
     worker = gate.start_worker(http_port=port, http_host="127.0.0.1")
     body = eventually(
         lambda: (r := call(url, token=None))[0] == 200 and len(r[1]["changes"]) == 3 and r[1],
-        "three changes in the history",
-        worker.log,
-    )
+        90, interval_s=0.3, ignore=NOT_UP, what="three changes in the history",
+        details=lambda: worker.log()[-6000:],
+    )  # fmt: skip
     assert [(c["subscribed"], c["proof"]["raw_text"]) for c in body["changes"]] == [
         (False, "STOP"),
         (True, "START"),

@@ -24,7 +24,7 @@ import pytest
 
 from streams.processing.records import REPLY_HEADER
 from tests.deploy_checks import PROMETHEUS_SERIES, ROOT, deploy_exprs, promql_names, served_metrics
-from tests.integration.conftest import Gate
+from tests.integration.conftest import LiveGate
 from tests.integration.test_http_api import free_port
 
 EXAMPLES = ROOT / "examples"
@@ -90,7 +90,7 @@ def example(request: pytest.FixtureRequest) -> Example:
 
 
 def test_the_examples_publish_inputs_and_send_only_what_the_gate_forwards(
-    make_gate: Callable[..., Gate], example: Example, tmp_path: Path
+    make_gate: Callable[..., LiveGate], example: Example, tmp_path: Path
 ) -> None:
     gate = make_gate()
     port = free_port()

@@ -20,8 +20,9 @@ from devtools.runner import Collector, WorkerProcess
 from streams.kafka.admin import create_topics
 from streams.models.contract import Contract
 from streams.settings import Settings
-from tests.integration.conftest import Gate, gate_settings, without_replies
-from tests.integration.test_http_api import TOKEN, call, eventually, free_port
+from tests.integration.conftest import LiveGate, gate_settings, without_replies
+from tests.integration.test_http_api import NOT_UP, TOKEN, call, free_port
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_a_broker_outage_is_two_log_lines_and_loses_nothing(
 ) -> None:
     settings = gate_settings(local_broker.bootstrap_servers(own_broker), tmp_path)
     asyncio.run(create_topics(settings))
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     gate.worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     try:
         gate.produce(gate.reply("c1", "SMS", "STOP"), gate.send("c2", "SMS"))
@@ -122,11 +123,14 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         api_timeout_ms=int(bound_s * 1000),
     )
     asyncio.run(create_topics(settings))
-    gate = Gate(settings, tmp_path, contract)
+    gate = LiveGate(settings, tmp_path, contract)
     gate.worker = worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     broker_pid = int((Path(own_broker["KAFKA_DATA_DIR"]) / "kafka.pid").read_text())
     try:
-        eventually(lambda: _call(f"{url}/readyz")[0] == 200, "the worker is ready", worker.log, 120)
+        eventually(
+            lambda: _call(f"{url}/readyz")[0] == 200, 120, interval_s=0.3, ignore=NOT_UP,
+            what="the worker is ready", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         status, body, _, _ = _call(f"{url}/consent/ok/SMS/opt-out", "POST")
         assert status == 202, body
 
@@ -134,7 +138,10 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
             status, body, _, _ = _call(f"{url}/consent/{contact}")
             return body if status == 200 and not body["channels"]["SMS"]["subscribed"] else None
 
-        body = eventually(lambda: opted_out("ok"), "the first opt-out is applied", worker.log, 60)
+        body = eventually(
+            lambda: opted_out("ok"), 60, interval_s=0.3, ignore=NOT_UP,
+            what="the first opt-out is applied", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         assert body["stale"] is False and body["age_ms"] is not None
 
         # The broker frozen: the command is written to its socket and never acknowledged in
@@ -148,8 +155,9 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         assert headers["Retry-After"] and took < bound_s + MARGIN_S, took
         maybe = body["command_id"]
         body = eventually(
-            lambda: opted_out("frozen"), "the frozen command is applied", worker.log, 60
-        )
+            lambda: opted_out("frozen"), 60, interval_s=0.3, ignore=NOT_UP,
+            what="the frozen command is applied", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         assert body["channels"]["SMS"]["event_id"] == maybe
         assert len(_commands_of(settings, "frozen")) == 1  # taken once, never sent again
 
@@ -164,7 +172,10 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
             status, body, _, _ = _call(f"{url}/readyz")
             return body["message"] if status == 503 and "Kafka" in body["message"] else None
 
-        reason = eventually(not_ready, "/readyz names Kafka", worker.log, 30)
+        reason = eventually(
+            not_ready, 30, interval_s=0.3, ignore=NOT_UP,
+            what="/readyz names Kafka", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         assert reason.startswith("Kafka is not reachable from this worker")
         status, body, headers, took = _call(f"{url}/consent/ok")
         assert status == 200 and body["stale"] is True and headers["X-Consent-Gate-Stale"] == "true"
@@ -172,10 +183,16 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         assert took < 1.0
 
         local_broker.start(own_broker)
-        eventually(lambda: _call(f"{url}/readyz")[0] == 200, "ready again", worker.log, 120)
+        eventually(
+            lambda: _call(f"{url}/readyz")[0] == 200, 120, interval_s=0.3, ignore=NOT_UP,
+            what="ready again", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         status, body, _, _ = _call(f"{url}/consent/after/SMS/opt-out", "POST")
         assert status == 202, body
-        eventually(lambda: opted_out("after"), "a command after the outage", worker.log, 60)
+        eventually(
+            lambda: opted_out("after"), 60, interval_s=0.3, ignore=NOT_UP,
+            what="a command after the outage", details=lambda: worker.log()[-6000:],
+        )  # fmt: skip
         assert _commands_of(settings, "down") == []  # the refused command was never sent
         status, body, _, _ = _call(f"{url}/consent/down")
         assert body["channels"]["SMS"]["subscribed"] is True and body["stale"] is False

@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -16,18 +15,19 @@ import pytest
 
 from devtools.runner import Collector, Consumed, Produce, WorkerProcess, settings_env
 from streams.state.consent_store import state_key
-from tests.integration.conftest import Gate, R, without_replies
+from tests.integration.conftest import LiveGate, R, without_replies
+from tests.waiting import eventually
 
 CONFIRM, HELP = "opt-out-confirmation", "help"
 
 
-def _kinds(gate: Gate, channel: str) -> Counter[tuple[str, str]]:
+def _kinds(gate: LiveGate, channel: str) -> Counter[tuple[str, str]]:
     """(contact, reply kind) -> how many replies on ``channel`` (each message id at most once)."""
     return Counter((m["contact_id"], kind) for kind, m in gate.replies(channel))
 
 
 def test_stop_confirmed_once_repeat_never_never_subscribed_too_and_help(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     # Strict opt-in, so that "never subscribed" is a state of its own: c0 subscribes (START),
     # then stops; c1 never subscribed and stops.
@@ -69,7 +69,7 @@ STOPPERS = sorted(CONTACTS[::2])
 
 @pytest.mark.parametrize("point", ["produced:4", "committed:4"])
 def test_confirmations_exactly_once_across_a_crash(
-    make_gate: Callable[..., Gate], point: str
+    make_gate: Callable[..., LiveGate], point: str
 ) -> None:
     """The worker dies (as with kill -9) between sending a transaction with table writes and its
     commit, or between the commit and RocksDB, while STOPs are being decided; after a restart
@@ -81,16 +81,14 @@ def test_confirmations_exactly_once_across_a_crash(
     gate.produce(*(gate.reply(c, "SMS", "STOP") for c in STOPPERS))
     sends = [gate.send(c, "SMS") for _ in range(2) for c in CONTACTS]
     gate.produce(*sends)
-    deadline = time.monotonic() + 90
-    while crashing.alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not crashing.alive and crashing.proc is not None
+    eventually(lambda: not crashing.alive, 90, what="the worker reached its crash point")
+    assert crashing.proc is not None
     assert crashing.proc.returncode == 137 and "test crash at" in crashing.log()
     gate.start_worker()
 
     sent = {gate.c.decode(R.OUTBOUND_MESSAGE, p.value)["message_id"] for p in sends}
 
-    def decided(g: Gate) -> bool:
+    def decided(g: LiveGate) -> bool:
         seen = set(g.outbound_ids("SMS")) | {s["message_id"] for s in g.suppressed()}
         return seen >= sent and len(g.replies("SMS")) >= len(STOPPERS)
 
@@ -103,7 +101,7 @@ def test_confirmations_exactly_once_across_a_crash(
     assert _kinds(gate, "SMS") == {(c, CONFIRM): 1 for c in STOPPERS}
 
 
-def test_delivery_reports_change_consent_with_the_report_as_proof(gate: Gate) -> None:
+def test_delivery_reports_change_consent_with_the_report_as_proof(gate: LiveGate) -> None:
     prefs = {"status": "user_preferences", "category": "marketing_messages", "provider": "meta"}
     gate.produce(
         gate.report("c1", "SMS", status="undelivered", error_code="21610", report_id="tw-1"),
@@ -146,7 +144,7 @@ def test_delivery_reports_change_consent_with_the_report_as_proof(gate: Gate) ->
     assert gate.replies("SMS") == [] and gate.replies("WHATSAPP") == []
 
 
-def _changelog(gate: Gate) -> list[Consumed]:
+def _changelog(gate: LiveGate) -> list[Consumed]:
     async def read() -> list[Consumed]:
         collector = Collector(gate.s.bootstrap_servers, [gate.s.changelog_topic])
         await collector.start()
@@ -161,7 +159,7 @@ def _changelog(gate: Gate) -> list[Consumed]:
 
 
 def test_erase_leaves_tombstones_and_erased_events_and_the_contact_is_new_again(
-    gate: Gate,
+    gate: LiveGate,
 ) -> None:
     gate.produce(
         gate.reply("c1", "SMS", "can you stop these please"),  # flagged (possible): raw text kept
@@ -197,14 +195,14 @@ def test_erase_leaves_tombstones_and_erased_events_and_the_contact_is_new_again(
         assert (e["previous_subscribed"], e["subscribed"]) == (False, True)
 
     # The changelog's last word on c1's entries is a tombstone; c2's entry stays.
-    last: dict[bytes | None, bytes | None] = {}
-    deadline = time.monotonic() + 30
     keys = [state_key("c1", "SMS"), state_key("c1", "EMAIL"), state_key("c2", "SMS")]
-    while time.monotonic() < deadline:
-        last = {r.key: r.value for r in _changelog(gate)}
-        if all(k in last for k in keys) and last[keys[0]] is None and last[keys[1]] is None:
-            break
-        time.sleep(0.5)
+
+    def tombstoned() -> dict[bytes | None, bytes | None] | None:
+        last: dict[bytes | None, bytes | None] = {r.key: r.value for r in _changelog(gate)}
+        done = all(k in last for k in keys) and last[keys[0]] is None and last[keys[1]] is None
+        return last if done else None
+
+    last = eventually(tombstoned, 30, interval_s=0.5, what="c1's entries end in tombstones")
     assert last[keys[0]] is None and last[keys[1]] is None
     assert last[keys[2]] is not None
 

@@ -10,26 +10,26 @@ import sys
 from typing import Any
 
 from devtools.runner import settings_env
-from tests.integration.conftest import Gate
+from tests.integration.conftest import LiveGate
 
 CLI = [sys.executable, "-m", "streams.cli"]
 
 
-def _cli(gate: Gate, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(gate: LiveGate, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **settings_env(gate.s)}
     return subprocess.run(
         [*CLI, *args], env=env, capture_output=True, text=True, timeout=180, check=False
     )
 
 
-def _listed(gate: Gate) -> list[dict[str, Any]]:
+def _listed(gate: LiveGate) -> list[dict[str, Any]]:
     out = _cli(gate, "review", "list", "--json")
     assert out.returncode == 0, out.stderr
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
 def test_a_possible_opt_out_accepted_through_the_cli_suppresses_the_next_campaign(
-    gate: Gate,
+    gate: LiveGate,
 ) -> None:
     gate.produce(gate.reply("c1", "SMS", "too many messages"), gate.reply("c2", "SMS", "spam?!"))
     gate.wait(lambda g: len(g.events()) == 2)

@@ -26,7 +26,7 @@ from streams.kafka.admin import StartupError, create_topics, existing_topics
 from streams.kafka.security import client_options
 from streams.models.contract import Contract
 from streams.settings import Settings
-from tests.integration.conftest import Gate, gate_settings
+from tests.integration.conftest import LiveGate, gate_settings
 
 pytestmark = pytest.mark.integration
 
@@ -217,7 +217,7 @@ def test_a_worker_runs_over_sasl_ssl_with_scram(
             "ssl_cafile": "",
         }
     )
-    gate = Gate(plain, tmp_path, contract)
+    gate = LiveGate(plain, tmp_path, contract)
     gate.worker = WorkerProcess(secured, tmp_path / "worker.log").start()
     try:
         gate.produce(gate.reply("c1", "SMS", "STOP"), gate.send("c2", "SMS"))

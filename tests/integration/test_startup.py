@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from devtools.runner import settings_env
-from tests.integration.conftest import Gate, gate_settings
+from tests.integration.conftest import LiveGate, gate_settings
+from tests.waiting import eventually
 
 
 def _worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -46,16 +46,16 @@ def test_bad_setting_is_one_sentence_naming_the_variable(tmp_path: Path) -> None
 
 
 def test_worker_logs_where_it_connects_where_state_lives_and_progress(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate(progress_interval_s=0.5)
     worker = gate.start_worker()
     gate.produce(gate.send("c1", "SMS"))
     gate.wait(lambda g: len(g.on("SMS")) == 1)
-    deadline = time.monotonic() + 30
-    while "event=progress" not in worker.log() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    log = worker.log()
+    log = eventually(
+        lambda: "event=progress" in (text := worker.log()) and text, 30, interval_s=0.2,
+        what="the worker logs its progress",
+    )  # fmt: skip
     assert f"broker={gate.s.bootstrap_servers}" in log
     assert f"state_dir={(gate.s.data_dir / gate.s.app_id).resolve()}" in log
     assert "event=progress" in log and "forwarded.SMS=1" in log and "routed=1" in log
@@ -63,7 +63,7 @@ def test_worker_logs_where_it_connects_where_state_lives_and_progress(
 
 
 def test_changing_the_partition_count_of_existing_state_is_refused(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate(partitions=4)
     gate.start_worker()
@@ -77,7 +77,7 @@ def test_changing_the_partition_count_of_existing_state_is_refused(
 
 
 def test_a_prefixed_deployment_is_not_started_on_an_empty_new_changelog(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     """The prefix now applies to the changelog; a deployment whose table is in the old,
     unprefixed changelog is told which setting keeps it, instead of starting with no opt-out."""

@@ -12,16 +12,16 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devtools.runner import Collector
 from streams.kafka.admin import create_topics
 from streams.state.consent_store import is_consent_key
-from tests.integration.conftest import Gate, R
+from tests.integration.conftest import LiveGate, R
 
 
-def _opt_out_then_restart(gate: Gate) -> None:
+def _opt_out_then_restart(gate: LiveGate) -> None:
     gate.produce(gate.reply("c1", "SMS", "STOP"), gate.command("c2", "EMAIL", "OPT_OUT"))
     gate.wait(lambda g: len(g.events()) == 2)
     assert gate.stop_worker() == 0, gate.worker.log() if gate.worker else ""
 
 
-def _sends_after_restart_are_gated(gate: Gate) -> None:
+def _sends_after_restart_are_gated(gate: LiveGate) -> None:
     gate.produce(*(gate.send(c, ch) for c in ("c1", "c2", "c3") for ch in ("SMS", "EMAIL")))
     gate.wait(lambda g: len(g.suppressed()) == 2 and len(g.on("SMS")) + len(g.on("EMAIL")) == 4)
     assert {(s["contact_id"], s["channel"]) for s in gate.suppressed()} == {
@@ -44,7 +44,7 @@ async def _read_all(bootstrap: str, topic: str) -> list[tuple[bytes, bytes]]:
     return [(r.key or b"", r.value) for r in collector.all(topic)]
 
 
-def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., Gate]) -> None:
+def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., LiveGate]) -> None:
     gate = make_gate()
     gate.start_worker()
     _opt_out_then_restart(gate)
@@ -57,7 +57,7 @@ def test_consent_survives_a_worker_restart_in_rocksdb(make_gate: Callable[..., G
 
 
 def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     gate = make_gate()
     gate.start_worker()
@@ -81,7 +81,7 @@ def test_consent_is_rebuilt_from_changelog_when_state_dir_is_deleted(
 
 
 def test_mismatched_upstream_partitioning_still_meets_consent(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     """Replies land on a 5-partition topic and sends on a 3-partition one, each producer picking
     partitions its own way (neither is the key hash); the gate uses 4 partitions."""

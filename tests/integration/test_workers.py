@@ -9,14 +9,14 @@ from collections import Counter
 from collections.abc import Callable
 
 from devtools.runner import WorkerProcess
-from tests.integration.conftest import Gate, R, without_replies
+from tests.integration.conftest import LiveGate, R, without_replies
 
 CONTACTS = [f"w{i}" for i in range(300)]
 STOPPERS = set(CONTACTS[::3])
 
 
 class Workers:
-    def __init__(self, gate: Gate) -> None:
+    def __init__(self, gate: LiveGate) -> None:
         self.gate = gate
         self.procs: dict[str, WorkerProcess] = {}
         self.sent: list[str] = []
@@ -67,7 +67,7 @@ class Workers:
 
 
 def test_scaling_out_to_three_and_back_in_gives_each_send_exactly_once(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     w = Workers(make_gate(partitions=6))
     w.start("a")
@@ -88,7 +88,7 @@ def test_scaling_out_to_three_and_back_in_gives_each_send_exactly_once(
 
 
 def test_a_worker_killed_under_load_loses_and_repeats_nothing(
-    make_gate: Callable[..., Gate],
+    make_gate: Callable[..., LiveGate],
 ) -> None:
     w = Workers(make_gate(partitions=6))
     w.start("a")

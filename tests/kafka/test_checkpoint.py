@@ -8,76 +8,15 @@ from typing import Any
 
 import pytest
 from aiokafka import TopicPartition
-from aiokafka.errors import KafkaConnectionError
 
 from streams.kafka.aiokafka_internals import GroupMetadata, MemberFenced
 from streams.kafka.checkpoint import Checkpoint, CrashPoints
 from streams.kafka.outage import Outage
+from tests.harness import FakeOutput, FakeProducer, Log
 
 CHANGELOG = "app-consent-changelog"
 MEMBER = GroupMetadata("app", 3, "m-1")
 TP = TopicPartition("in", 0)
-
-
-class Log(list[str]):
-    pass
-
-
-class FakeProducer:
-    def __init__(self, log: Log, *, fence: bool = False, abort_fails: bool = False) -> None:
-        self.log, self.fence, self.abort_fails = log, fence, abort_fails
-        self.offsets: list[tuple[dict[TopicPartition, int], Any]] = []
-
-    async def start(self) -> None:
-        self.log.append("start")
-
-    async def stop(self) -> None:
-        self.log.append("stop")
-
-    async def begin_transaction(self) -> None:
-        self.log.append("begin")
-
-    async def send_offsets_to_transaction(
-        self, offsets: dict[TopicPartition, int], group: Any
-    ) -> None:
-        self.log.append("offsets")
-        self.offsets.append((offsets, group))
-        if self.fence:
-            raise MemberFenced("the group coordinator refused the offsets")
-
-    async def commit_transaction(self) -> None:
-        self.log.append("commit")
-
-    async def abort_transaction(self) -> None:
-        self.log.append("abort")
-        if self.abort_fails:
-            raise KafkaConnectionError("away")
-
-
-class FakeOutput:
-    def __init__(self, log: Log) -> None:
-        self.log = log
-        self.records: list[tuple[str, int | None, bytes | None, bytes | None]] = []
-        self.flushed: list[tuple[str, int | None, bytes | None, bytes | None]] = []
-
-    def attach(self, producer: Any) -> None:
-        self.log.append("attach")
-
-    def add(self, topic: str, partition: int | None, key: bytes | None, value: bytes | None,
-            headers: Any, timestamp_ms: int | None) -> None:  # fmt: skip
-        self.records.append((topic, partition, key, value))
-
-    async def flush(self) -> dict[tuple[str, int], int]:
-        self.log.append("flush")
-        self.flushed, self.records = self.records, []
-        ends: dict[tuple[str, int], int] = {}
-        for topic, p, _, _ in self.flushed:
-            ends[(topic, p or 0)] = ends.get((topic, p or 0), 100) + 1
-        return ends
-
-    def discard(self) -> None:
-        self.log.append("discard")
-        self.records.clear()
 
 
 class FakeTable:

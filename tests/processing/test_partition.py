@@ -1,126 +1,74 @@
-"""A gate partition without Kafka: routed records wait for the watermarks, go in event-time order,
-and what is still held at a commit survives a restart (it is in the changelog
-writes, and so in RocksDB once they commit)."""
+"""A gate partition without Kafka (tests/harness.py): routed records wait for the watermarks, go
+in event-time order, and what is still held at a commit survives a restart (it is in the
+changelog writes, and so in RocksDB once they commit)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.core.intents import ReplyClassifier
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.partition import (
     HELD_PREFIX,
     MARKS_KEY,
-    GatePartition,
     held_record_encoder,
 )
-from streams.processing.records import KIND_HEADER, WATERMARK_KIND, Output, SourceRecord
-from streams.processing.router import Router
+from streams.processing.records import Output, SourceRecord
 from streams.settings import Settings
-from streams.state.store import StateStore
+from tests.harness import InMemoryGate
 
 R = RecordName
 
 
-class Harness:
-    def __init__(self, settings: Settings, contract: Contract, path: Path) -> None:
-        self.s = settings
-        self.c = contract
-        self.router = Router(settings, contract)
-        self.policy: ReplyClassifier = settings.keyword_policy()
-        self.store = StateStore(path)
-        self.counters: Counter[str] = Counter()
-        self.inputs = dict.fromkeys(settings.input_topics, 1)
-        self.part = self.open()
-        self.offset = 0
-        self.changelog_offset = 0
-
-    def open(self) -> GatePartition:
-        return GatePartition(
-            0,
-            settings=self.s,
-            contract=self.c,
-            policy=self.policy,
-            store=self.store,
-            input_partitions=self.inputs,
-            counters=self.counters,
-            now_ms=0,
-        )
-
-    def route(self, topic: str, name: RecordName, record: dict[str, Any], ts: int) -> None:
-        self.offset += 1
-        src = SourceRecord(topic, 0, self.offset, ts, b"k", self.c.encode(name, record))
-        out = self.router.route(src)
-        assert out.topic == self.s.by_contact_topic
-        routed = SourceRecord(out.topic, 0, self.offset, ts, out.key, out.value, out.headers)
-        assert self.part.receive(routed, now_ms=0) == []
-
-    def watermark(self, ts: int) -> None:
-        marks = [{"topic": t, "partition": 0, "timestamp_ms": ts} for t in self.inputs]
-        value = self.c.encode(R.WATERMARK, {"worker": "w", "published_at_ms": 0, "marks": marks})
-        self.offset += 1
-        src = SourceRecord(
-            self.s.by_contact_topic, 0, self.offset, 0, None, value, [(KIND_HEADER, WATERMARK_KIND)]
-        )
-        assert self.part.receive(src, now_ms=0) == []
-
-    def commit(self) -> None:
-        """What the engine does once the transaction committed."""
-        self.part.save(now_ms=10_000, marks_every_ms=0)
-        pending = self.part.state.take_pending()
-        self.changelog_offset += len(pending)
-        self.store.apply(0, pending, self.changelog_offset)
-
-    def topics(self, decided: list[tuple[SourceRecord, list[Output]]]) -> list[str]:
-        return [o.topic for _, outs in decided for o in outs]
+def topics(decided: list[tuple[SourceRecord, list[Output]]]) -> list[str]:
+    return [o.topic for _, outs in decided for o in outs]
 
 
 @pytest.fixture
-def h(settings: Settings, contract: Contract, tmp_path: Path) -> Harness:
-    return Harness(settings, contract, tmp_path / "db")
+def h(settings: Settings, contract: Contract, tmp_path: Path) -> InMemoryGate:
+    return InMemoryGate(settings, contract, tmp_path / "db")
 
 
-def test_a_send_read_before_an_earlier_stop_is_decided_after_it(h: Harness) -> None:
+def test_a_send_read_before_an_earlier_stop_is_decided_after_it(h: InMemoryGate) -> None:
     # The send arrives first (another worker routed it sooner), but the STOP happened first.
-    h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
-    h.route(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), ts=1_000)
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    h.hold(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), ts=1_000)
     assert h.part.release(now_ms=0) == []  # no watermark yet: both held
     h.watermark(5_000)
     outs = h.part.release(now_ms=0)
     # the opt-out event and its confirmation, then the suppression
     sms = h.s.channel_topic("SMS")
-    assert h.topics(outs) == [h.s.events_topic, sms, h.s.suppressed_topic]
+    assert topics(outs) == [h.s.events_topic, sms, h.s.suppressed_topic]
 
 
-def test_held_records_and_watermarks_survive_a_restart(h: Harness) -> None:
-    h.route(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), ts=1_000)
-    h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+def test_held_records_and_watermarks_survive_a_restart(h: InMemoryGate) -> None:
+    h.hold(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), ts=1_000)
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
     h.watermark(1_500)  # lets the STOP go (event and confirmation), not the send
-    assert h.topics(h.part.release(now_ms=0)) == [h.s.events_topic, h.s.channel_topic("SMS")]
+    assert topics(h.part.release(now_ms=0)) == [h.s.events_topic, h.s.channel_topic("SMS")]
     h.commit()
     assert [k for k, _ in h.store.scan(0, HELD_PREFIX)] != []
     assert h.store.get(0, MARKS_KEY) is not None
 
-    h.part = h.open()  # a restart: everything comes from RocksDB
+    h.restart()  # a restart: everything comes from RocksDB
     assert h.part.held() == 1
     assert h.part.release(now_ms=0) == []  # the restored watermark still holds the send
     h.watermark(3_000)
-    assert h.topics(h.part.release(now_ms=0)) == [h.s.suppressed_topic]
+    assert topics(h.part.release(now_ms=0)) == [h.s.suppressed_topic]
     h.commit()
     assert list(h.store.scan(0, HELD_PREFIX)) == []  # decided: deleted from the changelog
 
 
-def test_a_record_decided_within_one_transaction_never_reaches_the_changelog(h: Harness) -> None:
+def test_a_record_decided_within_one_transaction_never_reaches_the_changelog(
+    h: InMemoryGate,
+) -> None:
     h.watermark(10_000)
-    h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
-    assert h.topics(h.part.release(now_ms=0)) == [h.s.channel_topic("SMS")]
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    assert topics(h.part.release(now_ms=0)) == [h.s.channel_topic("SMS")]
     h.part.save(now_ms=10_000, marks_every_ms=0)
     assert not [k for k in h.part.state.pending if k.startswith(HELD_PREFIX)]
 
@@ -128,8 +76,8 @@ def test_a_record_decided_within_one_transaction_never_reaches_the_changelog(h: 
 def test_an_expired_campaign_is_suppressed_as_order_uncertain(
     settings: Settings, contract: Contract, tmp_path: Path
 ) -> None:
-    h = Harness(settings.model_copy(update={"max_hold_ms": 1_000}), contract, tmp_path / "db")
-    h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    h = InMemoryGate(settings.model_copy(update={"max_hold_ms": 1_000}), contract, tmp_path / "db")
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
     assert h.part.release(now_ms=999) == []
     [(_, [out])] = h.part.release(now_ms=1_000)
     assert h.c.decode(R.SUPPRESSED_MESSAGE, out.value)["reason"] == "ORDER_UNCERTAIN"
@@ -140,9 +88,9 @@ def test_with_hold_expiry_decide_an_expired_campaign_is_decided_on_what_is_known
     settings: Settings, contract: Contract, tmp_path: Path
 ) -> None:
     s = settings.model_copy(update={"max_hold_ms": 1_000, "hold_expiry": "decide"})
-    h = Harness(s, contract, tmp_path / "db")
-    h.route(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
-    assert h.topics(h.part.release(now_ms=1_000)) == [h.s.channel_topic("SMS")]
+    h = InMemoryGate(s, contract, tmp_path / "db")
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    assert topics(h.part.release(now_ms=1_000)) == [h.s.channel_topic("SMS")]
 
 
 _CONTRACT = Contract()

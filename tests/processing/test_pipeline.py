@@ -1,132 +1,65 @@
-"""Router and gate together, in memory: what the worker does to each record, without Kafka."""
+"""Router and gate together, in memory (tests/harness.py): what the worker does to each record,
+without Kafka."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.gate import Gate
-from streams.processing.records import KIND_HEADER, ORIGIN_HEADER, Output, SourceRecord
-from streams.processing.router import Router
+from streams.processing.records import KIND_HEADER, ORIGIN_HEADER, SourceRecord
 from streams.settings import Settings
-from streams.state.consent_store import ConsentStore, DictTable
+from tests.harness import InMemoryGate
 
 R = RecordName
 
 
-class Pipeline:
-    """Router then gate, with a dict as the consent table."""
-
-    def __init__(self, settings: Settings, contract: Contract) -> None:
-        self.settings = settings
-        self.contract = contract
-        self.table = DictTable()
-        self.router = Router(settings, contract)
-        self.gate = Gate(
-            settings, contract, ConsentStore(self.table, contract, settings.default_subscribed)
-        )
-        self.offset = 0
-
-    def feed(
-        self, topic: str, value: bytes | None, key: bytes | None = b"k", headers: Any = ()
-    ) -> list[Output]:
-        self.offset += 1
-        src = SourceRecord(topic, 0, self.offset, 1000, key, value, list(headers))
-        if self.router.skips(src):  # a tombstone: the engine skips it
-            return []
-        routed = self.router.route(src)
-        if routed.topic != self.settings.by_contact_topic:
-            return [routed]
-        internal = SourceRecord(
-            routed.topic,
-            routed.partition or 0,
-            self.offset,
-            1000,
-            routed.key,
-            routed.value,
-            routed.headers,
-        )
-        return self.gate.handle(internal)
-
-    def reply(self, contact: str, channel: str, text: str, **kw: Any) -> list[Output]:
-        value = self.contract.encode(R.INBOUND_REPLY, b.inbound_reply(contact, channel, text, **kw))
-        return self.feed(self.settings.replies_topic, value, contact.encode())
-
-    def click(self, contact: str, channel: str, **kw: Any) -> list[Output]:
-        value = self.contract.encode(R.LINK_CLICK, b.link_click(contact, channel, **kw))
-        return self.feed(self.settings.clicks_topic, value, contact.encode())
-
-    def command(self, contact: str, channel: str, action: str, **kw: Any) -> list[Output]:
-        value = self.contract.encode(
-            R.CONSENT_COMMAND, b.consent_command(contact, channel, action, **kw)
-        )
-        return self.feed(self.settings.commands_topic, value, contact.encode())
-
-    def send(
-        self, contact: str, channel: str, origin: str = "CAMPAIGN", headers: Any = (), **kw: Any
-    ) -> list[Output]:
-        value = self.contract.encode(
-            R.OUTBOUND_MESSAGE, b.outbound_message(contact, channel, origin, **kw)
-        )
-        return self.feed(self.settings.requests_topic, value, contact.encode(), headers)
-
-    def events(self, outs: list[Output]) -> list[dict[str, Any]]:
-        return [
-            self.contract.decode(R.CONSENT_EVENT, o.value)
-            for o in outs
-            if o.topic == self.settings.events_topic
-        ]
-
-
 @pytest.fixture
-def p(settings: Settings, contract: Contract) -> Pipeline:
-    return Pipeline(settings, contract)
+def p(settings: Settings, contract: Contract) -> InMemoryGate:
+    return InMemoryGate(settings, contract)
 
 
-def test_sms_stop_leaves_whatsapp_and_email_subscribed(p: Pipeline) -> None:
+def test_sms_stop_leaves_whatsapp_and_email_subscribed(p: InMemoryGate) -> None:
     [event] = p.events(p.reply("c1", "SMS", "STOP"))
     assert (event["channel"], event["type"], event["source"]) == ("SMS", "OPTED_OUT", "KEYWORD")
-    assert p.send("c1", "SMS")[0].topic == p.settings.suppressed_topic
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.channel_topic("WHATSAPP")
-    assert p.send("c1", "EMAIL")[0].topic == p.settings.channel_topic("EMAIL")
+    assert p.send("c1", "SMS")[0].topic == p.s.suppressed_topic
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.channel_topic("WHATSAPP")
+    assert p.send("c1", "EMAIL")[0].topic == p.s.channel_topic("EMAIL")
 
 
-def test_campaign_to_subscribed_contact_is_forwarded_byte_identical(p: Pipeline) -> None:
+def test_campaign_to_subscribed_contact_is_forwarded_byte_identical(p: InMemoryGate) -> None:
     headers = [("trace", b"abc"), ("trace", b"dup")]
-    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", campaign_id="x"))
-    [out] = p.feed(p.settings.requests_topic, value, b"c1", headers)
+    value = p.c.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", campaign_id="x"))
+    [out] = p.feed(p.s.requests_topic, value, b"c1", headers)
     assert (out.topic, out.key, out.value, list(out.headers)) == (
-        p.settings.channel_topic("SMS"),
+        p.s.channel_topic("SMS"),
         b"c1",
         value,
         headers,
     )
 
 
-def test_inbox_passes_untouched_whatever_the_consent(p: Pipeline) -> None:
+def test_inbox_passes_untouched_whatever_the_consent(p: InMemoryGate) -> None:
     p.reply("c1", "SMS", "stop")
     headers = [("x-agent", b"42")]
-    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", "INBOX"))
-    [out] = p.feed(p.settings.requests_topic, value, b"raw-key", headers)
+    value = p.c.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS", "INBOX"))
+    [out] = p.feed(p.s.requests_topic, value, b"raw-key", headers)
     assert (out.topic, out.key, out.value, list(out.headers)) == (
-        p.settings.channel_topic("SMS"),
+        p.s.channel_topic("SMS"),
         b"raw-key",
         value,
         headers,
     )
 
 
-def test_suppressed_record_keeps_reason_campaign_and_original_bytes(p: Pipeline) -> None:
+def test_suppressed_record_keeps_reason_campaign_and_original_bytes(p: InMemoryGate) -> None:
     p.reply("c1", "SMS", "Stop!")
-    value = p.contract.encode(
+    value = p.c.encode(
         R.OUTBOUND_MESSAGE,
         b.outbound_message("c1", "SMS", campaign_id="spring", message_type="promo"),
     )
-    [out] = p.feed(p.settings.requests_topic, value, b"c1", [("h", b"1")])
-    rec = p.contract.decode(R.SUPPRESSED_MESSAGE, out.value)
+    [out] = p.feed(p.s.requests_topic, value, b"c1", [("h", b"1")])
+    rec = p.c.decode(R.SUPPRESSED_MESSAGE, out.value)
     assert rec["reason"] == "OPTED_OUT"
     assert rec["campaign_id"] == "spring" and rec["message_type"] == "promo"
     assert rec["original_value"] == value
@@ -134,7 +67,7 @@ def test_suppressed_record_keeps_reason_campaign_and_original_bytes(p: Pipeline)
     assert list(out.headers) == [("h", b"1")]  # the router's two headers are gone
 
 
-def test_resubscribe_by_start_keyword(p: Pipeline) -> None:
+def test_resubscribe_by_start_keyword(p: InMemoryGate) -> None:
     p.reply("c1", "SMS", "STOP")
     [event] = p.events(p.reply("c1", "SMS", "start"))
     assert (event["type"], event["subscribed"], event["previous_subscribed"]) == (
@@ -142,22 +75,22 @@ def test_resubscribe_by_start_keyword(p: Pipeline) -> None:
         True,
         False,
     )
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
 
 
-def test_repeated_stop_emits_nothing(p: Pipeline) -> None:
+def test_repeated_stop_emits_nothing(p: InMemoryGate) -> None:
     assert len(p.events(p.reply("c1", "SMS", "STOP"))) == 1
     assert p.reply("c1", "SMS", "STOP") == []
 
 
-def test_a_possible_opt_out_is_flagged_not_acted_on(p: Pipeline) -> None:
+def test_a_possible_opt_out_is_flagged_not_acted_on(p: InMemoryGate) -> None:
     [event] = p.events(p.reply("c1", "SMS", "too many messages"))
     assert event["type"] == "POSSIBLE_OPT_OUT" and event["subscribed"] is True
     assert event["proof"]["band"] == "possible" and event["proof"]["rule"] == "en.complaint"
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
 
 
-def test_a_plain_language_opt_out_acts_with_its_reading_as_proof(p: Pipeline) -> None:
+def test_a_plain_language_opt_out_acts_with_its_reading_as_proof(p: InMemoryGate) -> None:
     [event] = p.events(p.reply("c1", "SMS", "please stop texting me"))
     assert (event["type"], event["source"]) == ("OPTED_OUT", "KEYWORD")
     proof = event["proof"]
@@ -167,23 +100,23 @@ def test_a_plain_language_opt_out_acts_with_its_reading_as_proof(p: Pipeline) ->
         "en",
         "en.stop-sending",
     )
-    assert p.send("c1", "SMS")[0].topic == p.settings.suppressed_topic
+    assert p.send("c1", "SMS")[0].topic == p.s.suppressed_topic
 
 
 def test_likely_goes_to_review_when_configured(contract: Contract) -> None:
     settings = Settings(_env_file=None, plain_language_policy="likely=review")  # type: ignore[call-arg]
-    p = Pipeline(settings, contract)
+    p = InMemoryGate(settings, contract)
     [event] = p.events(p.reply("c1", "SMS", "leave me alone"))
     assert event["type"] == "POSSIBLE_OPT_OUT" and event["proof"]["band"] == "likely"
 
 
 def test_contained_keyword_acts_when_configured(contract: Contract) -> None:
-    p = Pipeline(Settings(_env_file=None, act_on_contained_keyword=True), contract)  # type: ignore[call-arg]
+    p = InMemoryGate(Settings(_env_file=None, act_on_contained_keyword=True), contract)  # type: ignore[call-arg]
     [event] = p.events(p.reply("c1", "SMS", "too many messages"))
     assert event["type"] == "OPTED_OUT"
 
 
-def test_email_one_click_post_unsubscribes_email_only_with_reason(p: Pipeline) -> None:
+def test_email_one_click_post_unsubscribes_email_only_with_reason(p: InMemoryGate) -> None:
     outs = p.click(
         "c1",
         "EMAIL",
@@ -199,27 +132,27 @@ def test_email_one_click_post_unsubscribes_email_only_with_reason(p: Pipeline) -
         "too many",
         "news",
     )
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
 
 
-def test_scanner_prefetch_and_one_click_get_change_nothing(p: Pipeline) -> None:
+def test_scanner_prefetch_and_one_click_get_change_nothing(p: InMemoryGate) -> None:
     assert p.click("c1", "EMAIL", kind="UNSUBSCRIBE", prefetch=True) == []
     assert p.click("c1", "EMAIL", kind="ONE_CLICK_UNSUBSCRIBE", http_method="GET") == []
-    assert p.send("c1", "EMAIL")[0].topic == p.settings.channel_topic("EMAIL")
+    assert p.send("c1", "EMAIL")[0].topic == p.s.channel_topic("EMAIL")
 
 
-def test_opt_in_command_without_proof_is_dead_lettered_and_opt_out_stands(p: Pipeline) -> None:
+def test_opt_in_command_without_proof_is_dead_lettered_and_opt_out_stands(p: InMemoryGate) -> None:
     p.command("c1", "WHATSAPP", "OPT_OUT")
     [dl] = p.command("c1", "WHATSAPP", "OPT_IN")
-    assert dl.topic == p.settings.deadletter_topic
-    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+    assert dl.topic == p.s.deadletter_topic
+    rec = p.c.decode(R.DEAD_LETTER, dl.value)
     assert rec["error_code"] == "OPT_IN_WITHOUT_PROOF"
-    assert rec["source_topic"] == p.settings.commands_topic and rec["stage"] == "gate"
-    assert p.contract.decode(R.CONSENT_COMMAND, rec["value"])["action"] == "OPT_IN"
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.suppressed_topic
+    assert rec["source_topic"] == p.s.commands_topic and rec["stage"] == "gate"
+    assert p.c.decode(R.CONSENT_COMMAND, rec["value"])["action"] == "OPT_IN"
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.suppressed_topic
 
 
-def test_opt_in_command_with_proof_resubscribes(p: Pipeline) -> None:
+def test_opt_in_command_with_proof_resubscribes(p: InMemoryGate) -> None:
     p.command("c1", "WHATSAPP", "OPT_OUT")
     [event] = p.events(p.command("c1", "WHATSAPP", "OPT_IN", proof=b.consent_proof()))
     assert event["type"] == "OPTED_IN" and event["proof"]["method"] == "web_form"
@@ -234,78 +167,78 @@ def test_opt_in_command_with_proof_resubscribes(p: Pipeline) -> None:
     ],
 )
 def test_bad_bytes_are_dead_lettered_with_original(
-    p: Pipeline, value: bytes | None, code: str
+    p: InMemoryGate, value: bytes | None, code: str
 ) -> None:
-    [dl] = p.feed(p.settings.replies_topic, value, b"key")
-    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+    [dl] = p.feed(p.s.replies_topic, value, b"key")
+    rec = p.c.decode(R.DEAD_LETTER, dl.value)
     assert (dl.topic, rec["error_code"], rec["value"], rec["key"]) == (
-        p.settings.deadletter_topic,
+        p.s.deadletter_topic,
         code,
         value,
         b"key",
     )
-    assert rec["source_topic"] == p.settings.replies_topic and rec["stage"] == "router"
+    assert rec["source_topic"] == p.s.replies_topic and rec["stage"] == "router"
 
 
 @pytest.mark.parametrize("topic", ["replies", "clicks", "requests", "commands", "reports"])
 @pytest.mark.parametrize("key", [b"c1", None])
 def test_a_tombstone_on_an_input_is_skipped_not_dead_lettered(
-    p: Pipeline, topic: str, key: bytes | None
+    p: InMemoryGate, topic: str, key: bytes | None
 ) -> None:
     """A null value carries nothing to decide or to lose, and is not an erasure request (that
     is a ConsentCommand ERASE): the router skips it (the engine counts it)."""
-    src = SourceRecord(getattr(p.settings, f"{topic}_topic"), 0, 1, 1000, key, None, [])
+    src = SourceRecord(getattr(p.s, f"{topic}_topic"), 0, 1, 1000, key, None, [])
     assert p.router.skips(src) and p.feed(src.topic, None, key) == []
 
 
-def test_invalid_records_are_dead_lettered(p: Pipeline) -> None:
+def test_invalid_records_are_dead_lettered(p: InMemoryGate) -> None:
     cases = {
         "UNKNOWN_CHANNEL": p.reply("c1", "FAX", "STOP"),
         "INVALID_FIELD": p.reply("  ", "SMS", "STOP"),
         "TEXT_TOO_LONG": p.reply("c1", "SMS", "x" * 5000),
     }
     for code, [dl] in cases.items():
-        assert p.contract.decode(R.DEAD_LETTER, dl.value)["error_code"] == code
+        assert p.c.decode(R.DEAD_LETTER, dl.value)["error_code"] == code
 
 
-def test_value_of_the_wrong_record_type_is_dead_lettered(p: Pipeline) -> None:
-    value = p.contract.encode(R.LINK_CLICK, b.link_click("c1", "SMS"))
-    [dl] = p.feed(p.settings.replies_topic, value)
-    rec = p.contract.decode(R.DEAD_LETTER, dl.value)
+def test_value_of_the_wrong_record_type_is_dead_lettered(p: InMemoryGate) -> None:
+    value = p.c.encode(R.LINK_CLICK, b.link_click("c1", "SMS"))
+    [dl] = p.feed(p.s.replies_topic, value)
+    rec = p.c.decode(R.DEAD_LETTER, dl.value)
     assert rec["error_code"] == "UNKNOWN_SCHEMA" and "LinkClick" in rec["error"]
 
 
-def test_channel_names_are_case_insensitive(p: Pipeline) -> None:
+def test_channel_names_are_case_insensitive(p: InMemoryGate) -> None:
     p.reply("c1", "sms", "STOP")
-    assert p.send("c1", "Sms")[0].topic == p.settings.suppressed_topic
+    assert p.send("c1", "Sms")[0].topic == p.s.suppressed_topic
 
 
 def test_strict_opt_in_suppresses_never_subscribed_contacts(contract: Contract) -> None:
-    p = Pipeline(Settings(_env_file=None, default_subscribed=False), contract)  # type: ignore[call-arg]
+    p = InMemoryGate(Settings(_env_file=None, default_subscribed=False), contract)  # type: ignore[call-arg]
     [out] = p.send("c1", "SMS")
-    assert p.contract.decode(R.SUPPRESSED_MESSAGE, out.value)["reason"] == "NO_CONSENT"
+    assert p.c.decode(R.SUPPRESSED_MESSAGE, out.value)["reason"] == "NO_CONSENT"
     p.reply("c1", "SMS", "START")
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
 
 
-def test_internal_topic_partition_depends_only_on_contact(p: Pipeline) -> None:
+def test_internal_topic_partition_depends_only_on_contact(p: InMemoryGate) -> None:
     parts = set()
     for topic, rec, name in [
-        (p.settings.replies_topic, b.inbound_reply("c42", "SMS", "hi"), R.INBOUND_REPLY),
-        (p.settings.requests_topic, b.outbound_message("c42", "EMAIL"), R.OUTBOUND_MESSAGE),
-        (p.settings.commands_topic, b.consent_command("c42", "SMS", "OPT_OUT"), R.CONSENT_COMMAND),
+        (p.s.replies_topic, b.inbound_reply("c42", "SMS", "hi"), R.INBOUND_REPLY),
+        (p.s.requests_topic, b.outbound_message("c42", "EMAIL"), R.OUTBOUND_MESSAGE),
+        (p.s.commands_topic, b.consent_command("c42", "SMS", "OPT_OUT"), R.CONSENT_COMMAND),
     ]:
         for key in (b"c42", b"other-key", None):
-            out = p.router.route(SourceRecord(topic, 3, 1, None, key, p.contract.encode(name, rec)))
+            out = p.router.route(SourceRecord(topic, 3, 1, None, key, p.c.encode(name, rec)))
             parts.add(out.partition)
     assert len(parts) == 1
 
 
-def test_redelivered_stop_gives_the_same_event_again(p: Pipeline) -> None:
+def test_redelivered_stop_gives_the_same_event_again(p: InMemoryGate) -> None:
     """At least once: a redelivery of the input behind the state re-emits its event (same id)."""
-    value = p.contract.encode(R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"))
-    [first] = p.events(p.feed(p.settings.replies_topic, value))
-    [again] = p.events(p.feed(p.settings.replies_topic, value))
+    value = p.c.encode(R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"))
+    [first] = p.events(p.feed(p.s.replies_topic, value))
+    [again] = p.events(p.feed(p.s.replies_topic, value))
     assert again["event_id"] == first["event_id"]
     assert {k: v for k, v in again.items() if k != "recorded_at_ms"} == {
         k: v for k, v in first.items() if k != "recorded_at_ms"
@@ -313,22 +246,22 @@ def test_redelivered_stop_gives_the_same_event_again(p: Pipeline) -> None:
     assert p.reply("c1", "SMS", "STOP") == []  # a new STOP is a repeat: nothing
 
 
-def test_a_corrupt_table_entry_dead_letters_the_send_and_never_forwards_it(p: Pipeline) -> None:
-    p.table[b"SMS/c1"] = b"\xc3\x01garbage state"
+def test_a_corrupt_table_entry_dead_letters_the_send_and_never_forwards_it(p: InMemoryGate) -> None:
+    p.put(b"SMS/c1", b"\xc3\x01garbage state")
     [out] = p.send("c1", "SMS")
-    assert out.topic == p.settings.deadletter_topic
-    rec = p.contract.decode(R.DEAD_LETTER, out.value)
+    assert out.topic == p.s.deadletter_topic
+    rec = p.c.decode(R.DEAD_LETTER, out.value)
     assert (rec["error_code"], rec["stage"]) == ("PROCESSING_ERROR", "gate")
-    assert rec["source_topic"] == p.settings.requests_topic  # where it came from, not internal
-    assert p.send("c2", "SMS")[0].topic == p.settings.channel_topic("SMS")  # others go on
+    assert rec["source_topic"] == p.s.requests_topic  # where it came from, not internal
+    assert p.send("c2", "SMS")[0].topic == p.s.channel_topic("SMS")  # others go on
 
 
-def test_upstream_headers_named_like_ours_are_forwarded_untouched(p: Pipeline) -> None:
+def test_upstream_headers_named_like_ours_are_forwarded_untouched(p: InMemoryGate) -> None:
     headers = [(KIND_HEADER, b"reply"), ("x", b"1"), (ORIGIN_HEADER, b"junk")]
-    value = p.contract.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"))
-    [out] = p.feed(p.settings.requests_topic, value, b"c1", headers)
+    value = p.c.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"))
+    [out] = p.feed(p.s.requests_topic, value, b"c1", headers)
     assert (out.topic, out.value, list(out.headers)) == (
-        p.settings.channel_topic("SMS"),
+        p.s.channel_topic("SMS"),
         value,
         headers,
     )

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.records import REPLY_HEADER, Output
 from streams.settings import Settings
-from streams.state.consent_store import state_key
-from tests.processing.test_pipeline import Pipeline
+from streams.state.consent_store import is_consent_key, state_key
+from tests.harness import InMemoryGate
 
 R = RecordName
 
 
-class P(Pipeline):
-    def report(self, contact: str, channel: str, **kw: Any) -> list[Output]:
-        value = self.contract.encode(R.DELIVERY_REPORT, b.delivery_report(contact, channel, **kw))
-        return self.feed(self.settings.reports_topic, value, contact.encode())
-
+class P(InMemoryGate):
     def replies(self, outs: list[Output]) -> list[tuple[str, dict[str, Any], str]]:
         """(kind header, message, topic) of every reply among ``outs``."""
         found = []
         for o in outs:
             kind = dict(o.headers).get(REPLY_HEADER)
             if kind is not None:
-                msg = self.contract.decode(R.OUTBOUND_MESSAGE, o.value)
+                msg = self.c.decode(R.OUTBOUND_MESSAGE, o.value)
                 found.append((kind.decode(), msg, o.topic))
         return found
 
     def dead(self, outs: list[Output]) -> list[str]:
         return [
-            self.contract.decode(R.DEAD_LETTER, o.value)["error_code"]
+            self.c.decode(R.DEAD_LETTER, o.value)["error_code"]
             for o in outs
-            if o.topic == self.settings.deadletter_topic
+            if o.topic == self.s.deadletter_topic
         ]
 
 
@@ -50,7 +44,7 @@ def p(settings: Settings, contract: Contract) -> P:
 
 def test_a_stop_gets_its_event_then_one_confirmation_on_the_channel_topic(p: P) -> None:
     outs = p.reply("c1", "SMS", "STOP", event_id="r-1", received_at_ms=123)
-    assert [o.topic for o in outs] == [p.settings.events_topic, p.settings.channel_topic("SMS")]
+    assert [o.topic for o in outs] == [p.s.events_topic, p.s.channel_topic("SMS")]
     [(kind, msg, _)] = p.replies(outs)
     assert kind == "opt-out-confirmation"
     assert (msg["origin"], msg["contact_id"], msg["channel"], msg["requested_at_ms"]) == (
@@ -73,10 +67,10 @@ def test_a_repeated_stop_gets_no_confirmation(p: P) -> None:
 def test_help_gets_the_help_text_and_changes_nothing(p: P) -> None:
     [out] = p.reply("c1", "SMS", "help")
     [(kind, msg, topic)] = p.replies([out])
-    assert (kind, topic) == ("help", p.settings.channel_topic("SMS"))
+    assert (kind, topic) == ("help", p.s.channel_topic("SMS"))
     assert "STOP" in msg["body"]
     assert p.table == {}
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
 
 
 def test_no_reply_on_email_or_for_a_click_or_a_command(p: P) -> None:
@@ -104,17 +98,17 @@ def test_twilio_21610_opts_sms_out_with_the_report_as_proof(p: P) -> None:
     )
     assert p.replies(outs) == []  # the provider answered the contact already
     [sup] = p.send("c1", "SMS")
-    assert p.contract.decode(R.SUPPRESSED_MESSAGE, sup.value)["opt_out_source"] == "PROVIDER"
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.channel_topic("WHATSAPP")
+    assert p.c.decode(R.SUPPRESSED_MESSAGE, sup.value)["opt_out_source"] == "PROVIDER"
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.channel_topic("WHATSAPP")
 
 
 def test_whatsapp_preferences_stop_and_resume(p: P) -> None:
-    pref = {"status": "user_preferences", "category": "marketing_messages"}
+    pref: dict[str, Any] = {"status": "user_preferences", "category": "marketing_messages"}
     [stop] = p.events(p.report("c1", "WHATSAPP", preference="stop", **pref))
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.suppressed_topic
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.suppressed_topic
     [resume] = p.events(p.report("c1", "WHATSAPP", preference="resume", **pref))
     assert (stop["type"], resume["type"]) == ("OPTED_OUT", "OPTED_IN")
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.channel_topic("WHATSAPP")
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.channel_topic("WHATSAPP")
 
 
 def test_other_reports_change_nothing_and_are_not_dead_letters(p: P) -> None:
@@ -153,7 +147,7 @@ def test_erase_every_channel_deletes_the_entries_with_one_event_each(p: P) -> No
     assert not [k for k in p.table if k[:1] in (b"\x02", b"\x03") and b"c1" in k]
     assert [k for k in p.table if k[:1] == b"\x03" and b"c2" in k]
     # erased: handled as new (subscribed by default), and a STOP is a new opt-out, confirmed
-    assert p.send("c1", "SMS")[0].topic == p.settings.channel_topic("SMS")
+    assert p.send("c1", "SMS")[0].topic == p.s.channel_topic("SMS")
     again = p.reply("c1", "SMS", "STOP")
     assert [e["type"] for e in p.events(again)] == ["OPTED_OUT"] and len(p.replies(again)) == 1
     # erasing again what is not there: nothing
@@ -165,7 +159,7 @@ def test_erase_one_channel_keeps_the_others(p: P) -> None:
     p.reply("c1", "WHATSAPP", "STOP")
     [event] = p.events(p.command("c1", "sms", "ERASE"))
     assert event["channel"] == "SMS"
-    assert p.send("c1", "WHATSAPP")[0].topic == p.settings.suppressed_topic
+    assert p.send("c1", "WHATSAPP")[0].topic == p.s.suppressed_topic
 
 
 def test_star_is_only_for_erasure(p: P) -> None:
@@ -173,23 +167,13 @@ def test_star_is_only_for_erasure(p: P) -> None:
     assert p.dead(p.command("c1", "FAX", "ERASE")) == ["UNKNOWN_CHANNEL"]
 
 
-def test_an_erase_goes_through_the_partition_store_as_a_delete(
-    settings: Settings, contract: Contract, tmp_path: Path
-) -> None:
-    """In the worker the table is the partition's store: the erasure is a pending None (the
-    engine produces it as a tombstone on the changelog), and once applied RocksDB forgets it."""
-    from streams.state.store import PartitionState, StateStore
-
-    store = StateStore(tmp_path / "db")
-    part = PartitionState(store, 0)
-    p = P(settings, contract)
-    p.gate.store.table = part
+def test_an_erase_goes_through_the_partition_store_as_a_delete(p: P) -> None:
+    """In the worker the table is the partition's store: the erasure is a tombstone on the
+    changelog, in the transaction, and once it committed RocksDB forgets the entry."""
+    key = state_key("c1", "SMS")
     p.reply("c1", "SMS", "STOP")
-    store.apply(0, part.take_pending(), 1)
-    assert store.get(0, state_key("c1", "SMS")) is not None
+    assert p.store.get(p.partition, key) is not None
     p.command("c1", "*", "ERASE")
-    pending = part.take_pending()
-    assert pending == {state_key("c1", "SMS"): None}
-    store.apply(0, pending, 2)
-    assert store.get(0, state_key("c1", "SMS")) is None
-    store.close()
+    changelog = {k: v for t, _, k, v in p.output.flushed if t == p.s.changelog_topic}
+    assert {k: v for k, v in changelog.items() if is_consent_key(k)} == {key: None}
+    assert p.store.get(p.partition, key) is None

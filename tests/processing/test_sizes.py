@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.gate import Gate
 from streams.processing.oversize import record_size, within
 from streams.processing.records import Output, SourceRecord
 from streams.processing.router import HELD_OVERHEAD, Router
 from streams.processing.validate import MAX_FIELD_LENGTH
 from streams.settings import Settings
-from streams.state.consent_store import ConsentStore, DictTable
+from tests.harness import InMemoryGate
 
 R = RecordName
 LIMIT = 100_000
@@ -71,20 +70,10 @@ def test_a_huge_suppressed_campaign_keeps_its_beginning_size_and_hash(
     settings: Settings, contract: Contract
 ) -> None:
     s = _settings(settings)
-    table = DictTable()
-    gate = Gate(s, contract, ConsentStore(table, contract, s.default_subscribed))
-    router = Router(s, contract)
+    h = InMemoryGate(s, contract)
 
     def through(src: SourceRecord) -> list[Output]:
-        routed = router.route(src)
-        assert routed.topic == s.by_contact_topic
-        return list(
-            gate.handle(
-                SourceRecord(
-                    routed.topic, 0, src.offset, 1_000, routed.key, routed.value, routed.headers
-                )
-            )
-        )
+        return h.feed(src.topic, src.value, src.key, src.headers, src.timestamp_ms or 1_000)
 
     through(
         _src(s, contract, s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"))

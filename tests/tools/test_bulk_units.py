@@ -232,10 +232,11 @@ def test_rows_already_in_the_table_are_known_before_publishing(contract: Contrac
     from streams.models.contract import RecordName as R
     from streams.state.history import history_key, history_owner
     from streams.tools.importer import IMPORTED_BEFORE, OPTED_OUT_BEFORE, recorded_from
-    from tests.processing.test_analytics_in_memory import T0, Harness
-    from tests.processing.test_analytics_in_memory import settings as gate_settings
+    from tests.harness import InMemoryGate
+    from tests.processing.test_stats_in_memory import T0
+    from tests.processing.test_stats_in_memory import settings as gate_settings
 
-    h = Harness(gate_settings(), contract)
+    h = InMemoryGate(gate_settings(), contract, event_times=True)
     rows = {
         c: RowBuilder(h.s, contract, "list.csv").command(
             {"contact": c, "channel": "SMS", "when": "2025-03-01T10:00:00Z"}, 2
@@ -243,9 +244,9 @@ def test_rows_already_in_the_table_are_known_before_publishing(contract: Contrac
         for c in ("c1", "c2", "c4", "c5")
     }
     for c in ("c1", "c2", "c4"):
-        h.feed(h.s.commands_topic, R.CONSENT_COMMAND, rows[c], T0)
-    h.reply("c2", "SMS", "START", T0 + 10)  # opted in since, on new proof
-    h.reply("c3", "SMS", "STOP", T0 + 20)
+        h.record(h.s.commands_topic, R.CONSENT_COMMAND, rows[c], T0)
+    h.reply("c2", "SMS", "START", ts=T0 + 10)  # opted in since, on new proof
+    h.reply("c3", "SMS", "STOP", ts=T0 + 20)
     table = list(h.table.items())
     erased = [(k, None) for k, _ in table if k.endswith(b"c4") or b"c4SMS" in k]
     records: list[tuple[bytes | None, bytes | None]] = [*table, *erased]

@@ -1,4 +1,5 @@
-"""Attribution, history and statistics through router and gate, in memory (no Kafka)."""
+"""Attribution, history and statistics through router and gate, in memory (no Kafka;
+tests/harness.py)."""
 
 from __future__ import annotations
 
@@ -8,56 +9,16 @@ from typing import Any
 from streams.core.stats import HOUR_MS
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.analytics import STATS_KIND, Analytics, StatsAggregator
-from streams.processing.gate import Gate
-from streams.processing.records import KIND_HEADER, Output, SourceRecord
-from streams.processing.router import Router
+from streams.processing.records import KIND_HEADER, Output
+from streams.processing.stats import STATS_KIND, Analytics, StatsAggregator
 from streams.settings import Settings
-from streams.state.consent_store import ConsentStore, DictTable
+from streams.state.consent_store import DictTable
 from streams.state.history import history, state_at
+from tests.harness import InMemoryGate
 
 R = RecordName
 DAY = 24 * HOUR_MS
 T0 = 19_000 * DAY + 10 * HOUR_MS  # 10:00 UTC on some day
-
-
-class Harness:
-    def __init__(self, settings: Settings, contract: Contract) -> None:
-        self.s = settings
-        self.c = contract
-        self.table = DictTable()
-        self.router = Router(settings, contract)
-        store = ConsentStore(self.table, contract, settings.default_subscribed)
-        self.analytics = Analytics(settings, contract, self.table)
-        self.gate = Gate(settings, contract, store, analytics=self.analytics)
-        self.offset = 0
-
-    def feed(self, topic: str, name: RecordName, record: dict[str, Any], ts: int) -> list[Output]:
-        self.offset += 1
-        value = self.c.encode(name, record)
-        src = SourceRecord(topic, 0, self.offset, ts, record["contact_id"].encode(), value)
-        routed = self.router.route(src)
-        internal = SourceRecord(
-            routed.topic, 0, self.offset, ts, routed.key, routed.value, routed.headers
-        )
-        return self.gate.handle(internal, now_ms=ts)
-
-    def send(self, contact: str, channel: str, ts: int, **kw: Any) -> list[Output]:
-        rec = b.outbound_message(contact, channel, requested_at_ms=ts, **kw)
-        return self.feed(self.s.requests_topic, R.OUTBOUND_MESSAGE, rec, ts)
-
-    def reply(self, contact: str, channel: str, text: str, ts: int, **kw: Any) -> list[Output]:
-        rec = b.inbound_reply(contact, channel, text, received_at_ms=ts, **kw)
-        return self.feed(self.s.replies_topic, R.INBOUND_REPLY, rec, ts)
-
-    def click(self, contact: str, channel: str, ts: int, **kw: Any) -> list[Output]:
-        rec = b.link_click(contact, channel, clicked_at_ms=ts, **kw)
-        return self.feed(self.s.clicks_topic, R.LINK_CLICK, rec, ts)
-
-    def events(self, outs: list[Output]) -> list[dict[str, Any]]:
-        return [
-            self.c.decode(R.CONSENT_EVENT, o.value) for o in outs if o.topic == self.s.events_topic
-        ]
 
 
 def settings(**kw: Any) -> Settings:
@@ -65,15 +26,15 @@ def settings(**kw: Any) -> Settings:
 
 
 def test_stops_are_attributed_to_the_last_campaign_on_their_channel(contract: Contract) -> None:
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     ids = {}
     for i in range(20):
-        [out] = h.send(f"c{i}", "SMS", T0 + i, campaign_id="spring", message_type="promotion")
+        [out] = h.send(f"c{i}", "SMS", ts=T0 + i, campaign_id="spring", message_type="promotion")
         ids[f"c{i}"] = h.c.decode(R.OUTBOUND_MESSAGE, out.value)["message_id"]
     events = []
     for i in range(12):
-        events += h.events(h.reply(f"c{i}", "SMS", "STOP", T0 + 60_000 + i))
-    events += h.events(h.reply("c0", "SMS", "STOP", T0 + 70_000))  # a repeat: no event
+        events += h.events(h.reply(f"c{i}", "SMS", "STOP", ts=T0 + 60_000 + i))
+    events += h.events(h.reply("c0", "SMS", "STOP", ts=T0 + 70_000))  # a repeat: no event
     assert len(events) == 12
     for e in events:
         assert (e["attribution"], e["campaign_id"], e["message_type"]) == (
@@ -83,37 +44,37 @@ def test_stops_are_attributed_to_the_last_campaign_on_their_channel(contract: Co
         )
         assert e["attributed_message_id"] == ids[e["contact_id"]]
         assert e["attributed_sent_at_ms"] == T0 + int(e["contact_id"][1:])
-    [wa] = h.events(h.reply("c15", "WHATSAPP", "STOP", T0 + 80_000))
+    [wa] = h.events(h.reply("c15", "WHATSAPP", "STOP", ts=T0 + 80_000))
     assert (wa["attribution"], wa["campaign_id"], wa["attributed_message_id"]) == (
         "NONE",
         None,
         None,
     )
-    [late] = h.events(h.reply("c16", "SMS", "STOP", T0 + 8 * DAY))  # outside the 7-day window
+    [late] = h.events(h.reply("c16", "SMS", "STOP", ts=T0 + 8 * DAY))  # outside the 7-day window
     assert late["attribution"] == "NONE"
     [explicit] = h.events(
-        h.click("c17", "SMS", T0 + 90_000, campaign_id="other", feedback_reason="x")
+        h.click("c17", "SMS", ts=T0 + 90_000, campaign_id="other", feedback_reason="x")
     )
     assert (explicit["attribution"], explicit["campaign_id"]) == ("EXPLICIT", "other")
 
 
 def test_a_suppressed_campaign_is_not_what_an_opt_out_is_attributed_to(contract: Contract) -> None:
-    h = Harness(settings(), contract)
-    h.send("c1", "SMS", T0, campaign_id="first")
-    h.reply("c1", "SMS", "STOP", T0 + 1)
-    [sup] = h.send("c1", "SMS", T0 + 2, campaign_id="second")
+    h = InMemoryGate(settings(), contract, event_times=True)
+    h.send("c1", "SMS", ts=T0, campaign_id="first")
+    h.reply("c1", "SMS", "STOP", ts=T0 + 1)
+    [sup] = h.send("c1", "SMS", ts=T0 + 2, campaign_id="second")
     assert sup.topic == h.s.suppressed_topic
-    h.reply("c1", "SMS", "START", T0 + 3)
-    [again] = h.events(h.reply("c1", "SMS", "STOP", T0 + 4))
+    h.reply("c1", "SMS", "START", ts=T0 + 3)
+    [again] = h.events(h.reply("c1", "SMS", "STOP", ts=T0 + 4))
     assert again["campaign_id"] == "first"
 
 
 def test_history_keeps_every_change_with_its_proof(contract: Contract) -> None:
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     for text, ts in (("STOP", T0), ("START", T0 + 1000), ("STOP", T0 + 2000), ("STOP", T0 + 3000)):
-        h.reply("c1", "SMS", text, ts)
-    h.reply("c1", "WHATSAPP", "STOP", T0 + 500)
-    h.reply("c2", "SMS", "STOP", T0 + 500)
+        h.reply("c1", "SMS", text, ts=ts)
+    h.reply("c1", "WHATSAPP", "STOP", ts=T0 + 500)
+    h.reply("c2", "SMS", "STOP", ts=T0 + 500)
     sms = history(h.table, "c1", "SMS", contract=contract)
     assert [(c.occurred_at_ms, c.subscribed, c.event["raw_text"]) for c in sms] == [
         (T0, False, "STOP"),
@@ -196,7 +157,7 @@ def test_aggregates_survive_a_restart_from_the_table(contract: Contract) -> None
 
 
 def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract) -> None:
-    from streams.processing.analytics import last_campaign_encoder
+    from streams.processing.stats import last_campaign_encoder
 
     encode = last_campaign_encoder(contract)
     for args in (
@@ -213,7 +174,7 @@ def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract
         assert contract.decode(R.LAST_CAMPAIGN, encode(*args)) == record
 
 
-def imported_row(h: Harness, file_name: str, line: int, **row: str) -> dict[str, Any]:
+def imported_row(h: InMemoryGate, file_name: str, line: int, **row: str) -> dict[str, Any]:
     """The command `consent-gate import` makes of one CSV row of ``file_name``."""
     from streams.tools.importer import RowBuilder
 
@@ -223,14 +184,14 @@ def imported_row(h: Harness, file_name: str, line: int, **row: str) -> dict[str,
 def test_a_row_imported_twice_keeps_its_first_proof(contract: Contract) -> None:
     """Re-importing the same rows gave the event again with the same event id and the new
     file's evidence, and replaced the proof in the history."""
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     row = {"contact": "c1", "channel": "sms", "when": "2025-03-01T10:00:00Z", "reason": "old"}
     first = imported_row(h, "list-2025.csv", 7, **row)
     again = imported_row(h, "list-2025-copy.csv", 9, **row)
     assert first["command_id"] == again["command_id"]
     assert again["proof"]["evidence"] == "list-2025-copy.csv:9"
-    [one] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
-    [two] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 1000))
+    [one] = h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
+    [two] = h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 1000))
     assert two == one  # the same event, first proof and first recorded time included
     assert one["proof"]["evidence"] == "list-2025.csv:7"
     [change] = history(h.table, "c1", "SMS", contract=contract)
@@ -239,39 +200,45 @@ def test_a_row_imported_twice_keeps_its_first_proof(contract: Contract) -> None:
 
 
 def test_a_replay_whose_history_entry_was_lost_is_rebuilt_and_stored(contract: Contract) -> None:
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     cmd = imported_row(h, "a.csv", 2, contact="c1", channel="SMS", when="2025-03-01T10:00:00Z")
-    [one] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
+    [one] = h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
     for key in [k for k in h.table if k.startswith(b"\x03")]:
-        del h.table[key]  # the history entry lost (a crash between the writes)
-    [two] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0 + 1))
+        h.put(key, None)  # the history entry lost (a crash between the writes)
+    [two] = h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0 + 1))
     assert two["event_id"] == one["event_id"] and two["proof"] == one["proof"]
     assert len(history(h.table, "c1", "SMS", contract=contract)) == 1
 
 
 def test_imported_opt_outs_are_not_counted_in_the_windows(contract: Contract) -> None:
     """Imported opt-outs dated years ago were counted as today's (the import's Kafka time)."""
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     cmd = imported_row(h, "a.csv", 2, contact="c1", channel="SMS", when="2024-01-01T00:00:00Z")
-    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
-    h.reply("c2", "SMS", "STOP", T0 + 5)
-    counted = [(k, c.opt_outs) for k, c in h.analytics.hours.items()]
-    assert counted == [((T0 - T0 % HOUR_MS, None, "SMS", None), 1)]  # the STOP only
+    assert h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, cmd, T0))
+    h.reply("c2", "SMS", "STOP", ts=T0 + 5)
+    counted = [  # the hours' opt-outs in the statistics deltas the commits sent
+        (r["window_start_ms"], r["campaign_id"], r["channel"], r["message_type"], r["opt_outs"])
+        for o in h.stats
+        if dict(o.headers).get(KIND_HEADER) == STATS_KIND
+        for r in h.c.decode(R.STATS_DELTA, o.value)["rows"]
+        if r["window"] == "HOUR" and r["opt_outs"]
+    ]
+    assert counted == [(T0 - T0 % HOUR_MS, None, "SMS", None, 1)]  # the STOP only
 
 
 def test_a_row_imported_again_after_an_opt_in_does_not_opt_out_again(contract: Contract) -> None:
     """The contact opted back in (new proof) after the first import; the same row imported
     again (before the importer could see it there) must not undo that."""
-    h = Harness(settings(), contract)
+    h = InMemoryGate(settings(), contract, event_times=True)
     row = {"contact": "c1", "channel": "SMS", "when": "2025-03-01T10:00:00Z"}
     first = imported_row(h, "list.csv", 2, **row)
-    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
-    [back_in] = h.events(h.reply("c1", "SMS", "START", T0 + 10))
+    assert h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, first, T0))
+    [back_in] = h.events(h.reply("c1", "SMS", "START", ts=T0 + 10))
     assert back_in["type"] == "OPTED_IN"
     again = imported_row(h, "list.csv", 2, **row)
-    assert h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 20)) == []
-    [sent] = h.send("c1", "SMS", T0 + 30, campaign_id="spring")
+    assert h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, again, T0 + 20)) == []
+    [sent] = h.send("c1", "SMS", ts=T0 + 30, campaign_id="spring")
     assert sent.topic == h.s.channel_topic("SMS")  # still subscribed
     other = imported_row(h, "list.csv", 3, **{**row, "when": "2025-04-01T10:00:00Z"})
-    [out] = h.events(h.feed(h.s.commands_topic, R.CONSENT_COMMAND, other, T0 + 40))
+    [out] = h.events(h.record(h.s.commands_topic, R.CONSENT_COMMAND, other, T0 + 40))
     assert out["type"] == "OPTED_OUT"  # another row is another opt-out

@@ -83,7 +83,7 @@ def last_campaign_encoder(
 ) -> Callable[[str, str | None, str | None, int], bytes]:
     """Encodes a ``LastCampaign`` record (v1), byte for byte as ``contract.encode`` does, in
     a fraction of the time: it is written for every forwarded campaign message (the hot path).
-    ``tests/processing/test_analytics_in_memory.py`` checks the two agree."""
+    ``tests/processing/test_stats_in_memory.py`` checks the two agree."""
     current = contract.current(RecordName.LAST_CAMPAIGN)
     if current.version != 1:
         raise RuntimeError("LastCampaign has a new version: update last_campaign_encoder")
