@@ -162,28 +162,68 @@ VETO = None
 _EN_MSG = (
     r"(?:texts|text|txts|txt|messages|message|msgs|msg|sms|smss|emails|email|e mails|mails|"
     r"promos|promo|promotions|offers|deals|ads|adverts|marketing|spam|notifications|alerts|"
-    r"newsletters|newsletter|updates)"
+    r"newsletters|newsletter|updates|communications|communication|correspondence|calls|"
+    r"whatsapps|whatsapp messages|stuff|crap|junk)"
 )
 _EN_SEND = (
     r"(?:texting|txting|messaging|msging|sending|emailing|contacting|calling|spamming|"
-    r"bothering|harassing|pestering|mailing)"
+    r"bothering|harassing|pestering|mailing|bugging|hassling|pinging|hounding|targeting|"
+    r"writing to|reaching out to|sms ing|smsing)"
 )
 _IT_MSG = (
     r"(?:messaggi|messaggio|sms|email|mail|pubblicita|promozioni|offerte|newsletter|notifiche|"
-    r"spam|comunicazioni)"
+    r"spam|comunicazioni|messaggini|whatsapp|chiamate|telefonate|promo|volantini|"
+    r"comunicazioni commerciali)"
+)
+_IT_SEND = (
+    r"scrivete|scrivetemi|scrivermi|scrivere|mandate|mandatemi|mandarmi|mandare|inviate|"
+    r"inviatemi|inviarmi|inviare|contattate|contattatemi|contattarmi|contattare|disturbate|"
+    r"disturbatemi|disturbarmi|cercatemi|chiamate|chiamatemi|chiamarmi|scrivi|scrivimi|mandi|"
+    r"mandami|invii|inviami|contatti|contattami|mandatemene|inviatemene|scrivetemene|"
+    r"mandatecene|spedite|speditemi|spammate"
 )
 _ES_MSG = (
-    r"(?:mensajes|mensaje|sms|correos|correo|emails|publicidad|promociones|ofertas|"
-    r"notificaciones|spam|whatsapps)"
+    r"(?:mensajes|mensaje|mensajitos|sms|correos|correo|emails|mails|publicidad|promociones|"
+    r"ofertas|notificaciones|spam|whatsapps|whatsapp|newsletter|boletines|comunicaciones|"
+    r"llamadas|anuncios|propaganda)"
 )
-_FR_MSG = r"(?:sms|messages|message|mails|mail|emails|e mails|pubs|pub|publicites|promos|offres)"
+_ES_SEND_SUBJ = (
+    r"envien|envies|envie|manden|mandes|mande|escriban|escribas|escriba|contacten|contactes|"
+    r"contacte|molesten|molestes|moleste|llamen|llames|sigan enviando|sigan mandando|"
+    r"sigan escribiendo|envieis|mandeis|escribais|contacteis|molesteis|spameen"
+)
+_ES_SEND_INF = (
+    r"enviar|mandar|escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
+    r"contactarme|llamarme|molestarme|enviarnos|mandarnos|escribirnos|contactarnos|"
+    r"enviar mensajes|mandar mensajes"
+)
+_FR_MSG = (
+    r"(?:sms|messages|message|mails|mail|emails|e mails|pubs|pub|publicites|publicite|promos|"
+    r"offres|textos|notifications|newsletters|newsletter|relances|sollicitations|appels|"
+    r"courriels|spams|spam|messages promotionnels|envois)"
+)
+_FR_SEND = (
+    r"envoyez|envoie|envoies|envoyer|ecrivez|ecris|ecrit|ecrire|contactez|contacte|contacter|"
+    r"appelez|appelle|appeler|spammez|derangez|derange|deranger|harcelez|sollicitez|solliciter|"
+    r"textez|relancez"
+)
 _DE_MSG = (
     r"(?:sms|nachrichten|nachricht|werbung|mails|emails|e mails|newsletter|angebote|"
     r"werbenachrichten|werbe sms|spam)"
 )
 _PT_MSG = (
     r"(?:mensagens|mensagem|sms|emails|e mails|promocoes|propaganda|propagandas|publicidade|"
-    r"ofertas|spam|notificacoes)"
+    r"ofertas|spam|notificacoes|newsletters|newsletter|comunicacoes|whatsapps|ligacoes|"
+    r"chamadas|anuncios|mensagens promocionais)"
+)
+_PT_SEND_SUBJ = (
+    r"mande|mandem|envie|enviem|manda|envia|escreva|escrevam|contate|contatem|contacte|"
+    r"contactem|ligue|liguem|incomode|incomodem|perturbe|perturbem|mandes|envies|escrevas|"
+    r"chateiem"
+)
+_PT_SEND_INF = (
+    r"mandar|enviar|mandarem|enviarem|escrever|escreverem|perturbar|incomodar|ligar|"
+    r"contatar|contactar|mandar mensagem|mandar mensagens|enviar mensagens"
 )
 _NL_MSG = (
     r"(?:sms|smsjes|berichten|berichtjes|mails|e mails|emails|reclame|nieuwsbrief|"
@@ -195,26 +235,50 @@ _PL_MSG = (
 )
 _SV_MSG = r"(?:sms|smsen|meddelanden|mejl|mail|utskick|erbjudanden|reklam|nyhetsbrev)"
 _DA_MSG = r"(?:sms|sms er|smser|beskeder|mails|e mails|tilbud|reklamer|reklame|nyhedsbreve)"
-_RO_MSG = r"(?:mesaje|mesajele|sms|sms uri|sms urile|reclame|reclamele|oferte|notificari|emailuri)"
+_RO_MSG = (
+    r"(?:mesaje|mesajele|sms|sms uri|sms urile|smsuri|smsurile|reclame|reclamele|oferte|ofertele|"
+    r"notificari|notificarile|emailuri|emailurile|mailuri|mailurile|newsletter|newsletterul|"
+    r"newslettere|promotii|promotiile|spam|spamul|mesajele astea|apeluri|apelurile)"
+)
+_RO_SEND = (
+    r"trimiteti|trimite|trimiti|scrieti|scrie|contactati|contacta|sunati|suna|deranjati|"
+    r"deranja|spamati|bateti la cap"
+)
 _TR_MSG = (
     r"(?:mesaj|mesaji|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklami|"
     r"reklamlar|kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
+)
+
+#: "remove me from the waitlist", "take me off the cart": not the contact list.
+_EN_NOT_LIST = (
+    r"(?:the |my |your )?(?:waitlist|wait list|waiting list|cart|basket|order|booking|"
+    r"reservation|appointment|group|chat|team)\b"
 )
 
 # fmt: off
 _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     # ---- English ----------------------------------------------------------------------------
     ("en.unsubscribe-me", C, r"{NEG}\b(?:unsubscribe|unsub|unsubcribe|unsuscribe|unsubsribe|"
-                             r"remove|delete|drop|erase) (?:me|us|my number|this number)\b"),
+                             r"remove|delete|drop|erase) (?:me|us|my number|this number)\b(?! from "
+                             + _EN_NOT_LIST + ")"),
     ("en.opt-me-out", C, r"{NEG}\bopt (?:me|us|my number) out\b"),
     ("en.take-me-off", C, r"{NEG}\b(?:take|get|remove|delete|drop|erase|cross|scratch) (?:me|us|"
                           r"my number|this number|my name|my phone number|my email|my details) "
-                          r"(?:off|from|out of)\b"),
+                          r"(?:off|from|out of)\b(?! " + _EN_NOT_LIST + ")"),
+    ("en.delete-my-data", C, r"{NEG}\b(?:remove|delete|erase|drop|wipe|purge|lose|scrub|forget|"
+                             r"destroy) (?:all )?(?:my|our) (?:number|phone number|cell number|"
+                             r"mobile number|mobile|details|data|info|information|contact details|"
+                             r"contact info|contact information|personal data|personal details|"
+                             r"personal information|email|email address|e mail|e mail address|"
+                             r"name)\b(?! (?:from|on|in) (?:my|the) (?:account|profile|order|cart|"
+                             r"app|website|site)\b)"),
     ("en.off-your-list", C, r"\b(?:off|from) (?:your|the|this|ur|yr|all your|ya) (?:mailing |"
                             r"texting |sms |contact |marketing |distribution |call )?"
                             r"(?:list|lists|database|system)\b"),
-    ("en.stop-sending", C, r"{NEG}\b(?:stop|quit|cease|end) (?:all |the )?" + _EN_SEND + r"\b"),
-    ("en.stop-the-texts", C, r"{NEG}\b(?:stop|quit|end|cancel|enough|no more) (?:with )?(?:the |"
+    ("en.stop-sending", C, r"{NEG}\b(?:stop|quit|cease|end|discontinue) (?:all |the )?" + _EN_SEND
+                           + r"\b"),
+    ("en.stop-the-texts", C, r"{NEG}\b(?:stop|quit|end|cancel|cease|discontinue|enough|no more) "
+                             r"(?:with )?(?:the |"
                              r"these |those |your |all |all the |all these |this |ur )?"
                              + _EN_MSG + r"\b"),
     ("en.dont-text-me", C, r"\b(?:don t|dont|do not|pls don t|please don t|never) (?:ever )?"
@@ -226,7 +290,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"your|"
                         r"any|those|the|this|ur|u)\b(?:.*\b" + _EN_MSG + r"\b|.*\bfrom (?:you|u|"
                         r"your company)\b|.*\b(?:anymore|any more)\b)"),
-    ("en.no-more", C, r"\bno (?:more|further) " + _EN_MSG + r"\b"),
+    ("en.no-more", C, r"\bno (?:more|further) (?:of )?(?:these |those |your |the |this |ur |"
+                      r"such )?(?:" + _EN_MSG + r"|contact|contacting)\b"),
+    ("en.dont-want-to-be", C, r"\b(?:don t|dont|do not|no longer|never|not) (?:want|wish|like|"
+                              r"need) (?:to be|being) (?:contacted|texted|messaged|emailed|called|"
+                              r"bothered|spammed|disturbed|on your list|on this list|on your "
+                              r"mailing list|subscribed|included|sent)\b"),
     ("en.want-to-unsubscribe", C, r"\b(?:want|wish|like|need|wanna|trying|going) to (?:opt out|"
                                   r"optout|unsubscribe|unsub|be removed|be taken off|stop "
                                   r"(?:receiving|getting|these|this|the|your)|cancel (?:these|"
@@ -235,6 +304,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"stopall|stop all)(?: me| now| please| pls| thanks| asap| from "
                                r"(?:this|these|all|your|the)\b|$)"),
     ("en.sign-me-out", C, r"{NEG}\b(?:sign|count|leave) (?:me|us) out\b"),
+    ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
+                            r"unsub|delete)(?: me| us| my number| this number)?$"),
+    ("en.cease-and-desist", L, r"\bcease and desist\b"),
+    ("en.want-out", L, r"^(?:i )?want out(?: of (?:this|these|your list|the list))?(?: please| now|"
+                       r" thanks)?$"),
+    ("en.cancel-subscription", C, r"{NEG}\bcancel (?:my |the |this )?(?:subscription|sub) (?:to|"
+                                  r"from|for) (?:these|this|the|your|ur|all)\b(?! (?:box|app|"
+                                  r"plan|service|membership)\b)"),
     ("en.leave-me-alone", L, r"\b(?:leave me alone|leave us alone|go away|piss off|get lost|"
                              r"f off|bugger off)\b"),
     ("en.not-interested", L, r"^(?:i m |im |i am |am |we re |were |we are |sorry |nope |no |"
@@ -244,14 +321,22 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.wrong-number", L, r"\bwrong (?:number|person|phone number|no)\b"),
     ("en.never-signed-up", L, r"\b(?:never|didn t|didnt|did not) (?:sign|signed|subscribe|"
                               r"subscribed|opt|opted|agree|agreed|consent|consented|ask|asked)"
-                              r"(?: up)?(?: for| to)?(?: this| these| your| ur| any)\b"),
+                              r"(?: up)?(?: for| to)?(?: this| these| your| ur| any)\b|\b(?:never|"
+                              r"didn t|didnt|did not) (?:give|gave|given) (?:you |u |anyone )?"
+                              r"(?:permission|consent|my number|my consent|my permission)\b"),
     ("en.how-unsubscribe", L, r"\bhow (?:do|can|would|should) (?:i|we|u|you) (?:unsubscribe|unsub|"
                               r"opt out|stop (?:these|this|the|getting|receiving|your|all)|get off|"
-                              r"be removed)\b"),
+                              r"be removed)\b(?! from (?!these|this|your|ur|you|the list|"
+                              r"the texts|the messages|all|them|it|here|the emails)[a-z]+)"),
     ("en.stop-this", L, r"{NEG}\b(?:stop|quit) (?:this|it|that|now|already|immediately)\b"
                         r"(?! (?:s|from|is|was|happening|hurting|again|with the)\b)"),
     ("en.complaint", P, r"\b(?:too many|so many|way too many|constant|stupid|annoying) " + _EN_MSG
                         + r"\b|\b(?:this is spam|spam|spammer|spamming|harassment)\b"),
+    ("en.stop-exclaim", VETO, r"\bstop (?:it s|its|it is|that s|thats|that is|this is|you re|"
+                              r"youre|ur so|lol|lmao|haha|omg|i m dying|im dying)\b|\bstop "
+                              r"(?:that|this|the|these|those|ur|your) [a-z]+ (?:is|s|are|looks|"
+                              r"was|were)\b|\b(?:omg|lol|haha|lmao|wow) stop\b|\bunsubscribe "
+                              r"(?:link|button|page|option)\b"),
     ("en.by-mistake", VETO, r"\b(?:accidentally|accidently|mistakenly|by mistake|by accident|"
                             r"didn t mean|did not mean|resubscribe|re subscribe|subscribe me|"
                             r"sign me up|add me)\b"),
@@ -276,109 +361,232 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     # ---- Italian ----------------------------------------------------------------------------
     ("it.cancellami", C, r"{NEG}\b(?:cancellami|cancellatemi|disiscrivimi|disiscrivetemi|"
                          r"toglietemi|toglimi|rimuovetemi|rimuovimi|eliminatemi|eliminami|"
-                         r"levatemi|levami|disiscrivermi|cancellarmi)\b"),
-    ("it.non-scrivetemi-piu", C, r"\bnon (?:mi |ci )?(?:scrivete|scrivetemi|scrivermi|scrivere|"
-                                 r"mandate|mandatemi|mandarmi|mandare|inviate|inviatemi|inviarmi|"
-                                 r"inviare|contattate|contattatemi|contattarmi|disturbate|"
-                                 r"disturbatemi|cercatemi|chiamatemi|scrivi|mandi|mandarmi)\b"
-                                 r"(?:.*\b(?:piu|mai piu|" + _IT_MSG + r")\b)"),
-    ("it.non-voglio-piu", C, r"\bnon (?:voglio|desidero|vorrei) (?:piu |ricevere |altri |altre )*"
-                             r"(?:ricevere|essere contattato|essere contattata|essere disturbato|"
-                             r"essere disturbata|" + _IT_MSG + r")\b"),
-    ("it.basta-messaggi", C, r"{NEG}\b(?:basta|stop|smettetela|smettete|finitela) (?:con |di "
-                             r"mandare |di inviare |di scrivere )?(?:i |le |questi |queste |gli |"
-                             r"tutti |tutte |mandarmi |inviarmi |scrivermi )?(?:" + _IT_MSG
-                             + r"|mandare|inviare|scrivere|scrivermi|mandarmi|inviarmi)\b"),
-    ("it.voglio-disiscrivermi", C, r"\b(?:voglio|vorrei|desidero) (?:disiscrivermi|cancellarmi|"
-                                   r"annullare l iscrizione|essere rimosso|essere rimossa|"
-                                   r"essere cancellato|essere cancellata|uscire dalla lista|"
-                                   r"la disiscrizione)\b"),
-    ("it.togliete-numero", C, r"\b(?:togliete|rimuovete|cancellate|eliminate) (?:il )?(?:mio )?"
-                              r"(?:numero|contatto)\b"),
-    ("it.smettete-di", C, r"{NEG}\b(?:smettete|smettetela|smettila|smetti|smettere|finitela|basta) "
-                          r"di (?:mandare|mandarmi|inviare|inviarmi|scrivere|scrivermi|contattarmi|"
-                          r"disturbarmi|spammare|mandarci|scriverci)\b"),
-    ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami) in pace\b"),
+                         r"levatemi|levami|disiscrivermi|cancellarmi|disiscriveteci|"
+                         r"cancellateci|toglieteci)\b"),
+    ("it.togliermi-dalla-lista", C, r"{NEG}\b(?:togliermi|rimuovermi|eliminarmi|levarmi|"
+                                    r"toglierci|rimuoverci|eliminarci|togliete|rimuovete|"
+                                    r"eliminate|cancellate|levate)\b.*\b(?:dalla|dalle|dai|dal|"
+                                    r"da) (?:vostra |vostre |vostri |vostro |questa |sua |tua |"
+                                    r"loro )?(?:lista|liste|mailing list|contatti|rubrica|"
+                                    r"newsletter|database|archivio|elenco|invii|banca dati|"
+                                    r"lista di distribuzione)\b(?! vip)"),
+    ("it.non-scrivetemi-piu", C, r"\b(?:non|mai piu) (?:mi |ci )?(?:" + _IT_SEND + r")\b"
+                                 r"(?:.*\b(?:piu|mai|niente|nulla|" + _IT_MSG + r")\b)"),
+    ("it.mai-piu", C, r"\bmai piu (?:mi |ci )?(?:" + _IT_SEND + r")\b"),
+    ("it.non-voglio-piu", C, r"\bnon (?:voglio|desidero|vorrei|intendo|vogliamo|desideriamo) "
+                             r"(?:piu |ricevere |altri |altre |i vostri |le vostre |vostri |"
+                             r"vostre |questi |queste |nessun |nessuna |alcun |alcuna |ancora )*"
+                             r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|contattati|"
+                             r"disturbato|disturbata|chiamato|chiamata|contattato)|"
+                             + _IT_MSG + r")\b(?! (?:il|lo|la|l) (?:pacco|ordine|prodotto|"
+                             r"rimborso|reso|corriere|articolo)\b)"),
+    ("it.desidero-non", C, r"\b(?:desidero|voglio|vorrei|preferisco|preferirei|chiedo di|vi "
+                           r"chiedo di|vi prego di|prego di|si prega di|per favore di) non "
+                           r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|disturbato|"
+                           r"disturbata)|piu ricevere|ricevere piu)\b"),
+    ("it.basta-messaggi", C, r"{NEG}\b(?:basta|ora basta|stop|smettetela|smettete|finitela|"
+                             r"piantatela|piantala|smettila|finiscila|basta cosi) (?:con |di "
+                             r"mandare |di inviare |di scrivere |coi |col )?(?:i |le |questi |"
+                             r"queste |gli |tutti |tutte |tutti questi |tutte queste |mandarmi |"
+                             r"inviarmi |scrivermi |vostri |vostre |i vostri |le vostre )?(?:"
+                             + _IT_MSG + r"|mandare|inviare|scrivere|scrivermi|mandarmi|"
+                             r"inviarmi)\b"),
+    ("it.voglio-disiscrivermi", C, r"\b(?:voglio|vorrei|desidero|chiedo di|vorremmo|chiedo|"
+                                   r"richiedo) (?:disiscrivermi|cancellarmi|annullare "
+                                   r"l iscrizione|annullare la mia iscrizione|cancellare la mia "
+                                   r"iscrizione|essere rimosso|essere rimossa|essere cancellato|"
+                                   r"essere cancellata|essere tolto|essere tolta|essere eliminato|"
+                                   r"essere eliminata|uscire dalla lista|uscire dalla vostra "
+                                   r"lista|la disiscrizione|la cancellazione|smettere di ricevere|"
+                                   r"revocare il consenso|togliermi)\b|\brevoco il (?:mio )?"
+                                   r"consenso\b"),
+    ("it.togliete-numero", C, r"{NEG}\b(?:togliete|rimuovete|cancellate|eliminate|togli|rimuovi|"
+                              r"cancella|elimina|cancellare|eliminare|togliere|rimuovere|levate) "
+                              r"(?:il |i |la |le )?(?:mio |miei |mia |mie )(?:numero|contatto|"
+                              r"dati|email|indirizzo email|indirizzo mail|mail|recapito|recapiti|"
+                              r"dati personali|numero di telefono|cellulare)\b"),
+    ("it.smettete-di", C, r"{NEG}\b(?:smettete|smettetela|smettila|smetti|smettere|finitela|basta|"
+                          r"piantatela|piantala|finiscila|cessate|cessare|smettiate|la smettete) "
+                          r"(?:subito |una buona volta )?di (?:mandare|mandarmi|inviare|inviarmi|"
+                          r"scrivere|scrivermi|contattarmi|disturbarmi|spammare|mandarci|"
+                          r"scriverci|contattarci|chiamarmi|importunarmi|tartassarmi|"
+                          r"rompere)\b"),
+    ("it.stufato-basta", L, r"\b(?:stufato|stufata|stancato|stancata|rotto|scocciato|scocciata|"
+                            r"stufo|stufa)\b.*\b(?:basta|stop|smettetela|piantatela)\b"),
+    ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
     ("it.non-interessa", L, r"\bnon (?:mi interessa|mi interessano|sono interessato|sono "
-                            r"interessata)\b"),
+                            r"interessata)\b(?! (?:il|lo|la|l|questo|questa|quel|quella|un|una) "
+                            r"(?!servizio|newsletter|pubblicita|offerte|messaggi)[a-z]+)"),
     ("it.numero-sbagliato", L, r"\bnumero sbagliato\b"),
-    ("it.mai-iscritto", L, r"\bnon mi sono mai (?:iscritto|iscritta|registrato|registrata)\b"),
-    ("it.come-disiscrivermi", L, r"\bcome (?:faccio a |posso )?(?:disiscrivermi|cancellarmi)\b"),
-    ("it.troppi", P, r"\b(?:troppi|troppe) " + _IT_MSG + r"\b"),
-    ("it.non-smettete", VETO, r"\bnon (?:smettete|smettere|fermatevi|cancellate)\b"),
+    ("it.mai-iscritto", L, r"\bnon mi sono mai (?:iscritto|iscritta|registrato|registrata)\b|"
+                           r"\bnon (?:vi )?ho mai (?:dato|chiesto|autorizzato|fornito) (?:il )?"
+                           r"(?:mio )?(?:consenso|numero|autorizzazione|di ricevere|questi|"
+                           r"queste|niente)\b|\bmai (?:iscritto|iscritta)\b"),
+    ("it.come-disiscrivermi", L, r"\bcome (?:faccio a |posso |si fa a )?(?:disiscrivermi|"
+                                 r"cancellarmi|non ricevere piu|smettere di ricevere|togliermi "
+                                 r"dalla lista)\b"),
+    ("it.troppi", P, r"\b(?:troppi|troppe) " + _IT_MSG + r"\b|\b(?:mi avete|ci avete) (?:stufato|"
+                     r"stufata|stancato|stancata|rotto|scocciato|scocciata|esasperato)\b"),
+    ("it.non-smettete", VETO, r"\bnon (?:smettete|smettere|fermatevi|cancellate|smettetela)\b"),
     # ---- Spanish ----------------------------------------------------------------------------
     ("es.darme-de-baja", C, r"{NEG}\b(?:darme|me doy|me quiero dar|dame|denme|darse|darnos|"
-                            r"me den|me das|me di|me he dado|denos) de baja\b|\bdar de baja "
-                            r"(?:mi|este) (?:numero|telefono|movil|correo)\b"),
-    ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:envien|manden|escriban|mandes|envies|escribas|"
-                           r"contacten|molesten|llamen|sigan enviando|sigan mandando|"
-                           r"envieis|mandeis|escribais)\b.*\b(?:mas|nunca)\b"),
-    ("es.no-quiero", C, r"\bno (?:quiero|deseo|quiero seguir|deseo seguir) (?:recibir |mas |"
-                        r"recibiendo )*" + _ES_MSG + r"\b"),
-    ("es.no-mas", C, r"\b(?:no mas|basta de|alto a|stop a|stop|basta|nada mas de) " + _ES_MSG
-                     + r"\b"),
+                            r"me den|me des|me das|me di|me he dado|denos|deme|dadme|me puedes "
+                            r"dar|me pueden dar|me podrian dar) de baja\b|\bdar de baja "
+                            r"(?:mi|este) (?:numero|telefono|movil|correo|celular)\b"),
+    ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")\b.*\b(?:mas|nunca|"
+                           + _ES_MSG + r")\b"),
+    ("es.ya-no-me-envien", C, r"\b(?:ya no|nunca mas|jamas) (?:me |nos )?(?:vuelvan a |vuelvas a )?"
+                              r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b"),
+    ("es.no-vuelvan-a", C, r"\bno (?:me |nos )?(?:vuelvan|vuelvas|volvais|vuelva) (?:nunca )?a "
+                           r"(?:" + _ES_SEND_INF + r")\b"),
+    ("es.no-quiero-recibir", C, r"\bno (?:quiero|deseo|quisiera|queremos|necesito) (?:seguir |"
+                                r"volver a )?(?:recibir|recibiendo)\b(?! (?:el|la|mi|los|las|"
+                                r"este|esta) (?:pedido|pedidos|paquete|factura|producto|envio|"
+                                r"devolucion|reembolso|compra|llamada del repartidor)\b)"),
+    ("es.no-quiero", C, r"\b(?:no|ya no) (?:quiero|deseo|quisiera|queremos) (?:mas |ningun |"
+                        r"ninguna |ningunos |ningunas |sus |tus |vuestros |vuestras |los |las |"
+                        r"estos |estas |esos |esas |su |tu |mas de |de )*" + _ES_MSG + r"\b"),
+    ("es.no-quiero-que", C, r"\bno (?:quiero|deseo|quisiera|queremos) que (?:me |nos )?(?:sigan |"
+                            r"vuelvan a |sigas |vuelvas a )?(?:" + _ES_SEND_SUBJ + r"|enviando|"
+                            r"mandando|escribiendo|contactando|llamando|" + _ES_SEND_INF + r")\b"),
+    ("es.no-mas", C, r"{NEG}\b(?:no mas|ya no mas|basta|ya basta|basta ya|paren|parenle|parale|"
+                     r"pare|parad|para ya|alto|stop|nada mas|suficiente) (?:ya )?(?:con |de |a )?"
+                     r"(?:los |las |sus |tus |vuestros |vuestras |estos |estas |esos |esas |"
+                     r"tanto |tantos |tantas |tanta |el |la )?" + _ES_MSG + r"\b"),
     ("es.borrenme", C, r"{NEG}\b(?:borrenme|eliminenme|quitenme|sacadme|sacame|sacenme|saquenme|"
-                       r"borrame|"
-                       r"eliminame|quitame|borradme|eliminadme|quitadme)\b"),
-    ("es.dejen-de", C, r"{NEG}\b(?:dejen|deja|dejad|dejar) de (?:enviar|mandar|escribir|molestar|"
-                       r"enviarme|mandarme|escribirme|contactarme|llamarme)\b"),
-    ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito) (?:la |mi )?(?:baja|"
-                          r"darme de baja|desuscribirme|desuscribir|salir de la lista|que me "
-                          r"eliminen|que me borren|cancelar (?:la |mi )?suscripcion(?:$| (?:a "
-                          r"los|de los|a las|de las) " + _ES_MSG + r"))\b"),
+                       r"borrame|eliminame|quitame|borradme|eliminadme|quitadme|borreme|"
+                       r"elimineme|quiteme|saqueme|desuscribanme|desuscribeme|desuscribame|"
+                       r"desuscribirme|desinscribirme|desapuntenme|desapuntarme|desapuntame|"
+                       r"dadme de baja)\b"),
+    ("es.dejen-de", C, r"{NEG}\b(?:dejen|deje|dejes|deja|dejad|dejar|dejeis|paren|pare|parad|"
+                       r"parar|parenle|parale|terminen|acaben|cesen|cese|cesar) (?:ya )?de "
+                       r"(?:" + _ES_SEND_INF + r"|spamear|fastidiar|joder|estar enviando|estar "
+                       r"mandando|estar escribiendo)\b"),
+    ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria) (?:la |mi )?"
+                          r"(?:baja|darme de baja|desuscribirme|desuscribir|desinscribirme|"
+                          r"salir de la lista|salir de su lista|salir de sus listas|que me "
+                          r"eliminen|que me borren|que me saquen|que me quiten|que me den de baja|"
+                          r"dejar de recibir|cancelar (?:la |mi )?suscripcion(?:$| (?:a|de) "
+                          r"(?:los|las|sus|estos|estas) " + _ES_MSG + r"))\b"),
+    ("es.cancelar-suscripcion", C, r"{NEG}\b(?:cancelen|cancele|cancela|cancelar|anulen|anule|"
+                                   r"anular) (?:mi|la) (?:suscripcion|subscripcion)(?:$| por favor|"
+                                   r" porfa| gracias| (?:a|de) (?:los|las|sus|estos|estas|este|"
+                                   r"esta|la|su|sus) (?:" + _ES_MSG + r"|lista|boletin)\b)"),
     ("es.de-la-lista", C, r"{NEG}\b(?:eliminar|eliminen|elimine|borrar|borren|borre|quitar|quiten|"
-                          r"quite|sacar|saquen|saque)\b.*\bde (?:la|su|vuestra|tu|esta|sus) "
-                          r"(?:lista|listas|base de datos)\b(?! vip)"),
-    ("es.eliminen-numero", C, r"{NEG}\b(?:eliminen|elimine|borren|borre|quiten|quite|eliminar|"
-                              r"borrar|quitar|dar de baja) (?:mi|este) (?:numero|telefono|movil|"
-                              r"correo|contacto)\b"),
-    ("es.dejenme-en-paz", L, r"\b(?:dejenme|dejame|dejadme) en paz\b"),
+                          r"quite|sacar|saquen|saque|sacarme|quitarme|borrarme|eliminarme|"
+                          r"sacarnos|quitarnos|borrarnos|eliminarnos)\b.*\bde (?:la|su|vuestra|"
+                          r"tu|esta|sus|vuestras|vuestros|tus|estas) (?:lista|listas|base de "
+                          r"datos|base|bases de datos|correos|contactos|listado|registros|"
+                          r"mensajes|envios|difusion|lista de difusion|boletin)\b(?! vip)"),
+    ("es.eliminen-numero", C, r"{NEG}\b(?:eliminen|elimine|elimina|borren|borre|borra|quiten|"
+                              r"quite|quita|eliminar|borrar|quitar|supriman|suprimir|dar de baja|"
+                              r"den de baja) (?:mi|mis|este) (?:numero|telefono|movil|celular|"
+                              r"correo|email|contacto|datos|datos personales|informacion)\b"),
+    ("es.dejenme-en-paz", L, r"\b(?:dejenme|dejame|dejadme|dejeme) (?:en paz|tranquilo|"
+                             r"tranquila)\b"),
+    ("es.no-me-molesten", L, r"\b(?:ya )?no (?:me |nos )?(?:molesten|molestes|moleste|fastidien|"
+                             r"jodan|escriban|escribas|contacten|llamen|envien nada|manden nada)"
+                             r"(?=$| por favor| porfa| x favor| gracias| por aqui| a este numero|"
+                             r" aqui)"),
     ("es.no-me-interesa", L, r"\bno (?:me interesa|me interesan|estoy interesado|estoy interesada)"
-                             r"\b"),
-    ("es.numero-equivocado", L, r"\b(?:numero equivocado|numero incorrecto)\b"),
-    ("es.nunca-me-suscribi", L, r"\bnunca me (?:suscribi|inscribi|registre|apunte)\b"),
-    ("es.no-mas-alone", L, r"^(?:no mas|ya no mas)(?: por favor| gracias)?$"),
-    ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy) de baja\b"),
-    ("es.demasiados", P, r"\bdemasiados " + _ES_MSG + r"\b"),
-    ("es.no-dejen", VETO, r"\bno (?:dejen|dejes|dejeis) de\b"),
+                             r"\b(?! (?:el|la|los|las|ese|esa|este|esta|un|una|en) (?!servicio|"
+                             r"publicidad|promociones|ofertas|mensajes|newsletter|boletin)[a-z]+)"),
+    ("es.numero-equivocado", L, r"\b(?:numero equivocado|numero incorrecto|se equivocaron de "
+                                r"numero|te equivocaste de numero)\b"),
+    ("es.nunca-me-suscribi", L, r"\b(?:nunca|yo no) me (?:suscribi|inscribi|registre|apunte|he "
+                                r"suscrito|he registrado|he apuntado)\b|\b(?:nunca|no) (?:les |"
+                                r"os |te )?(?:di|he dado|dimos) (?:mi |el )?(?:consentimiento|"
+                                r"permiso|autorizacion|numero)\b|\bnunca (?:pedi|solicite|"
+                                r"autorice|acepte) (?:esto|estos|estas|recibir|nada)\b"),
+    ("es.no-mas-alone", L, r"^(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|parenle|"
+                           r"paren|para ya|alto ya|suficiente)(?: ya)?(?: por favor| porfa| "
+                           r"gracias| x favor)*$"),
+    ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja\b|"
+                        r"\bcomo (?:me desuscribo|puedo desuscribirme|dejo de recibir|salgo de "
+                        r"(?:la|su|esta) lista|cancelo (?:la|mi) suscripcion)\b"),
+    ("es.demasiados", P, r"\b(?:demasiados|demasiadas|tantos|tantas) " + _ES_MSG + r"\b"),
+    ("es.no-dejen", VETO, r"\bno (?:dejen|dejes|dejeis|paren|pares|pareis) de\b"),
     # ---- French -----------------------------------------------------------------------------
-    ("fr.ne-m-envoyez-plus", C, r"\bne (?:m |me |nous )?(?:envoyez|envoie|envoyer|ecrivez|"
-                                r"ecris|ecrire|contactez|contacte|contacter|appelez|appeler|"
-                                r"spammez|derangez|deranger) (?:plus|jamais)\b"),
-    ("fr.ne-plus-m-envoyer", C, r"\bne plus (?:m |me )?(?:envoyer|ecrire|contacter|recevoir|"
-                                r"deranger)\b"),
-    ("fr.je-ne-veux-plus", C, r"\bne (?:veux|souhaite|desire|voudrais|veut) plus (?:recevoir|"
-                              r"de|d|vos|ces|vous|aucun|aucune|rien|etre)\b"),
+    ("fr.ne-m-envoyez-plus", C, r"\b(?:ne|n) (?:m |me |nous )?(?:en |les |y )?(?:" + _FR_SEND
+                                + r") (?:plus|jamais|rien|plus jamais|plus rien|jamais plus)\b"),
+    ("fr.ne-plus-m-envoyer", C, r"\b(?:ne|n) plus (?:jamais )?(?:m |me |nous )?(?:en )?(?:envoyer|"
+                                r"ecrire|contacter|recevoir|deranger|solliciter|appeler|"
+                                r"harceler|etre contacte|etre contactee|etre sollicite|etre "
+                                r"sollicitee|rien recevoir)\b"),
+    ("fr.je-ne-veux-plus", C, r"\b(?:ne|n) (?:veux|souhaite|desire|voudrais|veut|voulons|"
+                              r"souhaitons|souhaiterais|desirons|tiens) plus (?:a )?(?:recevoir|"
+                              r"de|d|vos|ces|vous|aucun|aucune|rien|etre|jamais|avoir)\b"),
+    ("fr.je-veux-plus-recevoir", C, r"\b(?:je|j) (?:ne )?(?:veux|souhaite|desire|voudrais) "
+                                    r"(?:plus|pas|plus jamais) (?:recevoir|etre contacte|etre "
+                                    r"contactee|etre sollicite|etre sollicitee|etre derange|etre "
+                                    r"derangee|etre harcele|etre harcelee|de vos " + _FR_MSG
+                                    + r")\b"),
     ("fr.desabonnez-moi", C, r"\b(?:desabonnez|desinscrivez|retirez|supprimez|enlevez|rayez|"
-                             r"desabonne|desinscris|retire|supprime|enleve|effacez) moi\b"),
+                             r"desabonne|desinscris|retire|supprime|enleve|effacez|efface|sortez|"
+                             r"sors|radiez|otez|desabonner|desinscrire) (?:moi|nous)\b"),
     ("fr.me-desabonner", C, r"{NEG}\b(?:me desabonner|me desinscrire|etre desabonne|etre "
                             r"desabonnee|etre desinscrit|etre desinscrite|etre retire|etre "
-                            r"retiree|etre supprime|etre supprimee|desabonnement|desinscription)"
-                            r"\b"),
-    ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arreter|cessez|stop|stoppez) (?:de |d )?"
-                         r"(?:m |me |nous )?(?:envoyer|ecrire|spammer|harceler|contacter|"
-                         r"appeler|deranger|m envoyer|m ecrire|vos|les|ces|ses)\b"),
-    ("fr.stop-aux", C, r"\b(?:stop|arret|assez|marre) (?:aux|des|de vos|de ces|avec les|avec vos|"
-                       r"de|a vos|la|les|vos|ces) " + _FR_MSG + r"\b"),
-    ("fr.de-votre-liste", C, r"\b(?:de|sur) (?:votre|la|vos|cette) (?:liste|fichier|base|listes)"
-                             r"(?: de diffusion| de contacts)?\b.*\b(?:retirer|supprimer|"
-                             r"enlever|effacer|desinscrire|sortir)\b|\b(?:retirer|supprimer|"
-                             r"enlever|effacer|rayer|sortir)\b.*\b(?:de|sur) (?:votre|la|vos|"
-                             r"cette) (?:liste|fichier|base|listes)\b"),
+                            r"retiree|etre supprime|etre supprimee|etre raye|etre rayee|"
+                            r"desabonnement|desinscription|je me desabonne|je me desinscris|"
+                            r"me retirer de vos|me supprimer de vos|me retirer de votre|me "
+                            r"supprimer de votre)\b"),
+    ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arretes|arreter|cessez|cesse|cesser|stop|"
+                         r"stoppez|stopper) (?:donc )?(?:de |d )?(?:m |me |nous )?(?:envoyer|"
+                         r"ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
+                         r"relancer|m envoyer|m ecrire|vos|les|ces|ses|tous ces|toutes ces)\b"),
+    ("fr.cessez-l-envoi", C, r"{NEG}\b(?:cesser|cessez|arreter|arretez|arrete|stopper|stoppez|"
+                             r"suspendre|suspendez|interrompre|interrompez|mettre fin a|mettez fin "
+                             r"a|annuler|annulez) (?:l |les |vos |tout |tous |ces |toute |toutes "
+                             r"|toute forme d )?(?:envoi|envois|envoie|sollicitations|"
+                             r"communications|messages|sms|abonnement aux " + _FR_MSG + r")\b"),
+    ("fr.stop-aux", C, r"\b(?:stop|arret|assez|marre|ras le bol|fini|finis) (?:de recevoir |d etre "
+                       r"inonde de |)(?:aux|des|de vos|de ces|avec les|avec vos|de|d|a vos|la|les|"
+                       r"vos|ces|de tous ces|de toutes ces|de tous vos|de toutes vos) " + _FR_MSG
+                       + r"\b|\b(?:marre|assez) d etre (?:harcele|harcelee|spamme|spammee|"
+                       r"sollicite|sollicitee|derange|derangee|contacte|contactee)\b"),
+    ("fr.plus-de-sms", L, r"^(?:plus de|plus d|fini les|assez de|stop aux|pas de|plus aucun|"
+                          r"plus aucune) (?:vos |ces |tes )?" + _FR_MSG + r"(?: svp| merci| s il "
+                          r"vous plait| stp| pitie)*$|\bje veux plus (?:de |d )?(?:vos |tes |"
+                          r"ces )?"
+                          + _FR_MSG + r"\b"),
+    ("fr.de-votre-liste", C, r"{NEG}\b(?:de|sur|des|du) (?:votre|la|vos|cette|ta|tes|vos listes|"
+                             r"votre base) (?:liste|fichier|fichiers|base|listes|contacts|"
+                             r"newsletter|envois|mailing|base de donnees)(?: de diffusion| de "
+                             r"contacts)?\b.*"
+                             r"\b(?:retirer|supprimer|enlever|effacer|desinscrire|sortir|rayer|"
+                             r"desabonner)\b|\b(?:retirer|supprimer|enlever|effacer|rayer|sortir|"
+                             r"desinscrire|desabonner|retirez|supprimez|enlevez|effacez|rayez|"
+                             r"sortez)\b.*\b(?:de|sur|des|du) (?:votre|la|vos|cette|ta|tes) "
+                             r"(?:liste|fichier|fichiers|base|listes|contacts|newsletter|envois|"
+                             r"mailing|base de donnees)\b(?! vip)"),
     ("fr.retirez-mon-numero", C, r"{NEG}\b(?:retirez|supprimez|effacez|enlevez|rayez|retire|"
-                                 r"supprime|efface|enleve) (?:mon numero|mes coordonnees|mon "
-                                 r"contact|mon adresse|mes donnees)\b"),
+                                 r"supprime|efface|enleve|retirer|supprimer|effacer|enlever|"
+                                 r"rayer) (?:mon numero|mes coordonnees|mon contact|mon adresse|"
+                                 r"mes donnees|mon mail|mon email|mon e mail|mes informations|"
+                                 r"mon adresse mail|mon adresse e mail|mon numero de telephone)\b"
+                                 r"(?! (?:de livraison|postale|de facturation|du compte|de mon "
+                                 r"compte|de la commande)\b)"),
+    ("fr.arretez-ca", L, r"{NEG}\b(?:arretez|arrete|stoppez|cessez) (?:ca|cela|"
+                         r"immediatement|maintenant|tout de suite|svp|s il vous plait|stp|merci|"
+                         r"de suite|ce harcelement|ce spam|vos conneries|le spam|la)\b(?! (?:"
+                         r"livraison|commande)\b)"),
     ("fr.laissez-moi", L, r"\b(?:laissez moi tranquille|laisse moi tranquille|foutez moi la paix|"
-                          r"fichez moi la paix|laissez moi en paix)\b"),
-    ("fr.pas-interesse", L, r"\bpas (?:interesse|interessee|interesses|interessant pour moi)\b|"
-                            r"\bca ne m interesse (?:pas|plus)\b"),
+                          r"fichez moi la paix|fiche moi la paix|fous moi la paix|laissez moi en "
+                          r"paix|laissez nous tranquilles|lachez moi|lache moi)\b"),
+    ("fr.pas-interesse", L, r"\bpas (?:interesse|interessee|interesses|interessant pour moi)\b"
+                            r"(?! par (?:le|la|les|ce|cet|cette) (?!service|newsletter|offres|"
+                            r"pubs|messages)[a-z]+)|\bca ne m interesse (?:pas|plus)\b"),
     ("fr.mauvais-numero", L, r"\b(?:mauvais numero|faux numero|erreur de numero)\b"),
-    ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee)\b"),
-    ("fr.comment-desabonner", L, r"\bcomment (?:me |se |on se |je me )?(?:desabonner|"
-                                 r"desinscrire|arreter (?:ces|les|vos))\b"),
+    ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee|souscrit|demande|"
+                             r"accepte|consenti|autorise|donne mon accord|donne mon consentement|"
+                             r"donne mon numero)\b"),
+    ("fr.comment-desabonner", L, r"\bcomment (?:faire pour |je fais pour |puis je |on fait pour )?"
+                                 r"(?:me |se |on se |je me )?(?:desabonner|desinscrire|arreter "
+                                 r"(?:ces|les|vos)|ne plus recevoir|arreter de recevoir)\b"),
     ("fr.trop-de", P, r"\btrop de " + _FR_MSG + r"\b"),
     ("fr.arret-de-bus", VETO, r"\barret (?:de bus|du bus|de travail|maladie|de tram|du tram)\b|"
-                              r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas)\b"),
+                              r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas|n arretez "
+                              r"surtout pas|n arretez jamais)\b"),
     # ---- German -----------------------------------------------------------------------------
     ("de.abmelden", C, r"{NEG}\b(?:melden sie mich (?:bitte )?ab|melde mich (?:bitte )?ab|meldet "
                        r"mich (?:bitte )?ab|mich abmelden|mich austragen|tragen sie mich (?:bitte "
@@ -408,32 +616,84 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.zu-viele", P, r"\bzu viele " + _DE_MSG + r"\b"),
     # ---- Portuguese -------------------------------------------------------------------------
     ("pt.descadastrar", C, r"{NEG}\b(?:descadastrar|descadastre|descadastrem|descadastra|"
-                           r"descadastro|descadastramento|descadastrar me|me descadastrem)\b"),
-    ("pt.sair-da-lista", C, r"{NEG}\b(?:sair|saia|retirar|retire|tirar|tire|tirem|remover|remova|"
-                            r"removam|excluir|exclua|excluam|apagar|apague|apaguem)\b.*\b(?:da|"
-                            r"desta|dessa|de sua|da sua|da vossa) (?:lista|base|newsletter|"
-                            r"mailing)\b(?! vip)"),
-    ("pt.tire-me", C, r"{NEG}\b(?:tire|tirem|remova|removam|exclua|excluam|apague|apaguem|retire|"
-                      r"retirem) (?:me|o meu numero|meu numero|o meu contato|meu contato)\b"),
-    ("pt.nao-mande-mais", C, r"\bnao (?:me )?(?:mande|mandem|envie|enviem|manda|envia|escreva|"
-                             r"escrevam|contate|contatem|ligue|liguem|incomode|incomodem|"
-                             r"perturbe)\b.*\b(?:mais|nunca)\b"),
-    ("pt.nao-quero", C, r"\bnao (?:quero|desejo|gostaria de) (?:mais |receber |continuar "
-                        r"recebendo |continuar a receber )*(?:receber|" + _PT_MSG + r")\b"),
-    ("pt.parem-de", C, r"{NEG}\b(?:parem|pare|para|parar) de (?:me )?(?:mandar|enviar|mandarem|"
-                       r"enviarem|escrever|encher|perturbar|incomodar|ligar|spammar)\b"),
-    ("pt.chega-de", C, r"\b(?:chega de|basta de|stop|chega|parem com as|parem as) " + _PT_MSG
-                       + r"\b"),
-    ("pt.quero-sair", C, r"\b(?:quero|desejo|gostaria de) (?:me descadastrar|ser removido|ser "
-                         r"removida|cancelar (?:a |minha )?(?:inscricao|assinatura)(?:$| (?:das|"
-                         r"de|dos) " + _PT_MSG + r"))\b"),
-    ("pt.me-deixem", L, r"\b(?:me deixem|me deixe|deixem me|deixe me) em paz\b"),
-    ("pt.sem-interesse", L, r"\bnao (?:tenho interesse|me interessa|estou interessado|estou "
-                            r"interessada)\b"),
+                           r"descadastro|descadastramento|descadastrar me|me descadastrem|"
+                           r"descadastrem me|desinscrever|desinscrevam|desinscreva|"
+                           r"desinscrevam me|desinscrever me|me desinscrevam|cancelar subscricao|"
+                           r"anular subscricao|cancelar inscricao)\b"),
+    ("pt.sair-da-lista", C, r"{NEG}\b(?:sair|saia|retirar|retire|retirem|retira|tirar|tire|tirem|"
+                            r"tira|remover|remova|removam|excluir|exclua|excluam|exclui|"
+                            r"apagar|apague|apaguem|apaga|eliminar|eliminem|elimine|elimina|"
+                            r"deletar|deletem)\b.*\b(?:da|desta|dessa|de sua|da sua|"
+                            r"da vossa|das|dos|dos vossos|dos seus|das vossas|das suas|do vosso|"
+                            r"do seu|deste|desse|de vossa|de vossas|de seus|de suas) (?:lista|"
+                            r"listas|base|bases|newsletter|mailing|contatos|contactos|cadastro|"
+                            r"cadastros|registos|registros|envios|lista de contatos|lista de "
+                            r"contactos)\b(?! vip)"),
+    ("pt.tire-me", C, r"{NEG}\b(?:tire|tirem|tira|remova|removam|exclua|excluam|exclui|"
+                      r"apague|apaguem|apaga|retire|retirem|retira|eliminem|elimine|elimina|"
+                      r"deletem|deleta|tirar|remover|excluir|apagar|retirar|eliminar|"
+                      r"deletar) (?:me|o meu numero|meu numero|o meu contato|meu contato|"
+                      r"o meu contacto|meu contacto|os meus dados|meus dados|o meu telefone|"
+                      r"meu telefone|o meu email|meu email|o meu e mail|meu e mail|o meu "
+                      r"celular|meu celular|o meu telemovel|meu telemovel)\b"
+                      r"(?! (?:do|da|no|na) (?:pedido|carrinho|encomenda|conta)\b)"),
+    ("pt.nao-mande-mais", C, r"\bnao (?:me |nos )?(?:" + _PT_SEND_SUBJ + r")\b.*\b(?:mais|"
+                             r"nunca|" + _PT_MSG + r")\b"),
+    ("pt.nunca-mais", C, r"\b(?:nunca mais|ja nao|jamais) (?:me |nos )?(?:voltem a |volte a )?"
+                         r"(?:" + _PT_SEND_SUBJ + r"|" + _PT_SEND_INF + r")\b"),
+    ("pt.nao-voltem-a", C, r"\bnao (?:me |nos )?(?:voltem|volte|voltes) a (?:me |nos )?"
+                           r"(?:" + _PT_SEND_INF + r")\b"),
+    ("pt.nao-entrem-em-contato", C, r"\bnao (?:me |nos )?(?:entrem|entre|entres) (?:mais )?em "
+                                    r"(?:contato|contacto)\b"),
+    ("pt.nao-quero", C, r"\b(?:nao|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
+                        r"receber |continuar recebendo |continuar a receber |voltar a receber |"
+                        r"nenhuma |nenhum |as |os |suas |seus |vossas |vossos |essas |esses |"
+                        r"estas |estes |mais nada |nada )*(?:receber|" + _PT_MSG + r"|nada)\b"
+                        r"(?! (?:do|da|o|a) (?:pedido|encomenda|produto|entrega)\b)"),
+    ("pt.parem-de", C, r"{NEG}\b(?:parem|pare|para|parar|deixem|deixe|deixa|deixar|parai|"
+                       r"parara) (?:ja |logo )?de (?:me |nos )?(?:" + _PT_SEND_INF
+                       + r"|encher|spammar|spamar|chatear)\b"),
+    ("pt.quero-deixar-de", C, r"\b(?:quero|gostaria de|desejo|queria|preciso) (?:deixar|parar) "
+                              r"de (?:receber|ser contactado|ser contatado|ser contactada|ser "
+                              r"contatada)\b"),
+    ("pt.chega-de", C, r"{NEG}\b(?:chega de|basta de|stop|chega|parem com as|parem com os|"
+                       r"parem as|parem os|parem com|para com|para com as|pare com|pare com as|"
+                       r"chega das|chega dessas|chega dessas|basta das|nada de|nada mais de) "
+                       r"(?:as |os |essas |esses |estas |estes |suas |vossas |tantas |tantos )?"
+                       + _PT_MSG + r"\b"),
+    ("pt.quero-sair", C, r"\b(?:quero|desejo|gostaria de|queria|preciso) (?:me descadastrar|ser "
+                         r"removido|ser removida|ser retirado|ser retirada|ser excluido|ser "
+                         r"excluida|sair da lista|sair da vossa lista|sair da sua lista|sair "
+                         r"desta lista|sair dessa lista|me desinscrever|cancelar (?:a |minha |"
+                         r"a minha )?(?:inscricao|assinatura|subscricao)(?:$| (?:das|de|dos|"
+                         r"da|nas) (?:" + _PT_MSG + r"|lista)))\b"),
+    ("pt.cancelar-recebimento", C, r"{NEG}\b(?:cancelar|cancelem|cancele|cancela|parar|parem|"
+                                   r"suspender|suspendam|interromper) (?:o |a )?(?:recebimento|"
+                                   r"envio|envios|rececao|recepcao) (?:das|de|dos|da|do) "
+                                   + _PT_MSG + r"\b|{NEG}\b(?:cancelem|cancele|cancela|cancelar) "
+                                   r"(?:a )?(?:minha )?(?:inscricao|assinatura|subscricao)"
+                                   r"(?:$| por favor| obrigad[oa]| (?:das|de|dos|da|nas|na) "
+                                   r"(?:" + _PT_MSG + r"|lista))"),
+    ("pt.me-deixem", L, r"\b(?:me deixem|me deixe|deixem me|deixe me|me deixa|deixa me) (?:em paz|"
+                        r"sossegado|sossegada|quieto|quieta)\b"),
+    ("pt.sem-interesse", L, r"\bnao (?:tenho interesse|me interessa|me interessam|estou "
+                            r"interessado|estou interessada)\b(?! (?:no|na|nos|nas|nesse|nessa|"
+                            r"neste|nesta|o|a|em) (?!servico|publicidade|propaganda|promocoes|"
+                            r"ofertas|mensagens|newsletter)[a-z]+)"),
     ("pt.numero-errado", L, r"\bnumero errado\b"),
-    ("pt.nunca-me-cadastrei", L, r"\bnunca me (?:cadastrei|inscrevi|registrei)\b"),
-    ("pt.como-sair", L, r"\bcomo (?:faco para |eu )?(?:me descadastr|descadastrar|sair da lista)"),
-    ("pt.nao-parem", VETO, r"\bnao (?:parem|pare|para) de\b"),
+    ("pt.nunca-me-cadastrei", L, r"\b(?:nunca|eu nao) me (?:cadastrei|inscrevi|registrei|"
+                                 r"registei)\b|\b(?:nunca|nao) (?:dei|autorizei|pedi|aceitei) "
+                                 r"(?:o meu |meu |a minha |minha )?(?:consentimento|autorizacao|"
+                                 r"permissao|numero|isso|isto|nada|para receber)\b"),
+    ("pt.nao-me-incomodem", L, r"\bnao (?:me |nos )?(?:incomodem|incomode|perturbem|perturbe|"
+                               r"chateiem|encham|enchem|liguem|escrevam|mandem nada|enviem nada)"
+                               r"(?=$| por favor| obrigad[oa]| pf| pfv| aqui)"),
+    ("pt.chega", L, r"^(?:chega|basta|parem|para|pare)(?: ja| com isso| com isto| por favor| pf|"
+                    r" pfv| obrigad[oa])+$|^(?:chega|parem)$"),
+    ("pt.como-sair", L, r"\bcomo (?:faco para |eu |posso |faco pra |consigo )?(?:me descadastr|"
+                        r"descadastrar|sair da lista|deixar de receber|parar de receber|"
+                        r"cancelar (?:a )?(?:inscricao|subscricao))"),
+    ("pt.nao-parem", VETO, r"\bnao (?:parem|pare|para|deixem|deixe) de\b"),
     # ---- Dutch ------------------------------------------------------------------------------
     ("nl.geen-meer", C, r"\b(?:geen|niet langer|nooit meer) (?:sms|smsjes|berichten|berichtjes|"
                         r"mails|e mails|emails|reclame|nieuwsbrief|aanbiedingen|appjes|"
@@ -509,19 +769,51 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b"),
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
-    ("ro.nu-mai-trimiteti", C, r"\bnu (?:mi |imi |ne )?mai (?:trimiteti|trimite|scrieti|scrie|"
-                               r"contactati|sunati|deranjati|vreau|doresc)\b"),
+    ("ro.nu-mai-trimiteti", C, r"\bnu (?:mi |imi |ne |ma |mai |va rog |ma mai |mi mai |imi mai |"
+                               r"ne mai )?(?:mai )?(?:" + _RO_SEND + r")\b(?:.*\b(?:mai|"
+                               r"niciodata|" + _RO_MSG + r")\b)|\bnu (?:mi |imi |ne |ma )?mai "
+                               r"(?:" + _RO_SEND + r"|vreau|doresc)\b"),
+    ("ro.nu-vreau-sa-primesc", C, r"\bnu (?:mai )?(?:vreau|doresc|as vrea|as dori|vrem|dorim|"
+                                  r"mai vreau|mai doresc) (?:sa )?(?:mai )?(?:primesc|primim|"
+                                  r"fiu contactat|fiu contactata|fiu deranjat|fiu deranjata|"
+                                  r"fiu sunat|fiu sunata|" + _RO_MSG + r")\b"),
     ("ro.dezabonati-ma", C, r"{NEG}\b(?:ma dezabonez|dezabonati ma|dezaboneaza ma|dezabonati mi|"
-                            r"dezabonare|dezabonarea|ma dezabonati|dezabonez)\b"),
-    ("ro.stergeti-ma", C, r"{NEG}\b(?:stergeti|sterge|scoateti|scoate|eliminati) (?:ma|numarul "
-                          r"meu|datele mele)\b"),
-    ("ro.opriti", C, r"{NEG}\b(?:opriti|oprire|opreste|stop|gata cu|ajunge cu) (?:mesajele|" +
-                     r"sms urile|sms|reclamele|trimiterea|spam|mesaje|reclame)\b"),
-    ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma) (?:in pace|naibii)\b"),
-    ("ro.nu-interesat", L, r"\bnu (?:sunt interesat|sunt interesata|ma intereseaza)\b"),
+                            r"dezabonare|dezabonarea|ma dezabonati|dezabonez|sa ma dezabonati|"
+                            r"dezabonati ne|dezabonati)\b"),
+    ("ro.stergeti-ma", C, r"{NEG}\b(?:stergeti|sterge|scoateti|scoate|eliminati|elimina|radiati|"
+                          r"stergeti mi|scoateti mi) (?:ma|numarul meu|numarul|datele mele|"
+                          r"adresa mea|emailul meu|contactul meu|telefonul meu)\b"
+                          r"(?! (?:de pe|din) (?:comanda|cos|factura|cont)\b)"),
+    ("ro.sa-ma-stergeti", C, r"{NEG}\b(?:sa |va rog )?(?:ma|mi) (?:stergeti|scoateti|eliminati|"
+                             r"radiati|stergi|scoti|elimini)\b(?:.*\b(?:lista|liste|listele|baza|"
+                             r"bazele|date|abonati|newsletter|newsletterul|evidenta|evidente|"
+                             r"contacte|voastra|dumneavoastra)\b)"),
+    ("ro.vreau-sa-fiu-sters", C, r"\b(?:vreau|doresc|as vrea|as dori|va rog) (?:sa fiu|sa ma|sa "
+                                 r"imi|sa mi) (?:sters|stearsa|scos|scoasa|eliminat|eliminata|"
+                                 r"dezabonat|dezabonata|dezabonez|stergeti|scoateti|radiat|"
+                                 r"radiata|retrag consimtamantul|dezabonati)\b|\b(?:imi )?retrag "
+                                 r"(?:consimtamantul|acordul)\b"),
+    ("ro.opriti", C, r"{NEG}(?<!nu va )\b(?:opriti|oprire|opreste|opriti va|stop|gata cu|"
+                     r"ajunge cu|destul cu|incetati cu|terminati cu|nu mai vreau) (?:toate |"
+                     r"odata |va rog )?(?:trimiterea|trimiterile|spam|spamul|" + _RO_MSG + r")\b"),
+    ("ro.incetati-sa", C, r"{NEG}\b(?:incetati|inceteaza|opriti va|nu mai|terminati|lasati|"
+                          r"renuntati) (?:sa |cu |de a )?(?:mi |ma |imi |ne |mai )?(?:mai )?"
+                          r"(?:trimiteti|scrieti|contactati|sunati|deranjati|trimiterea|"
+                          r"trimite|contacta|deranja|suna|scrie|spamati|bateti la cap)\b"),
+    ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
+                        r"linistita)\b"),
+    ("ro.nu-interesat", L, r"\bnu (?:sunt interesat|sunt interesata|ma intereseaza|ma mai "
+                           r"intereseaza)\b(?! (?:de )?(?:produsul|modelul|culoarea|marimea|"
+                           r"acest|aceasta|acel|acea)\b)"),
     ("ro.numar-gresit", L, r"\bnumar gresit\b"),
-    ("ro.nu", VETO, r"\bnu (?:ma |mi )?(?:dezabonati|opriti|stergeti|va opriti)\b"),
-    ("ro.prea-multe", P, r"\bprea multe " + _RO_MSG + r"\b"),
+    ("ro.nu-m-am-abonat", L, r"\bnu m am (?:abonat|inscris|inregistrat) niciodata\b|\bniciodata "
+                             r"nu m am (?:abonat|inscris|inregistrat)\b|\bnu (?:mi )?am dat "
+                             r"(?:niciodata )?(?:acordul|consimtamantul|numarul)\b"),
+    ("ro.cum-ma-dezabonez", L, r"\bcum (?:ma pot dezabona|pot sa ma dezabonez|ma dezabonez|"
+                               r"ma scot de pe lista|opresc mesajele|nu mai primesc)\b"),
+    ("ro.nu", VETO, r"\bnu (?:ma |mi |va )?(?:dezabonati|opriti|stergeti|va opriti|opriti va)\b"),
+    ("ro.prea-multe", P, r"\bprea multe " + _RO_MSG + r"\b|\bm ati (?:sacait|saturat|enervat|"
+                         r"innebunit)\b"),
     # ---- Turkish ----------------------------------------------------------------------------
     ("tr.listeden-cikarin", C, r"\b(?:listeden|listenizden|listenden|listelerinizden) "
                                r"(?:cikarin|cikar|cikartin|silin|sil|cikmak istiyorum|cikmak)\b"),
