@@ -190,7 +190,8 @@ _ES_MSG = (
 _ES_SEND_SUBJ = (
     r"envien|envies|envie|manden|mandes|mande|escriban|escribas|escriba|contacten|contactes|"
     r"contacte|molesten|molestes|moleste|llamen|llames|sigan enviando|sigan mandando|"
-    r"sigan escribiendo|envieis|mandeis|escribais|contacteis|molesteis|spameen"
+    r"sigan escribiendo|envieis|mandeis|escribais|contacteis|molesteis|spameen|esten mandando|"
+    r"esten enviando|esten escribiendo|esten llamando|esten molestando"
 )
 _ES_SEND_INF = (
     r"enviar|mandar|escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
@@ -205,7 +206,7 @@ _FR_MSG = (
 _FR_SEND = (
     r"envoyez|envoie|envoies|envoyer|ecrivez|ecris|ecrit|ecrire|contactez|contacte|contacter|"
     r"appelez|appelle|appeler|spammez|derangez|derange|deranger|harcelez|sollicitez|solliciter|"
-    r"textez|relancez"
+    r"textez|relancez|menvoyez|mecrivez"
 )
 _DE_MSG = (
     r"(?:sms|nachrichten|nachricht|werbung|mails|emails|e mails|newsletter|angebote|"
@@ -307,6 +308,16 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
     ("en.cease-and-desist", L, r"\bcease and desist\b"),
+    ("en.how-many-times", L, r"\bhow many (?:more )?times (?:do|must|should|will|have) (?:i|we) "
+                             r"(?:have to |need to |got to )?(?:ask|tell|say|reply|text|write)\b"),
+    ("en.report-you", L, r"\b(?:report|reporting|sue|suing) (?:you|u|your company|this number)\b"
+                         r"|\bif (?:you|u) (?:text|message|msg|contact|call|email|spam|txt|keep "
+                         r"texting|keep messaging|keep sending|send)(?: me| us)?(?: one more time|"
+                         r" again| anymore| any more)\b|\b(?:fcc|ftc|attorney general|do not "
+                         r"call list|dnc list|donotcall)\b"),
+    ("en.want-out-of", C, r"\b(?:i|we) (?:want|wanna|would like|d like) (?:out of|off) (?:this|"
+                          r"your|the|these|ur|all your|all these) (?:list|lists|texts|messages|"
+                          r"program|mailing list|thing|database|system)\b"),
     ("en.want-out", L, r"^(?:i )?want out(?: of (?:this|these|your list|the list))?(?: please| now|"
                        r" thanks)?$"),
     ("en.cancel-subscription", C, r"{NEG}\bcancel (?:my |the |this )?(?:subscription|sub) (?:to|"
@@ -314,10 +325,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"plan|service|membership)\b)"),
     ("en.leave-me-alone", L, r"\b(?:leave me alone|leave us alone|go away|piss off|get lost|"
                              r"f off|bugger off)\b"),
-    ("en.not-interested", L, r"^(?:i m |im |i am |am |we re |were |we are |sorry |nope |no |"
-                             r"no thanks |no thank you )*not interested(?: anymore| any more| "
-                             r"thanks| thank you| thx| sorry| at all| in this| in these| in your "
-                             r"\w+)*$"),
+    ("en.not-interested", L, r"\b(?:no longer|not|never|nt|not really) interested(?: at all)? "
+                             r"(?:anymore|any more|in (?:any of )?(?:your|these|this|ur|the|any) "
+                             r"(?:" + _EN_MSG + r"|company|products|stuff|service|services|"
+                             r"program|list))\b|\bno longer interested\b"),
     ("en.wrong-number", L, r"\bwrong (?:number|person|phone number|no)\b"),
     ("en.never-signed-up", L, r"\b(?:never|didn t|didnt|did not) (?:sign|signed|subscribe|"
                               r"subscribed|opt|opted|agree|agreed|consent|consented|ask|asked)"
@@ -370,7 +381,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                     r"loro )?(?:lista|liste|mailing list|contatti|rubrica|"
                                     r"newsletter|database|archivio|elenco|invii|banca dati|"
                                     r"lista di distribuzione)\b(?! vip)"),
-    ("it.non-scrivetemi-piu", C, r"\b(?:non|mai piu) (?:mi |ci )?(?:" + _IT_SEND + r")\b"
+    ("it.non-scrivetemi-piu", C, r"\b(?:non|nn|mai piu) (?:mi |ci )?(?:" + _IT_SEND + r")\b"
                                  r"(?:.*\b(?:piu|mai|niente|nulla|" + _IT_MSG + r")\b)"),
     ("it.mai-piu", C, r"\bmai piu (?:mi |ci )?(?:" + _IT_SEND + r")\b"),
     ("it.non-voglio-piu", C, r"\bnon (?:voglio|desidero|vorrei|intendo|vogliamo|desideriamo) "
@@ -415,8 +426,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"stufo|stufa)\b.*\b(?:basta|stop|smettetela|piantatela)\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
     ("it.non-interessa", L, r"\bnon (?:mi interessa|mi interessano|sono interessato|sono "
-                            r"interessata)\b(?! (?:il|lo|la|l|questo|questa|quel|quella|un|una) "
-                            r"(?!servizio|newsletter|pubblicita|offerte|messaggi)[a-z]+)"),
+                            r"interessata|mi interessate) (?:piu|per niente piu|(?:nessuno dei |"
+                            r"nessuna delle )?(?:i |le |gli )?(?:vostri |vostre )" + _IT_MSG
+                            + r")\b|\bnon mi interessan[oa] (?:i |le |gli |questi |queste )?(?:"
+                            r"vostri |vostre )?" + _IT_MSG + r"\b"),
     ("it.numero-sbagliato", L, r"\bnumero sbagliato\b"),
     ("it.mai-iscritto", L, r"\bnon mi sono mai (?:iscritto|iscritta|registrato|registrata)\b|"
                            r"\bnon (?:vi )?ho mai (?:dato|chiesto|autorizzato|fornito) (?:il )?"
@@ -425,12 +438,20 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.come-disiscrivermi", L, r"\bcome (?:faccio a |posso |si fa a )?(?:disiscrivermi|"
                                  r"cancellarmi|non ricevere piu|smettere di ricevere|togliermi "
                                  r"dalla lista)\b"),
+    ("it.quante-volte", L, r"\bquante volte (?:ve lo |vi |lo )?(?:devo|dovro|ho|dovrei) "
+                           r"(?:ancora )?(?:dire|dirvi|chiedere|chiedervi|ripetere|ripetervi|"
+                           r"scrivere|scrivervi|detto|chiesto|scritto)\b"),
+    ("it.denuncio", L, r"\b(?:vi denuncio|vi denuncero|vi segnalo|vi segnalero|vi faccio causa|"
+                       r"denuncia|segnalazione)\b.*\b(?:garante|privacy|polizia|agcom|"
+                       r"avvocato|carabinieri)\b|\bse (?:continuate|continui|insistete|"
+                       r"continuerete) (?:a|ad) (?:" + _IT_SEND + r")\b"),
+    ("it.exclaim", VETO, r"\bstop (?:che|quanto|ma che|come)\b"),
     ("it.troppi", P, r"\b(?:troppi|troppe) " + _IT_MSG + r"\b|\b(?:mi avete|ci avete) (?:stufato|"
                      r"stufata|stancato|stancata|rotto|scocciato|scocciata|esasperato)\b"),
     ("it.non-smettete", VETO, r"\bnon (?:smettete|smettere|fermatevi|cancellate|smettetela)\b"),
     # ---- Spanish ----------------------------------------------------------------------------
     ("es.darme-de-baja", C, r"{NEG}\b(?:darme|me doy|me quiero dar|dame|denme|darse|darnos|"
-                            r"me den|me des|me das|me di|me he dado|denos|deme|dadme|me puedes "
+                            r"me den|me des|me das|denos|deme|dadme|me puedes "
                             r"dar|me pueden dar|me podrian dar) de baja\b|\bdar de baja "
                             r"(?:mi|este) (?:numero|telefono|movil|correo|celular)\b"),
     ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")\b.*\b(?:mas|nunca|"
@@ -488,9 +509,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"jodan|escriban|escribas|contacten|llamen|envien nada|manden nada)"
                              r"(?=$| por favor| porfa| x favor| gracias| por aqui| a este numero|"
                              r" aqui)"),
-    ("es.no-me-interesa", L, r"\bno (?:me interesa|me interesan|estoy interesado|estoy interesada)"
-                             r"\b(?! (?:el|la|los|las|ese|esa|este|esta|un|una|en) (?!servicio|"
-                             r"publicidad|promociones|ofertas|mensajes|newsletter|boletin)[a-z]+)"),
+    ("es.no-me-interesa", L, r"\b(?:ya no|no) (?:me interesa|me interesan|estoy interesado|estoy "
+                             r"interesada) (?:mas|nada mas|para nada mas|(?:nada de |ninguno de |"
+                             r"ninguna de )?(?:sus |tus |vuestros |vuestras |los |las |estos |"
+                             r"estas )" + _ES_MSG + r")\b|\bya no (?:me interesa|me interesan|"
+                             r"estoy interesado|estoy interesada)\b"),
     ("es.numero-equivocado", L, r"\b(?:numero equivocado|numero incorrecto|se equivocaron de "
                                 r"numero|te equivocaste de numero)\b"),
     ("es.nunca-me-suscribi", L, r"\b(?:nunca|yo no) me (?:suscribi|inscribi|registre|apunte|he "
@@ -501,9 +524,23 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("es.no-mas-alone", L, r"^(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|parenle|"
                            r"paren|para ya|alto ya|suficiente)(?: ya)?(?: por favor| porfa| "
                            r"gracias| x favor)*$"),
-    ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja\b|"
+    ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja"
+                        r"\b(?! (?:la|el|mi|una|un|su) )|"
                         r"\bcomo (?:me desuscribo|puedo desuscribirme|dejo de recibir|salgo de "
                         r"(?:la|su|esta) lista|cancelo (?:la|mi) suscripcion)\b"),
+    ("es.cuantas-veces", L, r"\bcuantas veces (?:les |te |os )?(?:tengo que|debo|hay que|voy a "
+                            r"tener que|he tenido que|les tengo que|te tengo que|os tengo que|"
+                            r"se los tengo que|se lo tengo que) (?:pedir|decir|repetir|"
+                            r"escribir|pedirles|decirles|repetirles)\b"),
+    ("es.denunciar", L, r"\b(?:denunciar|denunciarlos|denunciarles|demandarlos|denunciare|"
+                        r"denuncio|reportarlos|voy a denunciar|los voy a denunciar|queja)\b.*"
+                        r"\b(?:profeco|policia|aepd|proteccion de datos|consumo|abogado|"
+                        r"si siguen|si continuan|si vuelven)\b|\bsi (?:siguen|sigues|continuan|"
+                        r"vuelven a|me vuelven a) (?:mandando|enviando|escribiendo|molestando|"
+                        r"llamando|" + _ES_SEND_INF + r")\b"),
+    ("es.exclaim", VETO, r"\bstop (?:que|q|como|cuanto) (?:precio|bonito|bonita|lindo|linda|"
+                         r"barato|maravilla|bueno|buena)\b|\bpor error\b|\bsin querer\b|"
+                         r"\bvolver a suscribir|\bvolverme a suscribir"),
     ("es.demasiados", P, r"\b(?:demasiados|demasiadas|tantos|tantas) " + _ES_MSG + r"\b"),
     ("es.no-dejen", VETO, r"\bno (?:dejen|dejes|dejeis|paren|pares|pareis) de\b"),
     # ---- French -----------------------------------------------------------------------------
@@ -532,7 +569,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"supprimer de votre)\b"),
     ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arretes|arreter|cessez|cesse|cesser|stop|"
                          r"stoppez|stopper) (?:donc )?(?:de |d )?(?:m |me |nous )?(?:envoyer|"
-                         r"ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
+                         r"menvoyer|mecrire|ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
                          r"relancer|m envoyer|m ecrire|vos|les|ces|ses|tous ces|toutes ces)\b"),
     ("fr.cessez-l-envoi", C, r"{NEG}\b(?:cesser|cessez|arreter|arretez|arrete|stopper|stoppez|"
                              r"suspendre|suspendez|interrompre|interrompez|mettre fin a|mettez fin "
@@ -546,8 +583,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"sollicite|sollicitee|derange|derangee|contacte|contactee)\b"),
     ("fr.plus-de-sms", L, r"^(?:plus de|plus d|fini les|assez de|stop aux|pas de|plus aucun|"
                           r"plus aucune) (?:vos |ces |tes )?" + _FR_MSG + r"(?: svp| merci| s il "
-                          r"vous plait| stp| pitie)*$|\bje veux plus (?:de |d )?(?:vos |tes |"
-                          r"ces )?"
+                          r"vous plait| stp| pitie)*$"),
+    ("fr.je-veux-plus-de", L, r"\b(?:je|j|jveux|jeveux) (?:veux )?plus (?:de |d )?(?:vos |tes |"
+                              r"ces )?"
                           + _FR_MSG + r"\b"),
     ("fr.de-votre-liste", C, r"{NEG}\b(?:de|sur|des|du) (?:votre|la|vos|cette|ta|tes|vos listes|"
                              r"votre base) (?:liste|fichier|fichiers|base|listes|contacts|"
@@ -573,9 +611,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.laissez-moi", L, r"\b(?:laissez moi tranquille|laisse moi tranquille|foutez moi la paix|"
                           r"fichez moi la paix|fiche moi la paix|fous moi la paix|laissez moi en "
                           r"paix|laissez nous tranquilles|lachez moi|lache moi)\b"),
-    ("fr.pas-interesse", L, r"\bpas (?:interesse|interessee|interesses|interessant pour moi)\b"
-                            r"(?! par (?:le|la|les|ce|cet|cette) (?!service|newsletter|offres|"
-                            r"pubs|messages)[a-z]+)|\bca ne m interesse (?:pas|plus)\b"),
+    ("fr.pas-interesse", L, r"\b(?:plus|pas|jamais) (?:interesse|interessee|interesses) par "
+                            r"(?:vos|ces|les|tes) " + _FR_MSG + r"\b|\b(?:ne|n) m interesse"
+                            r"(?:nt)? plus\b|\bplus (?:interesse|interessee|interesses)\b"),
     ("fr.mauvais-numero", L, r"\b(?:mauvais numero|faux numero|erreur de numero)\b"),
     ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee|souscrit|demande|"
                              r"accepte|consenti|autorise|donne mon accord|donne mon consentement|"
@@ -583,6 +621,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.comment-desabonner", L, r"\bcomment (?:faire pour |je fais pour |puis je |on fait pour )?"
                                  r"(?:me |se |on se |je me )?(?:desabonner|desinscrire|arreter "
                                  r"(?:ces|les|vos)|ne plus recevoir|arreter de recevoir)\b"),
+    ("fr.combien-de-fois", L, r"\bcombien de fois (?:faut il|dois je|je dois|il faut|"
+                              r"faudra t il|vais je devoir|devrai je) (?:vous |te |le |vous le |"
+                              r"te le )?(?:dire|demander|repeter|ecrire|redire)\b"),
+    ("fr.plainte", L, r"\b(?:plainte|porter plainte|signaler|signalement|signale)\b.*\b(?:cnil|"
+                      r"bloctel|dgccrf|police|avocat|33700)\b|\b(?:cnil|bloctel|33700)\b"),
+    ("fr.exclaim", VETO, r"\bstop (?:c est|c etait|quel|quelle|trop) (?:beau|belle|top|genial|"
+                         r"prix|bon|bonne|mignon|mignonne|canon|chou)\b"),
     ("fr.trop-de", P, r"\btrop de " + _FR_MSG + r"\b"),
     ("fr.arret-de-bus", VETO, r"\barret (?:de bus|du bus|de travail|maladie|de tram|du tram)\b|"
                               r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas|n arretez "
@@ -676,10 +721,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                    r"(?:" + _PT_MSG + r"|lista))"),
     ("pt.me-deixem", L, r"\b(?:me deixem|me deixe|deixem me|deixe me|me deixa|deixa me) (?:em paz|"
                         r"sossegado|sossegada|quieto|quieta)\b"),
-    ("pt.sem-interesse", L, r"\bnao (?:tenho interesse|me interessa|me interessam|estou "
-                            r"interessado|estou interessada)\b(?! (?:no|na|nos|nas|nesse|nessa|"
-                            r"neste|nesta|o|a|em) (?!servico|publicidade|propaganda|promocoes|"
-                            r"ofertas|mensagens|newsletter)[a-z]+)"),
+    ("pt.sem-interesse", L, r"\b(?:ja nao|nao) (?:tenho (?:mais )?interesse|me interessa|me "
+                            r"interessam|estou interessado|estou interessada) (?:mais|nenhum|"
+                            r"(?:em |nas |nos |nessas |nesses |nas suas |nas vossas )" + _PT_MSG
+                            + r")\b|\bja nao (?:tenho interesse|me interessa|estou interessad[oa])"
+                            r"\b"),
     ("pt.numero-errado", L, r"\bnumero errado\b"),
     ("pt.nunca-me-cadastrei", L, r"\b(?:nunca|eu nao) me (?:cadastrei|inscrevi|registrei|"
                                  r"registei)\b|\b(?:nunca|nao) (?:dei|autorizei|pedi|aceitei) "
@@ -690,6 +736,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"(?=$| por favor| obrigad[oa]| pf| pfv| aqui)"),
     ("pt.chega", L, r"^(?:chega|basta|parem|para|pare)(?: ja| com isso| com isto| por favor| pf|"
                     r" pfv| obrigad[oa])+$|^(?:chega|parem)$"),
+    ("pt.quantas-vezes", L, r"\bquantas vezes (?:eu )?(?:preciso|tenho que|tenho de|vou ter que|"
+                            r"vou ter de|devo|ja|terei que) (?:de )?(?:pedir|dizer|falar|repetir|"
+                            r"escrever|pedi|disse|falei)\b"),
+    ("pt.denunciar", L, r"\b(?:denunciar|denuncio|denunciar voces|reclamar|reclamacao|queixa|"
+                        r"processar|processo)\b.*\b(?:procon|anatel|policia|justica|cnpd|anpd|"
+                        r"advogado|reclame aqui|consumidor\.gov)\b|\bse (?:continuarem|"
+                        r"continuar|voltarem a|insistirem|me mandarem mais|mandarem mais)\b"),
+    ("pt.exclaim", VETO, r"\bstop (?:que|q|como|quanto) (?:preco|lindo|linda|barato|barata|"
+                         r"maravilha|bom|boa|fofo|fofa)\b"),
     ("pt.como-sair", L, r"\bcomo (?:faco para |eu |posso |faco pra |consigo )?(?:me descadastr|"
                         r"descadastrar|sair da lista|deixar de receber|parar de receber|"
                         r"cancelar (?:a )?(?:inscricao|subscricao))"),
@@ -802,9 +857,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"trimite|contacta|deranja|suna|scrie|spamati|bateti la cap)\b"),
     ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
                         r"linistita)\b"),
-    ("ro.nu-interesat", L, r"\bnu (?:sunt interesat|sunt interesata|ma intereseaza|ma mai "
-                           r"intereseaza)\b(?! (?:de )?(?:produsul|modelul|culoarea|marimea|"
-                           r"acest|aceasta|acel|acea)\b)"),
+    ("ro.nu-interesat", L, r"\bnu (?:mai sunt interesat|mai sunt interesata|ma mai intereseaza|"
+                           r"ma mai intereseaza)\b|\bnu (?:sunt interesat|sunt interesata|ma "
+                           r"intereseaza|ma intereseaza) (?:de )?(?:" + _RO_MSG + r")\b"),
     ("ro.numar-gresit", L, r"\bnumar gresit\b"),
     ("ro.nu-m-am-abonat", L, r"\bnu m am (?:abonat|inscris|inregistrat) niciodata\b|\bniciodata "
                              r"nu m am (?:abonat|inscris|inregistrat)\b|\bnu (?:mi )?am dat "
@@ -812,6 +867,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.cum-ma-dezabonez", L, r"\bcum (?:ma pot dezabona|pot sa ma dezabonez|ma dezabonez|"
                                r"ma scot de pe lista|opresc mesajele|nu mai primesc)\b"),
     ("ro.nu", VETO, r"\bnu (?:ma |mi |va )?(?:dezabonati|opriti|stergeti|va opriti|opriti va)\b"),
+    ("ro.de-cate-ori", L, r"\bde cate ori (?:trebuie|sa|va|ti|v am|ti am|am) (?:sa )?(?:va |iti "
+                          r"|mai )?(?:spun|cer|repet|scriu|zic|spus|cerut|scris|zis)\b"),
+    ("ro.reclam", L, r"\b(?:reclam|va reclam|reclamatie|plangere|raportez|va raportez|"
+                     r"sesizare)\b.*\b(?:anpc|anspdcp|politie|avocat|protectia consumatorului|"
+                     r"gdpr)\b|\bdaca (?:mai|continuati sa|veti mai) (?:" + _RO_SEND
+                     + r"|primesc)\b"),
+    ("ro.exclaim", VETO, r"\bstop (?:ce|cat de|ce pret|ce frumos|ce frumoasa|ce tare)\b"),
     ("ro.prea-multe", P, r"\bprea multe " + _RO_MSG + r"\b|\bm ati (?:sacait|saturat|enervat|"
                          r"innebunit)\b"),
     # ---- Turkish ----------------------------------------------------------------------------
@@ -839,7 +901,7 @@ WEAK_KEYWORDS: Final[frozenset[str]] = frozenset(
     {
         "end", "quit", "cancel", "remove", "revoke", "yes", "alto", "basta", "ferma", "cancella",
         "baja", "salir", "cancelar", "detener", "halt", "parar", "sair", "dur", "ret", "iptal",
-        "stoppen", "avsluta", "arret", "arrete", "arrett", "opreste", "rezygnuje",
+        "stoppen", "avsluta", "arret", "arrete", "arrett", "opreste", "oprire", "rezygnuje",
         "rezygnacja", "austragen", "dezabonare",
     }
 )  # fmt: skip
