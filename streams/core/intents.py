@@ -277,7 +277,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"texting |sms |contact |marketing |distribution |call )?"
                             r"(?:list|lists|database|system)\b"),
     ("en.stop-sending", C, r"{NEG}\b(?:stop|quit|cease|end|discontinue) (?:all |the )?" + _EN_SEND
-                           + r"\b"),
+                           + r"\b(?! (?:me |us )?(?:the wrong|wrong|the same|duplicate|double|"
+                           r"broken|damaged|the bill|bills|invoices)\b)"),
     ("en.stop-the-texts", C, r"{NEG}\b(?:stop|quit|end|cancel|cease|discontinue|enough|no more) "
                              r"(?:with )?(?:the |"
                              r"these |those |your |all |all the |all these |this |ur )?"
@@ -308,6 +309,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
     ("en.cease-and-desist", L, r"\bcease and desist\b"),
+    ("en.revoke-consent", C, r"\b(?:revoke|revoking|withdraw|withdrawing|retract|retracting|"
+                             r"rescind|cancel) (?:my |all |any |our )?(?:consent|permission|"
+                             r"authorization|authorisation|opt in)\b"),
+    ("en.who-gave-you", L, r"\bwho gave (?:you|u|ya) (?:my|this) (?:number|email|details|info|"
+                           r"contact)\b|\bhow did (?:you|u) get (?:my|this) (?:number|email)\b"),
+    ("en.told-you-stop", L, r"\bstop\b.*\b(?:told|asked) (?:you|u|ya)\b|\b(?:told|asked) (?:you|"
+                            r"u|ya)\b.*\bstop\b"),
     ("en.how-many-times", L, r"\bhow many (?:more )?times (?:do|must|should|will|have) (?:i|we) "
                              r"(?:have to |need to |got to )?(?:ask|tell|say|reply|text|write)\b"),
     ("en.report-you", L, r"\b(?:report|reporting|sue|suing) (?:you|u|your company|this number)\b"
@@ -347,7 +355,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"youre|ur so|lol|lmao|haha|omg|i m dying|im dying)\b|\bstop "
                               r"(?:that|this|the|these|those|ur|your) [a-z]+ (?:is|s|are|looks|"
                               r"was|were)\b|\b(?:omg|lol|haha|lmao|wow) stop\b|\bunsubscribe "
-                              r"(?:link|button|page|option)\b"),
+                              r"(?:link|button|page|option)\b|\bstop sending (?:me |us )?(?:the "
+                              r"wrong|wrong|the same|duplicate|double|broken|damaged)\b"),
     ("en.by-mistake", VETO, r"\b(?:accidentally|accidently|mistakenly|by mistake|by accident|"
                             r"didn t mean|did not mean|resubscribe|re subscribe|subscribe me|"
                             r"sign me up|add me)\b"),
@@ -431,6 +440,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             + r")\b|\bnon mi interessan[oa] (?:i |le |gli |questi |queste )?(?:"
                             r"vostri |vostre )?" + _IT_MSG + r"\b"),
     ("it.numero-sbagliato", L, r"\bnumero sbagliato\b"),
+    ("it.chi-vi-ha-dato", L, r"\bchi vi ha (?:dato|passato|fornito) (?:il )?(?:mio|questo) "
+                             r"(?:numero|contatto|indirizzo)\b|\britiro il (?:mio )?consenso\b"),
     ("it.mai-iscritto", L, r"\bnon mi sono mai (?:iscritto|iscritta|registrato|registrata)\b|"
                            r"\bnon (?:vi )?ho mai (?:dato|chiesto|autorizzato|fornito) (?:il )?"
                            r"(?:mio )?(?:consenso|numero|autorizzazione|di ricevere|questi|"
@@ -464,7 +475,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"volver a )?(?:recibir|recibiendo)\b(?! (?:el|la|mi|los|las|"
                                 r"este|esta) (?:pedido|pedidos|paquete|factura|producto|envio|"
                                 r"devolucion|reembolso|compra|llamada del repartidor)\b)"),
-    ("es.no-quiero", C, r"\b(?:no|ya no) (?:quiero|deseo|quisiera|queremos) (?:mas |ningun |"
+    ("es.no-quiero", C, r"\b(?:no|ya no|nunca) (?:quiero|deseo|quisiera|queremos|kiero) (?:mas |"
+                        r"ningun |"
                         r"ninguna |ningunos |ningunas |sus |tus |vuestros |vuestras |los |las |"
                         r"estos |estas |esos |esas |su |tu |mas de |de )*" + _ES_MSG + r"\b"),
     ("es.no-quiero-que", C, r"\bno (?:quiero|deseo|quisiera|queremos) que (?:me |nos )?(?:sigan |"
@@ -485,22 +497,36 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"mandando|estar escribiendo)\b"),
     ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria) (?:la |mi )?"
                           r"(?:baja|darme de baja|desuscribirme|desuscribir|desinscribirme|"
-                          r"salir de la lista|salir de su lista|salir de sus listas|que me "
+                          r"salir de (?:la|su|sus|esta|vuestra|tu|estas|vuestras) (?:lista|listas|"
+                          r"base de datos|lista de difusion|difusion)|que me "
                           r"eliminen|que me borren|que me saquen|que me quiten|que me den de baja|"
                           r"dejar de recibir|cancelar (?:la |mi )?suscripcion(?:$| (?:a|de) "
                           r"(?:los|las|sus|estos|estas) " + _ES_MSG + r"))\b"),
+    ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
+                       r"mandando|escribiendo|molestando|llamando|contactando|enviandome|mandandome|"
+                       r"escribiendome)\b"),
+    ("es.revoco", C, r"\b(?:revoco|retiro|revocar|retirar|anulo) (?:mi|el) (?:consentimiento|"
+                     r"permiso|autorizacion)\b|\bmi numero\b.*\b(?:borrenlo|eliminenlo|borralo|"
+                     r"eliminalo|quitenlo|quitalo)\b"),
+    ("es.quien-les-dio", L, r"\bquien (?:les|te|os|le) (?:dio|ha dado|paso) (?:mi|este) (?:numero|"
+                            r"correo|telefono|contacto)\b|\b(?:nunca|no) (?:les |os |te )?"
+                            r"(?:autorice|he autorizado|di permiso|he dado permiso)\b"),
+    ("es.cancelar-suscripcion-alone", C, r"^(?:cancelar|cancelen|anular) (?:la |mi )?"
+                                         r"(?:suscripcion|subscripcion)(?: por favor| gracias| "
+                                         r"porfa)*$"),
     ("es.cancelar-suscripcion", C, r"{NEG}\b(?:cancelen|cancele|cancela|cancelar|anulen|anule|"
                                    r"anular) (?:mi|la) (?:suscripcion|subscripcion)(?:$| por favor|"
                                    r" porfa| gracias| (?:a|de) (?:los|las|sus|estos|estas|este|"
                                    r"esta|la|su|sus) (?:" + _ES_MSG + r"|lista|boletin)\b)"),
     ("es.de-la-lista", C, r"{NEG}\b(?:eliminar|eliminen|elimine|borrar|borren|borre|quitar|quiten|"
-                          r"quite|sacar|saquen|saque|sacarme|quitarme|borrarme|eliminarme|"
+                          r"quite|retiren|retire|retirar|retirarme|sacar|saquen|saque|sacarme|quitarme|borrarme|eliminarme|"
                           r"sacarnos|quitarnos|borrarnos|eliminarnos)\b.*\bde (?:la|su|vuestra|"
                           r"tu|esta|sus|vuestras|vuestros|tus|estas) (?:lista|listas|base de "
                           r"datos|base|bases de datos|correos|contactos|listado|registros|"
                           r"mensajes|envios|difusion|lista de difusion|boletin)\b(?! vip)"),
     ("es.eliminen-numero", C, r"{NEG}\b(?:eliminen|elimine|elimina|borren|borre|borra|quiten|"
                               r"quite|quita|eliminar|borrar|quitar|supriman|suprimir|dar de baja|"
+                              r"retiren|retire|retirar|saquen|sacar|"
                               r"den de baja) (?:mi|mis|este) (?:numero|telefono|movil|celular|"
                               r"correo|email|contacto|datos|datos personales|informacion)\b"),
     ("es.dejenme-en-paz", L, r"\b(?:dejenme|dejame|dejadme|dejeme) (?:en paz|tranquilo|"
@@ -576,7 +602,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"a|annuler|annulez) (?:l |les |vos |tout |tous |ces |toute |toutes "
                              r"|toute forme d )?(?:envoi|envois|envoie|sollicitations|"
                              r"communications|messages|sms|abonnement aux " + _FR_MSG + r")\b"),
-    ("fr.stop-aux", C, r"\b(?:stop|arret|assez|marre|ras le bol|fini|finis) (?:de recevoir |d etre "
+    ("fr.stop-aux", C, r"\b(?:stop|arret|assez|marre|ras le bol|fini|finis|ca suffit|suffit) "
+                       r"(?:de recevoir |d etre "
                        r"inonde de |)(?:aux|des|de vos|de ces|avec les|avec vos|de|d|a vos|la|les|"
                        r"vos|ces|de tous ces|de toutes ces|de tous vos|de toutes vos) " + _FR_MSG
                        + r"\b|\b(?:marre|assez) d etre (?:harcele|harcelee|spamme|spammee|"
@@ -615,6 +642,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"(?:vos|ces|les|tes) " + _FR_MSG + r"\b|\b(?:ne|n) m interesse"
                             r"(?:nt)? plus\b|\bplus (?:interesse|interessee|interesses)\b"),
     ("fr.mauvais-numero", L, r"\b(?:mauvais numero|faux numero|erreur de numero)\b"),
+    ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
+                                  r"(?:consentement|accord|autorisation)\b"),
+    ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
+                               r"mail|email|contact)\b|\bjamais autorise\b"),
     ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee|souscrit|demande|"
                              r"accepte|consenti|autorise|donne mon accord|donne mon consentement|"
                              r"donne mon numero)\b"),
@@ -693,7 +724,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.nao-quero", C, r"\b(?:nao|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
                         r"receber |continuar recebendo |continuar a receber |voltar a receber |"
                         r"nenhuma |nenhum |as |os |suas |seus |vossas |vossos |essas |esses |"
-                        r"estas |estes |mais nada |nada )*(?:receber|" + _PT_MSG + r"|nada)\b"
+                        r"estas |estes |mais nada |nada )*(?:receber|" + _PT_MSG + r"|nada|ser "
+                        r"contatado|ser contactado|ser contatada|ser contactada|ser "
+                        r"incomodado|ser incomodada)\b"
                         r"(?! (?:do|da|o|a) (?:pedido|encomenda|produto|entrega)\b)"),
     ("pt.parem-de", C, r"{NEG}\b(?:parem|pare|para|parar|deixem|deixe|deixa|deixar|parai|"
                        r"parara) (?:ja |logo )?de (?:me |nos )?(?:" + _PT_SEND_INF
@@ -727,6 +760,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             + r")\b|\bja nao (?:tenho interesse|me interessa|estou interessad[oa])"
                             r"\b"),
     ("pt.numero-errado", L, r"\bnumero errado\b"),
+    ("pt.revogo", C, r"\b(?:revogo|retiro|revogar|retirar|cancelo) (?:o |a )?(?:meu |minha )?"
+                     r"(?:consentimento|autorizacao|permissao)\b"),
+    ("pt.quem-deu", L, r"\bquem (?:te |lhes |vos )?(?:deu|passou) (?:o )?(?:meu|este) (?:numero|"
+                       r"contato|contacto|telefone|email)\b|\b(?:nunca|nao) (?:autorizei|"
+                       r"autorizamos)\b"),
     ("pt.nunca-me-cadastrei", L, r"\b(?:nunca|eu nao) me (?:cadastrei|inscrevi|registrei|"
                                  r"registei)\b|\b(?:nunca|nao) (?:dei|autorizei|pedi|aceitei) "
                                  r"(?:o meu |meu |a minha |minha )?(?:consentimento|autorizacao|"
@@ -861,6 +899,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"ma mai intereseaza)\b|\bnu (?:sunt interesat|sunt interesata|ma "
                            r"intereseaza|ma intereseaza) (?:de )?(?:" + _RO_MSG + r")\b"),
     ("ro.numar-gresit", L, r"\bnumar gresit\b"),
+    ("ro.cine-v-a-dat", L, r"\b(?:cine v a dat|de unde aveti|de unde ai) (?:numarul|datele|"
+                           r"adresa)\b|\bnu (?:v )?am (?:autorizat|dat acordul)\b"),
     ("ro.nu-m-am-abonat", L, r"\bnu m am (?:abonat|inscris|inregistrat) niciodata\b|\bniciodata "
                              r"nu m am (?:abonat|inscris|inregistrat)\b|\bnu (?:mi )?am dat "
                              r"(?:niciodata )?(?:acordul|consimtamantul|numarul)\b"),
