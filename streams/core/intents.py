@@ -301,7 +301,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.want-to-unsubscribe", C, r"\b(?:want|wish|like|need|wanna|trying|going) to (?:opt out|"
                                   r"optout|unsubscribe|unsub|be removed|be taken off|stop "
                                   r"(?:receiving|getting|these|this|the|your)|cancel (?:these|"
-                                  r"this|the|my|your) " + _EN_MSG + r")\b"),
+                                  r"this|the|my|your) " + _EN_MSG + r")\b(?!.*\b(?:paper|printed|"
+                                  r"receipts|bills|catalog|catalogs|auto renewal|renewal)\b)"),
     ("en.unsubscribe-word", C, r"{NEG}\b(?:please |pls )?(?:unsubscribe|unsub|opt out|optout|"
                                r"stopall|stop all)(?: me| now| please| pls| thanks| asap| from "
                                r"(?:this|these|all|your|the)\b|$)"),
@@ -340,18 +341,29 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.wrong-number", L, r"\bwrong (?:number|person|phone number|no)\b"),
     ("en.never-signed-up", L, r"\b(?:never|didn t|didnt|did not) (?:sign|signed|subscribe|"
                               r"subscribed|opt|opted|agree|agreed|consent|consented|ask|asked)"
-                              r"(?: up)?(?: for| to)?(?: this| these| your| ur| any)\b|\b(?:never|"
+                              r"(?: up)?(?: for| to)?(?: this| these| your| ur| any)(?=$| (?:"
+                              + _EN_MSG + r"|list|lists|program|service|stuff|crap|spam|junk|shit|"
+                              r"nonsense|please|pls|so|and|who|i|you|why|how|what|stop|remove|"
+                              r"unsubscribe|ever|at all|thing|s|whatsoever|bs|garbage)\b)|"
+                              r"\b(?:never|"
                               r"didn t|didnt|did not) (?:give|gave|given) (?:you |u |anyone )?"
                               r"(?:permission|consent|my number|my consent|my permission)\b"),
     ("en.how-unsubscribe", L, r"\bhow (?:do|can|would|should) (?:i|we|u|you) (?:unsubscribe|unsub|"
-                              r"opt out|stop (?:these|this|the|getting|receiving|your|all)|get off|"
+                              r"opt out|stop (?:getting|receiving|(?:these|this|the|your|all) "
+                              + _EN_MSG + r"|these$|this$)|get off|"
                               r"be removed)\b(?! from (?!these|this|your|ur|you|the list|"
                               r"the texts|the messages|all|them|it|here|the emails)[a-z]+)"),
     ("en.stop-this", L, r"{NEG}\b(?:stop|quit) (?:this|it|that|now|already|immediately)\b"
                         r"(?! (?:s|from|is|was|happening|hurting|again|with the)\b)"),
     ("en.complaint", P, r"\b(?:too many|so many|way too many|constant|stupid|annoying) " + _EN_MSG
                         + r"\b|\b(?:this is spam|spam|spammer|spamming|harassment)\b"),
-    ("en.stop-exclaim", VETO, r"\bstop (?:it s|its|it is|that s|thats|that is|this is|you re|"
+    ("en.my-wrong-number", VETO, r"\b(?:i|we) (?:gave|entered|typed|put|used|provided|wrote) "
+                                 r"(?:you |u )?(?:the |a |my )?wrong (?:number|phone number)\b|"
+                                 r"\bwrong (?:number|phone number|no) (?:on|in|for) (?:my|the)\b|"
+                                 r"\bmy wrong (?:number|phone number)\b"),
+    ("en.stop-exclaim", VETO, r"\bstop (?:it |that |this )?(?:you re|youre|you are|u r|you guys "
+                              r"are|you guys re|ur too|you re too)\b|"
+                              r"\bstop (?:it s|its|it is|that s|thats|that is|this is|you re|"
                               r"youre|ur so|lol|lmao|haha|omg|i m dying|im dying)\b|\bstop "
                               r"(?:that|this|the|these|those|ur|your) [a-z]+ (?:is|s|are|looks|"
                               r"was|were)\b|\b(?:omg|lol|haha|lmao|wow) stop\b|\bunsubscribe "
@@ -390,8 +402,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                     r"loro )?(?:lista|liste|mailing list|contatti|rubrica|"
                                     r"newsletter|database|archivio|elenco|invii|banca dati|"
                                     r"lista di distribuzione)\b(?! vip)"),
-    ("it.non-scrivetemi-piu", C, r"\b(?:non|nn|mai piu) (?:mi |ci )?(?:" + _IT_SEND + r")\b"
-                                 r"(?:.*\b(?:piu|mai|niente|nulla|" + _IT_MSG + r")\b)"),
+    ("it.non-scrivetemi-piu", C, r"\b(?:non|nn|mai piu) (?:mi |ci )?(?:" + _IT_SEND + r")(?: "
+                                 r"[a-z]+){0,3} (?:piu|mai|niente|nulla|" + _IT_MSG + r")\b(?! "
+                                 r"(?:tardi|presto|il|lo|la|le|i|gli|del|della|economico|veloce)"
+                                 r"\b)"),
     ("it.mai-piu", C, r"\bmai piu (?:mi |ci )?(?:" + _IT_SEND + r")\b"),
     ("it.non-voglio-piu", C, r"\bnon (?:voglio|desidero|vorrei|intendo|vogliamo|desideriamo) "
                              r"(?:piu |ricevere |altri |altre |i vostri |le vostre |vostri |"
@@ -399,7 +413,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|contattati|"
                              r"disturbato|disturbata|chiamato|chiamata|contattato)|"
                              + _IT_MSG + r")\b(?! (?:il|lo|la|l) (?:pacco|ordine|prodotto|"
-                             r"rimborso|reso|corriere|articolo)\b)"),
+                             r"rimborso|reso|corriere|articolo|fattura|scontrino)\b|.*\b"
+                             r"(?:cartacea|cartaceo|cartacei)\b)"),
     ("it.desidero-non", C, r"\b(?:desidero|voglio|vorrei|preferisco|preferirei|chiedo di|vi "
                            r"chiedo di|vi prego di|prego di|si prega di|per favore di) non "
                            r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|disturbato|"
@@ -465,8 +480,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"me den|me des|me das|denos|deme|dadme|me puedes "
                             r"dar|me pueden dar|me podrian dar) de baja\b|\bdar de baja "
                             r"(?:mi|este) (?:numero|telefono|movil|correo|celular)\b"),
-    ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")\b.*\b(?:mas|nunca|"
-                           + _ES_MSG + r")\b"),
+    ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")(?: [a-z]+){0,3} (?:mas|"
+                           r"nunca|jamas|" + _ES_MSG + r")\b(?! (?:tarde|temprano|barato|barata|"
+                           r"caro|rapido|el|la|los|las|del|de la|de los|grande|pequeno)\b)"),
     ("es.ya-no-me-envien", C, r"\b(?:ya no|nunca mas|jamas) (?:me |nos )?(?:vuelvan a |vuelvas a )?"
                               r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b"),
     ("es.no-vuelvan-a", C, r"\bno (?:me |nos )?(?:vuelvan|vuelvas|volvais|vuelva) (?:nunca )?a "
@@ -474,7 +490,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("es.no-quiero-recibir", C, r"\bno (?:quiero|deseo|quisiera|queremos|necesito) (?:seguir |"
                                 r"volver a )?(?:recibir|recibiendo)\b(?! (?:el|la|mi|los|las|"
                                 r"este|esta) (?:pedido|pedidos|paquete|factura|producto|envio|"
-                                r"devolucion|reembolso|compra|llamada del repartidor)\b)"),
+                                r"devolucion|reembolso|compra|llamada del repartidor)\b|.*\b"
+                                r"papel\b)"),
     ("es.no-quiero", C, r"\b(?:no|ya no|nunca) (?:quiero|deseo|quisiera|queremos|kiero) (?:mas |"
                         r"ningun |"
                         r"ninguna |ningunos |ningunas |sus |tus |vuestros |vuestras |los |las |"
@@ -552,7 +569,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"gracias| x favor)*$"),
     ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja"
                         r"\b(?! (?:la|el|mi|una|un|su) )|"
-                        r"\bcomo (?:me desuscribo|puedo desuscribirme|dejo de recibir|salgo de "
+                        r"\bcomo (?:me desuscribo|puedo desuscribirme|dejo de recibir"
+                        r"(?!.*\bpapel\b)|salgo de "
                         r"(?:la|su|esta) lista|cancelo (?:la|mi) suscripcion)\b"),
     ("es.cuantas-veces", L, r"\bcuantas veces (?:les |te |os )?(?:tengo que|debo|hay que|voy a "
                             r"tener que|he tenido que|les tengo que|te tengo que|os tengo que|"
@@ -578,7 +596,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"sollicitee|rien recevoir)\b"),
     ("fr.je-ne-veux-plus", C, r"\b(?:ne|n) (?:veux|souhaite|desire|voudrais|veut|voulons|"
                               r"souhaitons|souhaiterais|desirons|tiens) plus (?:a )?(?:recevoir|"
-                              r"de|d|vos|ces|vous|aucun|aucune|rien|etre|jamais|avoir)\b"),
+                              r"vous|aucun|aucune|rien|etre|jamais|avoir de vos|entendre parler|"
+                              r"(?:de |d )?(?:vos |ces |tes |tous vos |toutes vos )?" + _FR_MSG
+                              + r")\b"),
     ("fr.je-veux-plus-recevoir", C, r"\b(?:je|j) (?:ne )?(?:veux|souhaite|desire|voudrais) "
                                     r"(?:plus|pas|plus jamais) (?:recevoir|etre contacte|etre "
                                     r"contactee|etre sollicite|etre sollicitee|etre derange|etre "
@@ -596,7 +616,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arretes|arreter|cessez|cesse|cesser|stop|"
                          r"stoppez|stopper) (?:donc )?(?:de |d )?(?:m |me |nous )?(?:envoyer|"
                          r"menvoyer|mecrire|ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
-                         r"relancer|m envoyer|m ecrire|vos|les|ces|ses|tous ces|toutes ces)\b"),
+                         r"relancer|m envoyer|m ecrire|(?:vos|les|ces|ses|tous ces|toutes ces|"
+                         r"tous vos|toutes vos) " + _FR_MSG + r")\b"),
     ("fr.cessez-l-envoi", C, r"{NEG}\b(?:cesser|cessez|arreter|arretez|arrete|stopper|stoppez|"
                              r"suspendre|suspendez|interrompre|interrompez|mettre fin a|mettez fin "
                              r"a|annuler|annulez) (?:l |les |vos |tout |tous |ces |toute |toutes "
@@ -646,8 +667,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"(?:consentement|accord|autorisation)\b"),
     ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
                                r"mail|email|contact)\b|\bjamais autorise\b"),
-    ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee|souscrit|demande|"
-                             r"accepte|consenti|autorise|donne mon accord|donne mon consentement|"
+    ("fr.jamais-inscrit", L, r"\bjamais (?:inscrit|inscrite|abonne|abonnee|souscrit|(?:demande|"
+                             r"accepte) (?:a recevoir|a etre|de recevoir|ces|vos|ca|cela|rien|"
+                             r"quoi que ce soit)|consenti|autorise|donne mon accord|donne mon "
+                             r"consentement|"
                              r"donne mon numero)\b"),
     ("fr.comment-desabonner", L, r"\bcomment (?:faire pour |je fais pour |puis je |on fait pour )?"
                                  r"(?:me |se |on se |je me )?(?:desabonner|desinscrire|arreter "
@@ -713,8 +736,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"meu telefone|o meu email|meu email|o meu e mail|meu e mail|o meu "
                       r"celular|meu celular|o meu telemovel|meu telemovel)\b"
                       r"(?! (?:do|da|no|na) (?:pedido|carrinho|encomenda|conta)\b)"),
-    ("pt.nao-mande-mais", C, r"\bnao (?:me |nos )?(?:" + _PT_SEND_SUBJ + r")\b.*\b(?:mais|"
-                             r"nunca|" + _PT_MSG + r")\b"),
+    ("pt.nao-mande-mais", C, r"\bnao (?:me |nos )?(?:" + _PT_SEND_SUBJ + r")(?: [a-z]+){0,3} "
+                             r"(?:mais|nunca|" + _PT_MSG + r")\b(?! (?:tarde|cedo|barato|rapido|"
+                             r"o|a|os|as|um|uma|do|da|dos|das)\b)"),
     ("pt.nunca-mais", C, r"\b(?:nunca mais|ja nao|jamais) (?:me |nos )?(?:voltem a |volte a )?"
                          r"(?:" + _PT_SEND_SUBJ + r"|" + _PT_SEND_INF + r")\b"),
     ("pt.nao-voltem-a", C, r"\bnao (?:me |nos )?(?:voltem|volte|voltes) a (?:me |nos )?"
@@ -724,10 +748,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.nao-quero", C, r"\b(?:nao|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
                         r"receber |continuar recebendo |continuar a receber |voltar a receber |"
                         r"nenhuma |nenhum |as |os |suas |seus |vossas |vossos |essas |esses |"
-                        r"estas |estes |mais nada |nada )*(?:receber|" + _PT_MSG + r"|nada|ser "
+                        r"estas |estes )*(?:receber|" + _PT_MSG + r"|(?:mais )?nada de (?:voces|"
+                        r"vcs|vos|vces)|ser "
                         r"contatado|ser contactado|ser contatada|ser contactada|ser "
                         r"incomodado|ser incomodada)\b"
-                        r"(?! (?:do|da|o|a) (?:pedido|encomenda|produto|entrega)\b)"),
+                        r"(?! (?:do|da|o|a) (?:pedido|encomenda|produto|entrega|fatura)\b|.*\b"
+                        r"papel\b)"),
     ("pt.parem-de", C, r"{NEG}\b(?:parem|pare|para|parar|deixem|deixe|deixa|deixar|parai|"
                        r"parara) (?:ja |logo )?de (?:me |nos )?(?:" + _PT_SEND_INF
                        + r"|encher|spammar|spamar|chatear)\b"),
@@ -863,9 +889,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
     ("ro.nu-mai-trimiteti", C, r"\bnu (?:mi |imi |ne |ma |mai |va rog |ma mai |mi mai |imi mai |"
-                               r"ne mai )?(?:mai )?(?:" + _RO_SEND + r")\b(?:.*\b(?:mai|"
-                               r"niciodata|" + _RO_MSG + r")\b)|\bnu (?:mi |imi |ne |ma )?mai "
-                               r"(?:" + _RO_SEND + r"|vreau|doresc)\b"),
+                               r"ne mai )?(?:mai )?(?:" + _RO_SEND + r")(?: [a-z]+){0,3} (?:mai|"
+                               r"niciodata|nimic|" + _RO_MSG + r")\b(?! (?:tarziu|devreme|tare|"
+                               r"bine|ieftin|mult|multe|repede)\b)|\bnu (?:mi |imi |ne |ma )?mai "
+                               r"(?:" + _RO_SEND + r")\b|\bnu (?:mai vreau|mai doresc)(?:$| sa "
+                               r"primesc| sa fiu| nimic| de la voi| mesaje| " + _RO_MSG + r"\b)"),
     ("ro.nu-vreau-sa-primesc", C, r"\bnu (?:mai )?(?:vreau|doresc|as vrea|as dori|vrem|dorim|"
                                   r"mai vreau|mai doresc) (?:sa )?(?:mai )?(?:primesc|primim|"
                                   r"fiu contactat|fiu contactata|fiu deranjat|fiu deranjata|"
