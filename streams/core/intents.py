@@ -280,14 +280,18 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            + r"\b(?! (?:me |us )?(?:the wrong|wrong|the same|duplicate|double|"
                            r"broken|damaged|the bill|bills|invoices)\b)"),
     ("en.stop-the-texts", C, r"{NEG}\b(?:stop|quit|end|cancel|cease|discontinue|enough|no more) "
-                             r"(?:with )?(?:the |"
+                             r"(?:with |of )?(?:the |"
                              r"these |those |your |all |all the |all these |this |ur )?"
                              + _EN_MSG + r"\b"),
     ("en.dont-text-me", C, r"\b(?:don t|dont|do not|pls don t|please don t|never) (?:ever )?"
                            r"(?:text|txt|message|msg|sms|email|e mail|contact|call|send|bother|"
-                           r"spam|write to|write|reach out to|ping) (?:me|us|this number|"
-                           r"my number|here)\b"),
-    ("en.dont-want", C, r"\b(?:don t|dont|do not|no longer|never) (?:want|wish|need|like) (?:to "
+                           r"spam|write to|write|reach out to|ping)(?: (?:me|us|this number|"
+                           r"my number|here)\b|$)|\b(?:don t|dont|do not|never|please don t) "
+                           r"(?:send|text|message|email) (?:(?:me |us )?(?:any more|anymore|more|"
+                           r"any further|further)(?: " + _EN_MSG + r")?|(?:me |us )?any "
+                           + _EN_MSG + r")\b"),
+    ("en.dont-want", C, r"\b(?:don t|dont|do not|no longer|never) (?:want|wish|need|like|wants|"
+                        r"wishes|needs) (?:to "
                         r"(?:receive|get|be getting|get any|hear from you)|(?:any )?more|these|"
                         r"your|"
                         r"any|those|the|this|ur|u)\b(?:.*\b" + _EN_MSG + r"\b|.*\bfrom (?:you|u|"
@@ -309,7 +313,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.sign-me-out", C, r"{NEG}\b(?:sign|count|leave) (?:me|us) out\b"),
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
-    ("en.cease-and-desist", L, r"\bcease and desist\b"),
+    ("en.cease-and-desist", L, r"\bcease and desist\b|\b(?:asked|requested|told you) (?:you )?"
+                               r"(?:to be|to get) (?:removed|taken off|unsubscribed|deleted)\b"),
+    ("en.please-stop", L, r"^(?:please|pls|plz|kindly|just|ok|okay|now) stop\b(?! (?:by|at|in|"
+                          r"over|the|my|on|to|for|it s|being)\b)"),
+    ("en.no-more-alone", L, r"^no more(?: please| pls| thanks| thank you| ty)*$"),
     ("en.revoke-consent", C, r"\b(?:revoke|revoking|withdraw|withdrawing|retract|retracting|"
                              r"rescind|cancel) (?:my |all |any |our )?(?:consent|permission|"
                              r"authorization|authorisation|opt in)\b"),
@@ -362,9 +370,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"\bwrong (?:number|phone number|no) (?:on|in|for) (?:my|the)\b|"
                                  r"\bmy wrong (?:number|phone number)\b"),
     ("en.stop-exclaim", VETO, r"\bstop (?:it |that |this )?(?:you re|youre|you are|u r|you guys "
-                              r"are|you guys re|ur too|you re too)\b|"
-                              r"\bstop (?:it s|its|it is|that s|thats|that is|this is|you re|"
-                              r"youre|ur so|lol|lmao|haha|omg|i m dying|im dying)\b|\bstop "
+                              r"are|you guys re|ur too|you re too)\b|\bstop the press(?:es)?\b|"
+                              r"\bstop (?:it s|its|it is|that s|thats|that is|this is) (?:so|too|"
+                              r"sooo|amazing|gorgeous|beautiful|cute|adorable|great|awesome|"
+                              r"perfect|crazy|insane|incredible|hilarious|funny|good|lovely|"
+                              r"stunning|fire|a steal|the best|unreal|wild)\b|\bstop (?:ur so|lol|"
+                              r"lmao|haha|omg|i m dying|im dying)\b|\bstop "
                               r"(?:that|this|the|these|those|ur|your) [a-z]+ (?:is|s|are|looks|"
                               r"was|were)\b|\b(?:omg|lol|haha|lmao|wow) stop\b|\bunsubscribe "
                               r"(?:link|button|page|option)\b|\bstop sending (?:me |us )?(?:the "
@@ -394,8 +405,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.cancellami", C, r"{NEG}\b(?:cancellami|cancellatemi|disiscrivimi|disiscrivetemi|"
                          r"toglietemi|toglimi|rimuovetemi|rimuovimi|eliminatemi|eliminami|"
                          r"levatemi|levami|disiscrivermi|cancellarmi|disiscriveteci|"
-                         r"cancellateci|toglieteci)\b"),
+                         r"cancellateci|toglieteci)\b(?! (?:dal|dalla|dall|dai|da) (?:corso|"
+                         r"palestra|evento|lezione|lezioni|club|torneo|gara|abbonamento)\b)"),
     ("it.togliermi-dalla-lista", C, r"{NEG}\b(?:togliermi|rimuovermi|eliminarmi|levarmi|"
+                                    r"togliere|rimuovere|eliminare|levare|cancellare|"
                                     r"toglierci|rimuoverci|eliminarci|togliete|rimuovete|"
                                     r"eliminate|cancellate|levate)\b.*\b(?:dalla|dalle|dai|dal|"
                                     r"da) (?:vostra |vostre |vostri |vostro |questa |sua |tua |"
@@ -448,6 +461,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"rompere)\b"),
     ("it.stufato-basta", L, r"\b(?:stufato|stufata|stancato|stancata|rotto|scocciato|scocciata|"
                             r"stufo|stufa)\b.*\b(?:basta|stop|smettetela|piantatela)\b"),
+    ("it.non-ho-piu-interesse", L, r"\bnon ho piu (?:alcun |nessun )?interesse\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
     ("it.non-interessa", L, r"\bnon (?:mi interessa|mi interessano|sono interessato|sono "
                             r"interessata|mi interessate) (?:piu|per niente piu|(?:nessuno dei |"
@@ -478,7 +492,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     # ---- Spanish ----------------------------------------------------------------------------
     ("es.darme-de-baja", C, r"{NEG}\b(?:darme|me doy|me quiero dar|dame|denme|darse|darnos|"
                             r"me den|me des|me das|denos|deme|dadme|me puedes "
-                            r"dar|me pueden dar|me podrian dar) de baja\b|\bdar de baja "
+                            r"dar|me pueden dar|me podrian dar) de baja\b(?! (?:del|de la|de mi|"
+                            r"de el) (?:gimnasio|"
+                            r"gym|plan|clase|clases|curso|seguro|linea|tarjeta|cuenta|membresia|"
+                            r"club|programa|caja|servicio)\b)|\bdar de baja "
                             r"(?:mi|este) (?:numero|telefono|movil|correo|celular)\b"),
     ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")(?: [a-z]+){0,3} (?:mas|"
                            r"nunca|jamas|" + _ES_MSG + r")\b(?! (?:tarde|temprano|barato|barata|"
@@ -512,13 +529,19 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"parar|parenle|parale|terminen|acaben|cesen|cese|cesar) (?:ya )?de "
                        r"(?:" + _ES_SEND_INF + r"|spamear|fastidiar|joder|estar enviando|estar "
                        r"mandando|estar escribiendo)\b"),
-    ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria) (?:la |mi )?"
+    ("es.quiero-baja", C, r"(?!.*\bde baja (?:del|de la|de mi) (?:gimnasio|gym|plan|clase|clases|"
+                          r"curso|seguro|linea|tarjeta|cuenta|membresia|club|programa|caja)\b)"
+                          r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria) (?:la |mi )?"
                           r"(?:baja|darme de baja|desuscribirme|desuscribir|desinscribirme|"
                           r"salir de (?:la|su|sus|esta|vuestra|tu|estas|vuestras) (?:lista|listas|"
                           r"base de datos|lista de difusion|difusion)|que me "
                           r"eliminen|que me borren|que me saquen|que me quiten|que me den de baja|"
                           r"dejar de recibir|cancelar (?:la |mi )?suscripcion(?:$| (?:a|de) "
                           r"(?:los|las|sus|estos|estas) " + _ES_MSG + r"))\b"),
+    ("es.favor-de-no", C, r"\b(?:favor de|por favor|les pido|les ruego|le pido|pido|ruego|solicito|"
+                          r"quiero|prefiero|pedimos) (?:que )?no (?:me |nos )?(?:enviar|mandar|"
+                          r"escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
+                          r"contactarme|recibir|" + _ES_SEND_SUBJ + r")\b"),
     ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
                        r"mandando|escribiendo|molestando|llamando|contactando|enviandome|mandandome|"
                        r"escribiendome)\b"),
@@ -552,6 +575,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"jodan|escriban|escribas|contacten|llamen|envien nada|manden nada)"
                              r"(?=$| por favor| porfa| x favor| gracias| por aqui| a este numero|"
                              r" aqui)"),
+    ("es.no-tengo-interes", L, r"\b(?:ya no tengo|no tengo mas|no tengo ningun) interes\b"),
     ("es.no-me-interesa", L, r"\b(?:ya no|no) (?:me interesa|me interesan|estoy interesado|estoy "
                              r"interesada) (?:mas|nada mas|para nada mas|(?:nada de |ninguno de |"
                              r"ninguna de )?(?:sus |tus |vuestros |vuestras |los |las |estos |"
@@ -612,7 +636,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"retiree|etre supprime|etre supprimee|etre raye|etre rayee|"
                             r"desabonnement|desinscription|je me desabonne|je me desinscris|"
                             r"me retirer de vos|me supprimer de vos|me retirer de votre|me "
-                            r"supprimer de votre)\b"),
+                            r"supprimer de votre)\b(?! (?:du|de la|de l|des) (?:cours|salle|club|"
+                            r"atelier|sport|yoga|gym|seance|seances|evenement|stage|programme de "
+                            r"fidelite|cantine|activite)\b)"),
     ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arretes|arreter|cessez|cesse|cesser|stop|"
                          r"stoppez|stopper) (?:donc )?(?:de |d )?(?:m |me |nous )?(?:envoyer|"
                          r"menvoyer|mecrire|ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
@@ -631,7 +657,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"sollicite|sollicitee|derange|derangee|contacte|contactee)\b"),
     ("fr.plus-de-sms", L, r"^(?:plus de|plus d|fini les|assez de|stop aux|pas de|plus aucun|"
                           r"plus aucune) (?:vos |ces |tes )?" + _FR_MSG + r"(?: svp| merci| s il "
-                          r"vous plait| stp| pitie)*$"),
+                          r"vous plait| stp| pitie| de votre part| de vous| de votre societe)*$"),
+    ("fr.arretez-end", L, r"{NEG}\b(?:arretez|stoppez|cessez|arretez tout)(?: svp| merci| s il "
+                          r"vous plait| maintenant| tout de suite| immediatement| stp)*$|\b(?:"
+                          r"marre|ras le bol)\b.*\b(?:arretez|stop|stoppez|cessez)\b|\b(?:je n "
+                          r"ai|j ai) plus (?:d interet|aucun interet)\b"),
     ("fr.je-veux-plus-de", L, r"\b(?:je|j|jveux|jeveux) (?:veux )?plus (?:de |d )?(?:vos |tes |"
                               r"ces )?"
                           + _FR_MSG + r"\b"),
@@ -760,6 +790,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.quero-deixar-de", C, r"\b(?:quero|gostaria de|desejo|queria|preciso) (?:deixar|parar) "
                               r"de (?:receber|ser contactado|ser contatado|ser contactada|ser "
                               r"contatada)\b"),
+    ("pt.favor-nao", C, r"\b(?:favor|por favor|gostaria de|peco que|pedimos que|solicito que|quero|"
+                        r"prefiro|peco para|pf|pfv) nao (?:me |nos )?(?:enviar|mandar|receber|"
+                        r"enviarem|mandarem|contatar|contactar|ligar|" + _PT_SEND_SUBJ
+                        + r")\b"),
+    ("pt.chega-de-mandar", C, r"{NEG}\b(?:chega|basta) de (?:me |nos )?(?:" + _PT_SEND_INF
+                              + r")\b"),
     ("pt.chega-de", C, r"{NEG}\b(?:chega de|basta de|stop|chega|parem com as|parem com os|"
                        r"parem as|parem os|parem com|para com|para com as|pare com|pare com as|"
                        r"chega das|chega dessas|chega dessas|basta das|nada de|nada mais de) "
@@ -798,6 +834,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.nao-me-incomodem", L, r"\bnao (?:me |nos )?(?:incomodem|incomode|perturbem|perturbe|"
                                r"chateiem|encham|enchem|liguem|escrevam|mandem nada|enviem nada)"
                                r"(?=$| por favor| obrigad[oa]| pf| pfv| aqui)"),
+    ("pt.por-favor-parem", L, r"\b(?:por favor|pf|pfv|entao|so|podem|pode) (?:parem|pare|parar)"
+                              r"(?:$| ja| com isso| por favor| obrigad[oa])|\b(?:ja nao tenho|nao "
+                              r"tenho mais) interesse\b"),
     ("pt.chega", L, r"^(?:chega|basta|parem|para|pare)(?: ja| com isso| com isto| por favor| pf|"
                     r" pfv| obrigad[oa])+$|^(?:chega|parem)$"),
     ("pt.quantas-vezes", L, r"\bquantas vezes (?:eu )?(?:preciso|tenho que|tenho de|vou ter que|"
@@ -898,7 +937,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"mai vreau|mai doresc) (?:sa )?(?:mai )?(?:primesc|primim|"
                                   r"fiu contactat|fiu contactata|fiu deranjat|fiu deranjata|"
                                   r"fiu sunat|fiu sunata|" + _RO_MSG + r")\b"),
-    ("ro.dezabonati-ma", C, r"{NEG}\b(?:ma dezabonez|dezabonati ma|dezaboneaza ma|dezabonati mi|"
+    ("ro.dezabonati-ma", C, r"{NEG}(?!.*\bde la (?:sala|abonament|abonamentul|curs|club|clasa|"
+                            r"cursul|revista)\b)\b(?:ma dezabonez|dezabonati ma|dezaboneaza ma|"
+                            r"dezabonati mi|"
                             r"dezabonare|dezabonarea|ma dezabonati|dezabonez|sa ma dezabonati|"
                             r"dezabonati ne|dezabonati)\b"),
     ("ro.stergeti-ma", C, r"{NEG}\b(?:stergeti|sterge|scoateti|scoate|eliminati|elimina|radiati|"
@@ -909,7 +950,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"radiati|stergi|scoti|elimini)\b(?:.*\b(?:lista|liste|listele|baza|"
                              r"bazele|date|abonati|newsletter|newsletterul|evidenta|evidente|"
                              r"contacte|voastra|dumneavoastra)\b)"),
-    ("ro.vreau-sa-fiu-sters", C, r"\b(?:vreau|doresc|as vrea|as dori|va rog) (?:sa fiu|sa ma|sa "
+    ("ro.vreau-sa-fiu-sters", C, r"(?!.*\bde la (?:sala|abonament|abonamentul|curs|club|clasa|"
+                                 r"cursul|revista)\b)\b(?:vreau|doresc|as vrea|as dori|va rog) "
+                                 r"(?:sa fiu|sa ma|sa "
                                  r"imi|sa mi) (?:sters|stearsa|scos|scoasa|eliminat|eliminata|"
                                  r"dezabonat|dezabonata|dezabonez|stergeti|scoateti|radiat|"
                                  r"radiata|retrag consimtamantul|dezabonati)\b|\b(?:imi )?retrag "
@@ -923,6 +966,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"trimite|contacta|deranja|suna|scrie|spamati|bateti la cap)\b"),
     ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
                         r"linistita)\b"),
+    ("ro.nu-mai-am-interes", L, r"\bnu mai am (?:niciun )?interes\b"),
     ("ro.nu-interesat", L, r"\bnu (?:mai sunt interesat|mai sunt interesata|ma mai intereseaza|"
                            r"ma mai intereseaza)\b|\bnu (?:sunt interesat|sunt interesata|ma "
                            r"intereseaza|ma intereseaza) (?:de )?(?:" + _RO_MSG + r")\b"),
