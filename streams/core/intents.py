@@ -180,7 +180,8 @@ _IT_SEND = (
     r"inviatemi|inviarmi|inviare|contattate|contattatemi|contattarmi|contattare|disturbate|"
     r"disturbatemi|disturbarmi|cercatemi|chiamate|chiamatemi|chiamarmi|scrivi|scrivimi|mandi|"
     r"mandami|invii|inviami|contatti|contattami|mandatemene|inviatemene|scrivetemene|"
-    r"mandatecene|spedite|speditemi|spammate"
+    r"mandatecene|spedite|speditemi|spammate|scriva|invii|chiami|disturbi|cerchi|rompete|"
+    r"rompere|scrivano|mandino|inviino|contattino"
 )
 _ES_MSG = (
     r"(?:mensajes|mensaje|mensajitos|sms|correos|correo|emails|mails|publicidad|promociones|"
@@ -407,6 +408,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          r"levatemi|levami|disiscrivermi|cancellarmi|disiscriveteci|"
                          r"cancellateci|toglieteci)\b(?! (?:dal|dalla|dall|dai|da) (?:corso|"
                          r"palestra|evento|lezione|lezioni|club|torneo|gara|abbonamento)\b)"),
+    ("it.mi-tolga", C, r"{NEG}\bmi (?:cancelli|tolga|rimuova|elimini|levi|disiscriva|cancellino|"
+                       r"tolgano|rimuovano|eliminino)\b(?! (?:dal|dalla|dall|dai|da) (?:corso|"
+                       r"palestra|evento|lezione|lezioni|club|torneo|gara|abbonamento|"
+                       r"carrello|ordine)\b| (?:l|il|la|lo) )"),
+    ("it.non-ne-posso-piu", C, r"\bnon (?:voglio|desidero) (?:piu )?(?:niente|nulla) da (?:voi|lei|"
+                               r"parte vostra|parte sua)\b|\bnon ne posso piu (?:di|dei|delle|di "
+                               r"questi|di queste|dei vostri|delle vostre) (?:" + _IT_MSG
+                               + r")\b"),
     ("it.togliermi-dalla-lista", C, r"{NEG}\b(?:togliermi|rimuovermi|eliminarmi|levarmi|"
                                     r"togliere|rimuovere|eliminare|levare|cancellare|"
                                     r"toglierci|rimuoverci|eliminarci|togliete|rimuovete|"
@@ -462,6 +471,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.stufato-basta", L, r"\b(?:stufato|stufata|stancato|stancata|rotto|scocciato|scocciata|"
                             r"stufo|stufa)\b.*\b(?:basta|stop|smettetela|piantatela)\b"),
     ("it.non-ho-piu-interesse", L, r"\bnon ho piu (?:alcun |nessun )?interesse\b"),
+    ("it.non-autorizzo", L, r"\bnon (?:autorizzo|acconsento|do il consenso)\b|\brifiuto di "
+                            r"ricevere\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
     ("it.non-interessa", L, r"\bnon (?:mi interessa|mi interessano|sono interessato|sono "
                             r"interessata|mi interessate) (?:piu|per niente piu|(?:nessuno dei |"
@@ -520,12 +531,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                      r"pare|parad|para ya|alto|stop|nada mas|suficiente) (?:ya )?(?:con |de |a )?"
                      r"(?:los |las |sus |tus |vuestros |vuestras |estos |estas |esos |esas |"
                      r"tanto |tantos |tantas |tanta |el |la )?" + _ES_MSG + r"\b"),
-    ("es.borrenme", C, r"{NEG}\b(?:borrenme|eliminenme|quitenme|sacadme|sacame|sacenme|saquenme|"
+    ("es.borrenme", C, r"{NEG}\b(?:bajenme|bajame|bajadme|borrenme|eliminenme|quitenme|sacadme|"
+                       r"sacame|sacenme|saquenme|"
                        r"borrame|eliminame|quitame|borradme|eliminadme|quitadme|borreme|"
                        r"elimineme|quiteme|saqueme|desuscribanme|desuscribeme|desuscribame|"
                        r"desuscribirme|desinscribirme|desapuntenme|desapuntarme|desapuntame|"
                        r"dadme de baja)\b"),
-    ("es.dejen-de", C, r"{NEG}\b(?:dejen|deje|dejes|deja|dejad|dejar|dejeis|paren|pare|parad|"
+    ("es.dejen-de", C, r"{NEG}\b(?:dejen|deje|dejes|deja|dejad|dejar|dejeis|paren|pare|parad|para|"
                        r"parar|parenle|parale|terminen|acaben|cesen|cese|cesar) (?:ya )?de "
                        r"(?:" + _ES_SEND_INF + r"|spamear|fastidiar|joder|estar enviando|estar "
                        r"mandando|estar escribiendo)\b"),
@@ -542,6 +554,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"quiero|prefiero|pedimos) (?:que )?no (?:me |nos )?(?:enviar|mandar|"
                           r"escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
                           r"contactarme|recibir|" + _ES_SEND_SUBJ + r")\b"),
+    ("es.no-autorizo", L, r"\bno (?:autorizo|autorice|doy permiso para|consiento)\b|\bme niego a "
+                          r"recibir\b"),
     ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
                        r"mandando|escribiendo|molestando|llamando|contactando|enviandome|mandandome|"
                        r"escribiendome)\b"),
@@ -588,7 +602,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"os |te )?(?:di|he dado|dimos) (?:mi |el )?(?:consentimiento|"
                                 r"permiso|autorizacion|numero)\b|\bnunca (?:pedi|solicite|"
                                 r"autorice|acepte) (?:esto|estos|estas|recibir|nada)\b"),
-    ("es.no-mas-alone", L, r"^(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|parenle|"
+    ("es.no-mas-alone", L, r"^(?:ya )?(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|"
+                           r"parenle|"
                            r"paren|para ya|alto ya|suficiente)(?: ya)?(?: por favor| porfa| "
                            r"gracias| x favor)*$"),
     ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja"
@@ -693,6 +708,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"(?:vos|ces|les|tes) " + _FR_MSG + r"\b|\b(?:ne|n) m interesse"
                             r"(?:nt)? plus\b|\bplus (?:interesse|interessee|interesses)\b"),
     ("fr.mauvais-numero", L, r"\b(?:mauvais numero|faux numero|erreur de numero)\b"),
+    ("fr.ecrivez-moi-pu", C, r"\b(?:ecrivez|envoyez|textez|contactez|appelez|ecris|envoie|texte|"
+                             r"contacte|appelle) moi (?:pu|plus jamais|jamais plus|jamais)\b|\b"
+                             r"(?:ecrivez|textez|contactez|appelez|ecris|texte) moi plus(?: svp| "
+                             r"merci| stp| s il vous plait)*$"),
+    ("fr.je-n-en-veux-plus", L, r"\b(?:je )?n en (?:veux|veut|voulons) plus\b|\bje n autorise "
+                                r"pas\b"),
+    ("fr.refuse-de-recevoir", C, r"\brefuse (?:de recevoir|d etre contacte|d etre contactee|d etre "
+                                 r"sollicite|d etre sollicitee|vos|ces|tout) ?(?:" + _FR_MSG
+                                 + r")?\b"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
                                   r"(?:consentement|accord|autorisation)\b"),
     ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
@@ -775,7 +799,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"(?:" + _PT_SEND_INF + r")\b"),
     ("pt.nao-entrem-em-contato", C, r"\bnao (?:me |nos )?(?:entrem|entre|entres) (?:mais )?em "
                                     r"(?:contato|contacto)\b"),
-    ("pt.nao-quero", C, r"\b(?:nao|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
+    ("pt.nao-quero-mais-alone", L, r"^(?:eu )?(?:nao|n|ja nao) quero mais(?: obrigad[oa]| por "
+                                   r"favor| pf| pfv| isso| disso)*$|\b(?:nao|n) autorizo\b|"
+                                   r"\brecuso me a receber\b"),
+    ("pt.me-removam", C, r"{NEG}\bme (?:removam|remova|tirem|tire|tira|excluam|exclua|exclui|"
+                         r"apaguem|"
+                         r"apague|retirem|retire|deletem|descadastrem|descadastre|descadastra)\b"
+                         r"(?! (?:uma|umas|a|as|essa|esta) duvidas?\b| (?:do|da) (?:pedido|"
+                         r"carrinho|encomenda|grupo de compra)\b| da lista vip\b)"),
+    ("pt.nao-quero", C, r"\b(?:nao|n|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
                         r"receber |continuar recebendo |continuar a receber |voltar a receber |"
                         r"nenhuma |nenhum |as |os |suas |seus |vossas |vossos |essas |esses |"
                         r"estas |estes )*(?:receber|" + _PT_MSG + r"|(?:mais )?nada de (?:voces|"
@@ -927,12 +959,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b"),
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
-    ("ro.nu-mai-trimiteti", C, r"\bnu (?:mi |imi |ne |ma |mai |va rog |ma mai |mi mai |imi mai |"
+    ("ro.nu-mai-trimiteti", C, r"(?!.*\b(?:hartie|factura|facturile|coletul|comanda)\b)(?:\bnu "
+                               r"(?:mi |imi |ne |ma |mai |va rog |ma mai |mi mai |imi mai |"
                                r"ne mai )?(?:mai )?(?:" + _RO_SEND + r")(?: [a-z]+){0,3} (?:mai|"
                                r"niciodata|nimic|" + _RO_MSG + r")\b(?! (?:tarziu|devreme|tare|"
                                r"bine|ieftin|mult|multe|repede)\b)|\bnu (?:mi |imi |ne |ma )?mai "
                                r"(?:" + _RO_SEND + r")\b|\bnu (?:mai vreau|mai doresc)(?:$| sa "
-                               r"primesc| sa fiu| nimic| de la voi| mesaje| " + _RO_MSG + r"\b)"),
+                               r"primesc| sa fiu| nimic| de la voi| mesaje| " + _RO_MSG + r"\b))"),
     ("ro.nu-vreau-sa-primesc", C, r"\bnu (?:mai )?(?:vreau|doresc|as vrea|as dori|vrem|dorim|"
                                   r"mai vreau|mai doresc) (?:sa )?(?:mai )?(?:primesc|primim|"
                                   r"fiu contactat|fiu contactata|fiu deranjat|fiu deranjata|"
@@ -958,14 +991,17 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"radiata|retrag consimtamantul|dezabonati)\b|\b(?:imi )?retrag "
                                  r"(?:consimtamantul|acordul)\b"),
     ("ro.opriti", C, r"{NEG}(?<!nu va )\b(?:opriti|oprire|opreste|opriti va|stop|gata cu|"
-                     r"ajunge cu|destul cu|incetati cu|terminati cu|nu mai vreau) (?:toate |"
+                     r"ajunge cu|destul cu|incetati cu|terminati cu|nu mai vreau) (?:cu )?"
+                     r"(?:toate |"
                      r"odata |va rog )?(?:trimiterea|trimiterile|spam|spamul|" + _RO_MSG + r")\b"),
-    ("ro.incetati-sa", C, r"{NEG}\b(?:incetati|inceteaza|opriti va|nu mai|terminati|lasati|"
+    ("ro.incetati-sa", C, r"{NEG}\b(?:incetati|inceteaza|opriti va|terminati|lasati|"
                           r"renuntati) (?:sa |cu |de a )?(?:mi |ma |imi |ne |mai )?(?:mai )?"
                           r"(?:trimiteti|scrieti|contactati|sunati|deranjati|trimiterea|"
                           r"trimite|contacta|deranja|suna|scrie|spamati|bateti la cap)\b"),
     ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
                         r"linistita)\b"),
+    ("ro.nu-autorizez", L, r"\bnu (?:autorizez|sunt de acord|accept sa primesc|consimt)\b|"
+                           r"\brefuz sa primesc\b"),
     ("ro.nu-mai-am-interes", L, r"\bnu mai am (?:niciun )?interes\b"),
     ("ro.nu-interesat", L, r"\bnu (?:mai sunt interesat|mai sunt interesata|ma mai intereseaza|"
                            r"ma mai intereseaza)\b|\bnu (?:sunt interesat|sunt interesata|ma "
