@@ -541,9 +541,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"parar|parenle|parale|terminen|acaben|cesen|cese|cesar) (?:ya )?de "
                        r"(?:" + _ES_SEND_INF + r"|spamear|fastidiar|joder|estar enviando|estar "
                        r"mandando|estar escribiendo)\b"),
-    ("es.quiero-baja", C, r"(?!.*\bde baja (?:del|de la|de mi) (?:gimnasio|gym|plan|clase|clases|"
-                          r"curso|seguro|linea|tarjeta|cuenta|membresia|club|programa|caja)\b)"
-                          r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria) (?:la |mi )?"
+    ("es.quiero-baja", C, r"\b(?:quiero|deseo|quisiera|solicito|necesito|me gustaria)(?!.*\bde "
+                          r"baja (?:del|de la|de mi) (?:gimnasio|gym|plan|clase|clases|curso|"
+                          r"seguro|linea|tarjeta|cuenta|membresia|club|programa|caja)\b) "
+                          r"(?:la |mi )?"
                           r"(?:baja|darme de baja|desuscribirme|desuscribir|desinscribirme|"
                           r"salir de (?:la|su|sus|esta|vuestra|tu|estas|vuestras) (?:lista|listas|"
                           r"base de datos|lista de difusion|difusion)|que me "
@@ -959,22 +960,21 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b"),
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
-    ("ro.nu-mai-trimiteti", C, r"(?!.*\b(?:hartie|factura|facturile|coletul|comanda)\b)(?:\bnu "
+    ("ro.nu-mai-trimiteti", C, r"\bnu(?!.*\b(?:hartie|factura|facturile|coletul|comanda)\b) (?:"
                                r"(?:mi |imi |ne |ma |mai |va rog |ma mai |mi mai |imi mai |"
                                r"ne mai )?(?:mai )?(?:" + _RO_SEND + r")(?: [a-z]+){0,3} (?:mai|"
                                r"niciodata|nimic|" + _RO_MSG + r")\b(?! (?:tarziu|devreme|tare|"
-                               r"bine|ieftin|mult|multe|repede)\b)|\bnu (?:mi |imi |ne |ma )?mai "
-                               r"(?:" + _RO_SEND + r")\b|\bnu (?:mai vreau|mai doresc)(?:$| sa "
+                               r"bine|ieftin|mult|multe|repede)\b)|(?:mi |imi |ne |ma )?mai "
+                               r"(?:" + _RO_SEND + r")\b|(?:mai vreau|mai doresc)(?:$| sa "
                                r"primesc| sa fiu| nimic| de la voi| mesaje| " + _RO_MSG + r"\b))"),
     ("ro.nu-vreau-sa-primesc", C, r"\bnu (?:mai )?(?:vreau|doresc|as vrea|as dori|vrem|dorim|"
                                   r"mai vreau|mai doresc) (?:sa )?(?:mai )?(?:primesc|primim|"
                                   r"fiu contactat|fiu contactata|fiu deranjat|fiu deranjata|"
                                   r"fiu sunat|fiu sunata|" + _RO_MSG + r")\b"),
-    ("ro.dezabonati-ma", C, r"{NEG}(?!.*\bde la (?:sala|abonament|abonamentul|curs|club|clasa|"
-                            r"cursul|revista)\b)\b(?:ma dezabonez|dezabonati ma|dezaboneaza ma|"
-                            r"dezabonati mi|"
+    ("ro.dezabonati-ma", C, r"{NEG}\b(?:ma dezabonez|dezabonati ma|dezaboneaza ma|dezabonati mi|"
                             r"dezabonare|dezabonarea|ma dezabonati|dezabonez|sa ma dezabonati|"
-                            r"dezabonati ne|dezabonati)\b"),
+                            r"dezabonati ne|dezabonati)\b(?!.*\bde la (?:sala|abonament|"
+                            r"abonamentul|curs|club|clasa|cursul|revista)\b)"),
     ("ro.stergeti-ma", C, r"{NEG}\b(?:stergeti|sterge|scoateti|scoate|eliminati|elimina|radiati|"
                           r"stergeti mi|scoateti mi) (?:ma|numarul meu|numarul|datele mele|"
                           r"adresa mea|emailul meu|contactul meu|telefonul meu)\b"
@@ -983,8 +983,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"radiati|stergi|scoti|elimini)\b(?:.*\b(?:lista|liste|listele|baza|"
                              r"bazele|date|abonati|newsletter|newsletterul|evidenta|evidente|"
                              r"contacte|voastra|dumneavoastra)\b)"),
-    ("ro.vreau-sa-fiu-sters", C, r"(?!.*\bde la (?:sala|abonament|abonamentul|curs|club|clasa|"
-                                 r"cursul|revista)\b)\b(?:vreau|doresc|as vrea|as dori|va rog) "
+    ("ro.vreau-sa-fiu-sters", C, r"\b(?:vreau|doresc|as vrea|as dori|va rog)(?!.*\bde la (?:sala|"
+                                 r"abonament|abonamentul|curs|club|clasa|cursul|revista)\b) "
                                  r"(?:sa fiu|sa ma|sa "
                                  r"imi|sa mi) (?:sters|stearsa|scos|scoasa|eliminat|eliminata|"
                                  r"dezabonat|dezabonata|dezabonez|stergeti|scoateti|radiat|"
