@@ -291,8 +291,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"(?:send|text|message|email) (?:(?:me |us )?(?:any more|anymore|more|"
                            r"any further|further)(?: " + _EN_MSG + r")?|(?:me |us )?any "
                            + _EN_MSG + r")\b"),
-    ("en.dont-want", C, r"\b(?:don t|dont|do not|no longer|never) (?:want|wish|need|like|wants|"
-                        r"wishes|needs) (?:to "
+    ("en.dont-want", C, r"\b(?:don t|dont|do not|does not|doesn t|doesnt|no longer|never) (?:want|"
+                        r"wish|need|like|wants|wishes|needs) (?:to "
                         r"(?:receive|get|be getting|get any|hear from you)|(?:any )?more|these|"
                         r"your|"
                         r"any|those|the|this|ur|u)\b(?:.*\b" + _EN_MSG + r"\b|.*\bfrom (?:you|u|"
@@ -314,6 +314,18 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.sign-me-out", C, r"{NEG}\b(?:sign|count|leave) (?:me|us) out\b"),
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
+    ("en.already-unsubscribed", L, r"{NEG}\b(?:already|i|we) (?:unsubscribed|opted out|"
+                                   r"asked you to "
+                                   r"stop|told you to stop|replied stop|texted stop|sent stop)\b"
+                                   r"(?! (?:by mistake|by accident|accidentally)\b)"),
+    ("en.block-you", L, r"\b(?:block|blocking|report) (?:you|u|ya|this number|your number|"
+                        r"ur number|"
+                        r"you guys)\b"),
+    ("en.gdpr", C, r"\b(?:gdpr|ccpa|rgpd)\b.*\b(?:delete|erase|erasure|remove|deletion|object|"
+                   r"objection|opt out|unsubscribe)\b|\b(?:delete|erase|erasure|remove|deletion)"
+                   r"\b.*\b(?:gdpr|ccpa)\b|\bright to (?:erasure|object|be forgotten)\b"),
+    ("en.enough-alone", L, r"^(?:ok |okay |that s |thats )?enough(?: already| is enough| now| "
+                           r"please| pls| thanks)*$"),
     ("en.cease-and-desist", L, r"\bcease and desist\b|\b(?:asked|requested|told you) (?:you )?"
                                r"(?:to be|to get) (?:removed|taken off|unsubscribed|deleted)\b"),
     ("en.please-stop", L, r"^(?:please|pls|plz|kindly|just|ok|okay|now) stop\b(?! (?:by|at|in|"
@@ -471,6 +483,18 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.stufato-basta", L, r"\b(?:stufato|stufata|stancato|stancata|rotto|scocciato|scocciata|"
                             r"stufo|stufa)\b.*\b(?:basta|stop|smettetela|piantatela)\b"),
     ("it.non-ho-piu-interesse", L, r"\bnon ho piu (?:alcun |nessun )?interesse\b"),
+    ("it.gia-disiscritto", L, r"\b(?:gia disiscritto|gia disiscritta|"
+                              r"mi sono (?:gia )?disiscritt[oa]|"
+                              r"mi sono (?:gia )?cancellat[oa])\b.*\b(?:continuate|ancora|"
+                              r"continuo|di nuovo)\b|\bvi (?:blocco|bloccher[oa]|segnalo|"
+                              r"segnalero)\b|\bnon (?:mi )?(?:disturbate|disturbatemi|rompete|"
+                              r"scocciate)(?:$| per favore| grazie)"),
+    ("it.gdpr", C, r"\b(?:gdpr|privacy|garante)\b.*\b(?:cancellazione|opposizione|rimozione|"
+                   r"cancellare|eliminare|oblio)\b|\bdiritto (?:di|all|alla) (?:opposizione|"
+                   r"oblio|cancellazione)\b|\besercito il (?:mio )?diritto\b"),
+    ("it.una-parola", L, r"^(?:rimuovi|rimuovimi|elimina|eliminami|togli|toglimi|cancellatemi|"
+                         r"rimuovere|eliminare|disiscrivere|disiscrizione)(?: per favore| "
+                         r"grazie)*$"),
     ("it.non-autorizzo", L, r"\bnon (?:autorizzo|acconsento|do il consenso)\b|\brifiuto di "
                             r"ricevere\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
@@ -496,7 +520,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"denuncia|segnalazione)\b.*\b(?:garante|privacy|polizia|agcom|"
                        r"avvocato|carabinieri)\b|\bse (?:continuate|continui|insistete|"
                        r"continuerete) (?:a|ad) (?:" + _IT_SEND + r")\b"),
-    ("it.exclaim", VETO, r"\bstop (?:che|quanto|ma che|come)\b"),
+    ("it.exclaim", VETO, r"\bstop (?:che|quanto|ma che|come)\b|\bper (?:sbaglio|errore)\b|\b"
+                         r"(?:reiscrivermi|iscrivermi di nuovo|riattivare)\b"),
     ("it.troppi", P, r"\b(?:troppi|troppe) " + _IT_MSG + r"\b|\b(?:mi avete|ci avete) (?:stufato|"
                      r"stufata|stancato|stancata|rotto|scocciato|scocciata|esasperato)\b"),
     ("it.non-smettete", VETO, r"\bnon (?:smettete|smettere|fermatevi|cancellate|smettetela)\b"),
@@ -515,7 +540,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b"),
     ("es.no-vuelvan-a", C, r"\bno (?:me |nos )?(?:vuelvan|vuelvas|volvais|vuelva) (?:nunca )?a "
                            r"(?:" + _ES_SEND_INF + r")\b"),
-    ("es.no-quiero-recibir", C, r"\bno (?:quiero|deseo|quisiera|queremos|necesito) (?:seguir |"
+    ("es.no-quiero-recibir", C, r"\bno (?:quiero|deseo|quisiera|queremos|necesito|desea|quiere|"
+                                r"desean|quieren) (?:seguir |"
                                 r"volver a )?(?:recibir|recibiendo)\b(?! (?:el|la|mi|los|las|"
                                 r"este|esta) (?:pedido|pedidos|paquete|factura|producto|envio|"
                                 r"devolucion|reembolso|compra|llamada del repartidor)\b|.*\b"
@@ -555,10 +581,23 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"quiero|prefiero|pedimos) (?:que )?no (?:me |nos )?(?:enviar|mandar|"
                           r"escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
                           r"contactarme|recibir|" + _ES_SEND_SUBJ + r")\b"),
+    ("es.ya-me-di-de-baja", L, r"\b(?:ya me di|ya me he dado|me di|"
+                               r"me he dado) de baja\b.*\b(?:sigo|"
+                               r"siguen|todavia|aun|continuan|otra vez|de nuevo)\b|\b(?:los|les|"
+                               r"te) (?:voy a|vamos a) (?:bloquear|reportar|denunciar)\b|\bvoy a "
+                               r"(?:bloquearlos|bloquearles|bloquear este numero|bloquear su "
+                               r"numero|bloquearte)\b"),
+    ("es.rgpd", C, r"\b(?:rgpd|gdpr|lopd|lopdgdd|proteccion de datos)\b.*\b(?:supresion|"
+                   r"eliminacion|borrado|oposicion|baja|cancelacion|suprimir|eliminar|borrar)\b|"
+                   r"\bderecho (?:de|a la) (?:oposicion|supresion|cancelacion|olvido)\b"),
+    ("es.una-palabra", L, r"^(?:eliminar|borrar|eliminenme|borrenme|quitar|sacar|desuscribir|"
+                          r"desuscribirse|darse de baja|dar de baja|suprimir)(?: por favor| porfa| "
+                          r"gracias| ya)*$"),
     ("es.no-autorizo", L, r"\bno (?:autorizo|autorice|doy permiso para|consiento)\b|\bme niego a "
                           r"recibir\b"),
     ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
-                       r"mandando|escribiendo|molestando|llamando|contactando|enviandome|mandandome|"
+                       r"mandando|escribiendo|molestando|llamando|contactando|enviandome|"
+                       r"mandandome|"
                        r"escribiendome)\b"),
     ("es.revoco", C, r"\b(?:revoco|retiro|revocar|retirar|anulo) (?:mi|el) (?:consentimiento|"
                      r"permiso|autorizacion)\b|\bmi numero\b.*\b(?:borrenlo|eliminenlo|borralo|"
@@ -574,7 +613,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                    r" porfa| gracias| (?:a|de) (?:los|las|sus|estos|estas|este|"
                                    r"esta|la|su|sus) (?:" + _ES_MSG + r"|lista|boletin)\b)"),
     ("es.de-la-lista", C, r"{NEG}\b(?:eliminar|eliminen|elimine|borrar|borren|borre|quitar|quiten|"
-                          r"quite|retiren|retire|retirar|retirarme|sacar|saquen|saque|sacarme|quitarme|borrarme|eliminarme|"
+                          r"quite|retiren|retire|retirar|retirarme|sacar|saquen|saque|sacarme|"
+                          r"quitarme|borrarme|eliminarme|"
                           r"sacarnos|quitarnos|borrarnos|eliminarnos)\b.*\bde (?:la|su|vuestra|"
                           r"tu|esta|sus|vuestras|vuestros|tus|estas) (?:lista|listas|base de "
                           r"datos|base|bases de datos|correos|contactos|listado|registros|"
@@ -657,7 +697,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"fidelite|cantine|activite)\b)"),
     ("fr.arretez-de", C, r"{NEG}\b(?:arretez|arrete|arretes|arreter|cessez|cesse|cesser|stop|"
                          r"stoppez|stopper) (?:donc )?(?:de |d )?(?:m |me |nous )?(?:envoyer|"
-                         r"menvoyer|mecrire|ecrire|spammer|harceler|contacter|appeler|deranger|solliciter|texter|"
+                         r"menvoyer|mecrire|ecrire|spammer|harceler|contacter|appeler|deranger|"
+                         r"solliciter|texter|"
                          r"relancer|m envoyer|m ecrire|(?:vos|les|ces|ses|tous ces|toutes ces|"
                          r"tous vos|toutes vos) " + _FR_MSG + r")\b"),
     ("fr.cessez-l-envoi", C, r"{NEG}\b(?:cesser|cessez|arreter|arretez|arrete|stopper|stoppez|"
@@ -718,6 +759,16 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.refuse-de-recevoir", C, r"\brefuse (?:de recevoir|d etre contacte|d etre contactee|d etre "
                                  r"sollicite|d etre sollicitee|vos|ces|tout) ?(?:" + _FR_MSG
                                  + r")?\b"),
+    ("fr.deja-desabonne", L, r"\b(?:deja desabonne|deja desabonnee|deja desinscrit|"
+                             r"deja desinscrite|"
+                             r"me suis desabonne|me suis desabonnee|me suis desinscrit|me suis "
+                             r"desinscrite)\b.*\b(?:encore|toujours|continue|continuez|recois)\b|"
+                             r"\b(?:je vais|vais) vous (?:bloquer|signaler)\b"),
+    ("fr.rgpd", C, r"\b(?:rgpd|gdpr|cnil)\b.*\b(?:suppression|effacement|opposition|supprimer|"
+                   r"effacer|retrait)\b|\bdroit (?:d opposition|a l effacement|a l oubli|de "
+                   r"suppression)\b"),
+    ("fr.un-mot", L, r"^(?:supprimer|retirer|desabonner|desinscrire|effacer|desabonnez moi|"
+                     r"desinscrivez moi|ca suffit|suffit)(?: svp| merci| stp| maintenant)*$"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
                                   r"(?:consentement|accord|autorisation)\b"),
     ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
@@ -736,7 +787,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("fr.plainte", L, r"\b(?:plainte|porter plainte|signaler|signalement|signale)\b.*\b(?:cnil|"
                       r"bloctel|dgccrf|police|avocat|33700)\b|\b(?:cnil|bloctel|33700)\b"),
     ("fr.exclaim", VETO, r"\bstop (?:c est|c etait|quel|quelle|trop) (?:beau|belle|top|genial|"
-                         r"prix|bon|bonne|mignon|mignonne|canon|chou)\b"),
+                         r"prix|bon|bonne|mignon|mignonne|canon|chou)\b|\bpar (?:erreur|"
+                         r"megarde|inadvertance)\b|\b(?:me reabonner|me reinscrire)\b"),
     ("fr.trop-de", P, r"\btrop de " + _FR_MSG + r"\b"),
     ("fr.arret-de-bus", VETO, r"\barret (?:de bus|du bus|de travail|maladie|de tram|du tram)\b|"
                               r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas|n arretez "
@@ -808,7 +860,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          r"apague|retirem|retire|deletem|descadastrem|descadastre|descadastra)\b"
                          r"(?! (?:uma|umas|a|as|essa|esta) duvidas?\b| (?:do|da) (?:pedido|"
                          r"carrinho|encomenda|grupo de compra)\b| da lista vip\b)"),
-    ("pt.nao-quero", C, r"\b(?:nao|n|ja nao) (?:quero|desejo|gostaria de|pretendo|queria) (?:mais |"
+    ("pt.nao-quero", C, r"\b(?:nao|n|ja nao) (?:quero|desejo|gostaria de|pretendo|queria|deseja|"
+                        r"quer) (?:mais |"
                         r"receber |continuar recebendo |continuar a receber |voltar a receber |"
                         r"nenhuma |nenhum |as |os |suas |seus |vossas |vossos |essas |esses |"
                         r"estas |estes )*(?:receber|" + _PT_MSG + r"|(?:mais )?nada de (?:voces|"
@@ -855,6 +908,16 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             + r")\b|\bja nao (?:tenho interesse|me interessa|estou interessad[oa])"
                             r"\b"),
     ("pt.numero-errado", L, r"\bnumero errado\b"),
+    ("pt.ja-me-descadastrei", L, r"\b(?:ja me descadastrei|ja pedi para sair|ja me desinscrevi|ja "
+                                 r"cancelei)\b.*\b(?:continuo|continua|continuam|ainda|de novo|"
+                                 r"outra vez)\b|\bvou (?:bloquear|denunciar) (?:voces|vcs|o "
+                                 r"numero|esse numero|este numero|o vosso numero)\b"),
+    ("pt.lgpd", C, r"\b(?:lgpd|rgpd|gdpr|protecao de dados)\b.*\b(?:exclusao|eliminacao|"
+                   r"apagamento|oposicao|remocao|excluir|eliminar|apagar|remover)\b|"
+                   r"\bdireito (?:de|"
+                   r"ao|a) (?:oposicao|apagamento|esquecimento|eliminacao)\b"),
+    ("pt.uma-palavra", L, r"^(?:remover|excluir|apagar|descadastre|descadastrem|remova|removam|"
+                          r"tirar|sair da lista)(?: por favor| pf| pfv| obrigad[oa]| ja)*$"),
     ("pt.revogo", C, r"\b(?:revogo|retiro|revogar|retirar|cancelo) (?:o |a )?(?:meu |minha )?"
                      r"(?:consentimento|autorizacao|permissao)\b"),
     ("pt.quem-deu", L, r"\bquem (?:te |lhes |vos )?(?:deu|passou) (?:o )?(?:meu|este) (?:numero|"
@@ -880,7 +943,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"advogado|reclame aqui|consumidor\.gov)\b|\bse (?:continuarem|"
                         r"continuar|voltarem a|insistirem|me mandarem mais|mandarem mais)\b"),
     ("pt.exclaim", VETO, r"\bstop (?:que|q|como|quanto) (?:preco|lindo|linda|barato|barata|"
-                         r"maravilha|bom|boa|fofo|fofa)\b"),
+                         r"maravilha|bom|boa|fofo|fofa)\b|\bpor engano\b|\bsem querer\b|\b"
+                         r"(?:me recadastrar|me inscrever de novo|voltar a receber)\b"),
     ("pt.como-sair", L, r"\bcomo (?:faco para |eu |posso |faco pra |consigo )?(?:me descadastr|"
                         r"descadastrar|sair da lista|deixar de receber|parar de receber|"
                         r"cancelar (?:a )?(?:inscricao|subscricao))"),
@@ -1000,6 +1064,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"trimite|contacta|deranja|suna|scrie|spamati|bateti la cap)\b"),
     ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
                         r"linistita)\b"),
+    ("ro.deja-dezabonat", L, r"\b(?:m am dezabonat|m am dezabonat deja|deja dezabonat)\b.*\b(?:tot|"
+                             r"inca|din nou|continuati)\b|\bva (?:blochez|raportez|reclam)\b"),
+    ("ro.gdpr", C, r"\b(?:gdpr|anspdcp|protectia datelor)\b.*\b(?:stergerea|stergere|opozitie|"
+                   r"eliminarea|stergeti|sterge)\b|\bdreptul (?:de|la) (?:opozitie|stergere|a fi "
+                   r"uitat)\b"),
+    ("ro.un-cuvant", L, r"^(?:sterge|stergeti|sterge ma|stergeti ma|elimina|eliminati|ajunge|"
+                        r"gata cu mesajele|opriti)(?: va rog| multumesc)*$"),
     ("ro.nu-autorizez", L, r"\bnu (?:autorizez|sunt de acord|accept sa primesc|consimt)\b|"
                            r"\brefuz sa primesc\b"),
     ("ro.nu-mai-am-interes", L, r"\bnu mai am (?:niciun )?interes\b"),
@@ -1021,7 +1092,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                      r"sesizare)\b.*\b(?:anpc|anspdcp|politie|avocat|protectia consumatorului|"
                      r"gdpr)\b|\bdaca (?:mai|continuati sa|veti mai) (?:" + _RO_SEND
                      + r"|primesc)\b"),
-    ("ro.exclaim", VETO, r"\bstop (?:ce|cat de|ce pret|ce frumos|ce frumoasa|ce tare)\b"),
+    ("ro.exclaim", VETO, r"\bstop (?:ce|cat de|ce pret|ce frumos|ce frumoasa|ce tare)\b|\bdin "
+                         r"greseala\b|\bfara sa vreau\b|\b(?:abona din nou|abonati din nou|"
+                         r"reabona|reabonati)\b"),
     ("ro.prea-multe", P, r"\bprea multe " + _RO_MSG + r"\b|\bm ati (?:sacait|saturat|enervat|"
                          r"innebunit)\b"),
     # ---- Turkish ----------------------------------------------------------------------------
