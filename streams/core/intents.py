@@ -310,7 +310,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"receipts|bills|catalog|catalogs|auto renewal|renewal)\b)"),
     ("en.unsubscribe-word", C, r"{NEG}\b(?:please |pls )?(?:unsubscribe|unsub|opt out|optout|"
                                r"stopall|stop all)(?: me| now| please| pls| thanks| asap| from "
-                               r"(?:this|these|all|your|the)\b|$)"),
+                               r"(?:this|these|all|your|the)\b(?! (?:paper|printed|catalog|"
+                               r"catalogue|magazine|loyalty|rewards)\b)|$)"),
     ("en.sign-me-out", C, r"{NEG}\b(?:sign|count|leave) (?:me|us) out\b"),
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
@@ -384,6 +385,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"\bmy wrong (?:number|phone number)\b"),
     ("en.stop-exclaim", VETO, r"\bstop (?:it |that |this )?(?:you re|youre|you are|u r|you guys "
                               r"are|you guys re|ur too|you re too)\b|\bstop the press(?:es)?\b|"
+                              r"\b(?:lol|lmao|haha|"
+                              r"hahaha|jk)$|\bstop the (?:auto ship|autoship|auto renewal|"
+                              r"renewal|subscription box|shipment|charge|payment)\b|\blink to "
+                              r"unsubscribe\b|"
                               r"\bstop (?:it s|its|it is|that s|thats|that is|this is) (?:so|too|"
                               r"sooo|amazing|gorgeous|beautiful|cute|adorable|great|awesome|"
                               r"perfect|crazy|insane|incredible|hilarious|funny|good|lovely|"
@@ -487,7 +492,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"mi sono (?:gia )?disiscritt[oa]|"
                               r"mi sono (?:gia )?cancellat[oa])\b.*\b(?:continuate|ancora|"
                               r"continuo|di nuovo)\b|\bvi (?:blocco|bloccher[oa]|segnalo|"
-                              r"segnalero)\b|\bnon (?:mi )?(?:disturbate|disturbatemi|rompete|"
+                              r"segnalero)\b(?! (?:la|il|lo|le|i|gli|una|un|uno|l)\b)|"
+                              r"\bnon (?:mi )?(?:disturbate|disturbatemi|rompete|"
                               r"scocciate)(?:$| per favore| grazie)"),
     ("it.gdpr", C, r"\b(?:gdpr|privacy|garante)\b.*\b(?:cancellazione|opposizione|rimozione|"
                    r"cancellare|eliminare|oblio)\b|\bdiritto (?:di|all|alla) (?:opposizione|"
@@ -763,7 +769,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"deja desinscrite|"
                              r"me suis desabonne|me suis desabonnee|me suis desinscrit|me suis "
                              r"desinscrite)\b.*\b(?:encore|toujours|continue|continuez|recois)\b|"
-                             r"\b(?:je vais|vais) vous (?:bloquer|signaler)\b"),
+                             r"\b(?:je vais|vais) vous (?:bloquer|signaler)\b(?! (?:une|un|la|le|"
+                             r"les|des|votre|vos|"
+                             r"ce|cette)\b)"),
     ("fr.rgpd", C, r"\b(?:rgpd|gdpr|cnil)\b.*\b(?:suppression|effacement|opposition|supprimer|"
                    r"effacer|retrait)\b|\bdroit (?:d opposition|a l effacement|a l oubli|de "
                    r"suppression)\b"),
@@ -1065,7 +1073,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.lasati-ma", L, r"\b(?:lasati ma|lasa ma|lasati ne) (?:in pace|naibii|linistit|"
                         r"linistita)\b"),
     ("ro.deja-dezabonat", L, r"\b(?:m am dezabonat|m am dezabonat deja|deja dezabonat)\b.*\b(?:tot|"
-                             r"inca|din nou|continuati)\b|\bva (?:blochez|raportez|reclam)\b"),
+                             r"inca|din nou|continuati)\b|\bva (?:blochez|raportez|"
+                             r"reclam)\b(?! (?:data|o|un|"
+                             r"una|locul|ziua)\b)"),
     ("ro.gdpr", C, r"\b(?:gdpr|anspdcp|protectia datelor)\b.*\b(?:stergerea|stergere|opozitie|"
                    r"eliminarea|stergeti|sterge)\b|\bdreptul (?:de|la) (?:opozitie|stergere|a fi "
                    r"uitat)\b"),
