@@ -327,6 +327,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"\b.*\b(?:gdpr|ccpa)\b|\bright to (?:erasure|object|be forgotten)\b"),
     ("en.enough-alone", L, r"^(?:ok |okay |that s |thats )?enough(?: already| is enough| now| "
                            r"please| pls| thanks)*$"),
+    ("en.not-their-number", L, r"\b(?:not|no longer|isn t|is not|isnt) (?:[a-z]+ s |my |his |her |"
+                               r"their |the right |the )?(?:number|phone|cell)(?: anymore|"
+                               r" any more| "
+                               r"now)\b|\b(?:doesn t|does not|doesnt|don t|dont|no longer) "
+                               r"(?:have|has|own|use|uses) this (?:number|phone)\b|\bthis "
+                               r"(?:number|phone) (?:belongs to|is) (?:someone|somebody) else\b|"
+                               r"\bnew owner of this (?:number|phone)\b|\b(?:no longer|not "
+                               r"anymore) (?:a |your )?(?:customer|client|member)\b|\bclosed my "
+                               r"account\b.*\bstill\b"),
     ("en.cease-and-desist", L, r"\bcease and desist\b|\b(?:asked|requested|told you) (?:you )?"
                                r"(?:to be|to get) (?:removed|taken off|unsubscribed|deleted)\b"),
     ("en.please-stop", L, r"^(?:please|pls|plz|kindly|just|ok|okay|now) stop\b(?! (?:by|at|in|"
@@ -501,6 +510,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.una-parola", L, r"^(?:rimuovi|rimuovimi|elimina|eliminami|togli|toglimi|cancellatemi|"
                          r"rimuovere|eliminare|disiscrivere|disiscrizione)(?: per favore| "
                          r"grazie)*$"),
+    ("it.non-piu-il-numero", L, r"\bnon e piu (?:il )?(?:mio |suo )?numero\b|\bquesto (?:numero )?"
+                                r"non e piu (?:di|del|della|il numero)\b|\bnon sono piu "
+                                r"(?:vostro |vostra |un |una )?(?:cliente|socio|socia|iscritto|"
+                                r"iscritta)\b"),
     ("it.non-autorizzo", L, r"\bnon (?:autorizzo|acconsento|do il consenso)\b|\brifiuto di "
                             r"ricevere\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
@@ -599,6 +612,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("es.una-palabra", L, r"^(?:eliminar|borrar|eliminenme|borrenme|quitar|sacar|desuscribir|"
                           r"desuscribirse|darse de baja|dar de baja|suprimir)(?: por favor| porfa| "
                           r"gracias| ya)*$"),
+    ("es.ya-no-es-mi-numero", L, r"\b(?:ya no es|no es) (?:mi|el|su) numero(?: de| del)?\b(?! (?:"
+                                 r"atencion|soporte|servicio|pedido|seguimiento|cliente)\b)|"
+                                 r"\bnumero ya no (?:es|pertenece)\b|\bya no soy (?:su |vuestro "
+                                 r"|tu )?(?:cliente|socio|socia|miembro)\b"),
     ("es.no-autorizo", L, r"\bno (?:autorizo|autorice|doy permiso para|consiento)\b|\bme niego a "
                           r"recibir\b"),
     ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
@@ -777,6 +794,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"suppression)\b"),
     ("fr.un-mot", L, r"^(?:supprimer|retirer|desabonner|desinscrire|effacer|desabonnez moi|"
                      r"desinscrivez moi|ca suffit|suffit)(?: svp| merci| stp| maintenant)*$"),
+    ("fr.plus-mon-numero", L, r"\b(?:ce n est plus|c est plus|n est plus) (?:mon|le|son) numero\b|"
+                              r"\bce numero n est plus (?:celui|a)\b|\bje ne suis plus "
+                              r"(?:client|cliente|membre)\b|\b(?:suis|chu|je suis) (?:pu|plus) "
+                              r"interess(?:e|ee)\b"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
                                   r"(?:consentement|accord|autorisation)\b"),
     ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
@@ -926,6 +947,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"ao|a) (?:oposicao|apagamento|esquecimento|eliminacao)\b"),
     ("pt.uma-palavra", L, r"^(?:remover|excluir|apagar|descadastre|descadastrem|remova|removam|"
                           r"tirar|sair da lista)(?: por favor| pf| pfv| obrigad[oa]| ja)*$"),
+    ("pt.nao-e-mais-o-numero", L, r"\bnumero (?:nao e mais|ja nao e)\b|\bnao e mais o numero\b|"
+                                  r"\b(?:nao sou mais|ja nao sou) (?:seu |vosso |cliente)"
+                                  r"(?:cliente)?\b"),
     ("pt.revogo", C, r"\b(?:revogo|retiro|revogar|retirar|cancelo) (?:o |a )?(?:meu |minha )?"
                      r"(?:consentimento|autorizacao|permissao)\b"),
     ("pt.quem-deu", L, r"\bquem (?:te |lhes |vos )?(?:deu|passou) (?:o )?(?:meu|este) (?:numero|"
@@ -1081,6 +1105,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"uitat)\b"),
     ("ro.un-cuvant", L, r"^(?:sterge|stergeti|sterge ma|stergeti ma|elimina|eliminati|ajunge|"
                         r"gata cu mesajele|opriti)(?: va rog| multumesc)*$"),
+    ("ro.nu-mai-e-numarul", L, r"\bnu mai (?:este|e) numarul\b|\bnumar nu (?:mai )?(?:este|e) al\b|"
+                               r"\bnu mai sunt (?:client|clienta|clientul|clienta voastra|"
+                               r"abonat|abonata)\b"),
     ("ro.nu-autorizez", L, r"\bnu (?:autorizez|sunt de acord|accept sa primesc|consimt)\b|"
                            r"\brefuz sa primesc\b"),
     ("ro.nu-mai-am-interes", L, r"\bnu mai am (?:niciun )?interes\b"),
