@@ -240,7 +240,8 @@ _DA_MSG = r"(?:sms|sms er|smser|beskeder|mails|e mails|tilbud|reklamer|reklame|n
 _RO_MSG = (
     r"(?:mesaje|mesajele|sms|sms uri|sms urile|smsuri|smsurile|reclame|reclamele|oferte|ofertele|"
     r"notificari|notificarile|emailuri|emailurile|mailuri|mailurile|newsletter|newsletterul|"
-    r"newslettere|promotii|promotiile|spam|spamul|mesajele astea|apeluri|apelurile)"
+    r"newslettere|promotii|promotiile|spam|spamul|mesajele astea|apeluri|apelurile|notificarile|"
+    r"mesajele voastre)"
 )
 _RO_SEND = (
     r"trimiteti|trimite|trimiti|scrieti|scrie|contactati|contacta|sunati|suna|deranjati|"
@@ -336,6 +337,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"\bnew owner of this (?:number|phone)\b|\b(?:no longer|not "
                                r"anymore) (?:a |your )?(?:customer|client|member)\b|\bclosed my "
                                r"account\b.*\bstill\b"),
+    ("en.sick-of", L, r"\b(?:sick|tired|fed up|sick and tired) (?:of|with) (?:getting |receiving |"
+                      r"all )?(?:these|your|the|ur|all these|all your|this|those|you|you guys) "
+                      r"(?:" + _EN_MSG + r"|texting|messaging|spamming|spam)\b|\b(?:disable|turn "
+                      r"off|deactivate) (?:these|the|your|all|all the|all these) (?:"
+                      + _EN_MSG + r")\b(?!.*\bapp\b)|\bhow (?:do|can) (?:i|we) make (?:these|"
+                      r"this|the|your|it) (?:" + _EN_MSG + r" )?stop\b"),
     ("en.cease-and-desist", L, r"\bcease and desist\b|\b(?:asked|requested|told you) (?:you )?"
                                r"(?:to be|to get) (?:removed|taken off|unsubscribed|deleted)\b"),
     ("en.please-stop", L, r"^(?:please|pls|plz|kindly|just|ok|okay|now) stop\b(?! (?:by|at|in|"
@@ -514,6 +521,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"non e piu (?:di|del|della|il numero)\b|\bnon sono piu "
                                 r"(?:vostro |vostra |un |una )?(?:cliente|socio|socia|iscritto|"
                                 r"iscritta)\b"),
+    ("it.stufo-di", L, r"\b(?:stufo|stufa|stufi|stanco|stanca|scocciato|scocciata) (?:di|dei|delle|"
+                       r"con) (?:ricevere |questi |queste |tutti questi |tutte queste |vostri |"
+                       r"vostre "
+                       r"|i vostri |le vostre )?(?:" + _IT_MSG + r")\b|\b(?:mi avete|ci avete) "
+                       r"(?:stufato|scocciato|stancato|rotto) (?:con|coi) (?:questi |queste |i "
+                       r"vostri |le vostre |tutti questi )?(?:" + _IT_MSG + r")\b|\b(?:disattivate|"
+                       r"disattiva|disattivare) (?:le |i |queste |questi |tutte le )?(?:" + _IT_MSG
+                       + r")\b(?!.*\bapp\b)"),
     ("it.non-autorizzo", L, r"\bnon (?:autorizzo|acconsento|do il consenso)\b|\brifiuto di "
                             r"ricevere\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
@@ -569,7 +584,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"ningun |"
                         r"ninguna |ningunos |ningunas |sus |tus |vuestros |vuestras |los |las |"
                         r"estos |estas |esos |esas |su |tu |mas de |de )*" + _ES_MSG + r"\b"),
-    ("es.no-quiero-que", C, r"\bno (?:quiero|deseo|quisiera|queremos) que (?:me |nos )?(?:sigan |"
+    ("es.no-quiero-que", C, r"\bno (?:quiero|deseo|quisiera|queremos|kiero) (?:que|q) (?:me |"
+                            r"nos )?(?:sigan |"
                             r"vuelvan a |sigas |vuelvas a )?(?:" + _ES_SEND_SUBJ + r"|enviando|"
                             r"mandando|escribiendo|contactando|llamando|" + _ES_SEND_INF + r")\b"),
     ("es.no-mas", C, r"{NEG}\b(?:no mas|ya no mas|basta|ya basta|basta ya|paren|parenle|parale|"
@@ -616,6 +632,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"atencion|soporte|servicio|pedido|seguimiento|cliente)\b)|"
                                  r"\bnumero ya no (?:es|pertenece)\b|\bya no soy (?:su |vuestro "
                                  r"|tu )?(?:cliente|socio|socia|miembro)\b"),
+    ("es.harto", L, r"\b(?:harto|harta|hartos|hartas|cansado|cansada|podrido|podrida) (?:con|de) "
+                    r"(?:tantos |tantas |sus |tus |los |las |estos |estas |recibir )?(?:"
+                    + _ES_MSG + r")\b|\bme tienen (?:harto|harta|podrido|podrida|cansado|"
+                    r"cansada)\b|\b(?:desactiven|desactiva|desactivar|desactivad) (?:los |las |"
+                    r"sus |estos |estas )?(?:" + _ES_MSG + r")\b(?!.*\bapp\b)|\bdejen de "
+                    r"(?:llegarme|llegar)\b"),
     ("es.no-autorizo", L, r"\bno (?:autorizo|autorice|doy permiso para|consiento)\b|\bme niego a "
                           r"recibir\b"),
     ("es.no-sigan", C, r"\bno (?:me |nos )?(?:sigan|sigas|continuen|continues) (?:enviando|"
@@ -798,6 +820,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"\bce numero n est plus (?:celui|a)\b|\bje ne suis plus "
                               r"(?:client|cliente|membre)\b|\b(?:suis|chu|je suis) (?:pu|plus) "
                               r"interess(?:e|ee)\b"),
+    ("fr.desactivez", L, r"\b(?:desactivez|desactiver|desactive) (?:les |vos |ces |toutes les )?"
+                         r"(?:" + _FR_MSG + r")\b(?!.*\b(?:appli|application|app)\b)"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
                                   r"(?:consentement|accord|autorisation)\b"),
     ("fr.qui-vous-a-donne", L, r"\bqui vous a (?:donne|file|passe|communique) (?:mon|ce) (?:numero|"
@@ -950,6 +974,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.nao-e-mais-o-numero", L, r"\bnumero (?:nao e mais|ja nao e)\b|\bnao e mais o numero\b|"
                                   r"\b(?:nao sou mais|ja nao sou) (?:seu |vosso |cliente)"
                                   r"(?:cliente)?\b"),
+    ("pt.farto", L, r"\b(?:farto|farta|cansado|cansada|de saco cheio) (?:de|dessas|desses|das|dos|"
+                    r"com) (?:receber |essas |esses |suas |tantas |tantos |as |os |vossas )?(?:"
+                    + _PT_MSG + r")\b|\b(?:desativem|desative|desativar|desactivem|desactivar) "
+                    r"(?:as |os |essas |estas |suas )?(?:" + _PT_MSG + r")\b(?!.*\bapp\b)"),
     ("pt.revogo", C, r"\b(?:revogo|retiro|revogar|retirar|cancelo) (?:o |a )?(?:meu |minha )?"
                      r"(?:consentimento|autorizacao|permissao)\b"),
     ("pt.quem-deu", L, r"\bquem (?:te |lhes |vos )?(?:deu|passou) (?:o )?(?:meu|este) (?:numero|"
@@ -1108,6 +1136,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.nu-mai-e-numarul", L, r"\bnu mai (?:este|e) numarul\b|\bnumar nu (?:mai )?(?:este|e) al\b|"
                                r"\bnu mai sunt (?:client|clienta|clientul|clienta voastra|"
                                r"abonat|abonata)\b"),
+    ("ro.m-am-saturat", L, r"\bm am (?:saturat|plictisit|saturat de tot) de (?:" + _RO_MSG + r")\b|"
+                           r"\b(?:dezactivati|dezactiveaza|dezactivare) (?:" + _RO_MSG + r")\b(?!.*"
+                           r"\baplicati)|\bcum (?:fac|pot) (?:sa )?nu mai primesc\b"),
     ("ro.nu-autorizez", L, r"\bnu (?:autorizez|sunt de acord|accept sa primesc|consimt)\b|"
                            r"\brefuz sa primesc\b"),
     ("ro.nu-mai-am-interes", L, r"\bnu mai am (?:niciun )?interes\b"),
