@@ -245,7 +245,7 @@ _RO_MSG = (
 )
 _RO_SEND = (
     r"trimiteti|trimite|trimiti|scrieti|scrie|contactati|contacta|sunati|suna|deranjati|"
-    r"deranja|spamati|bateti la cap"
+    r"deranja|spamati|bateti la cap|sacaiti|sacaieti|sacai|enervati|bombardati"
 )
 _TR_MSG = (
     r"(?:mesaj|mesaji|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklami|"
@@ -337,6 +337,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"\bnew owner of this (?:number|phone)\b|\b(?:no longer|not "
                                r"anymore) (?:a |your )?(?:customer|client|member)\b|\bclosed my "
                                r"account\b.*\bstill\b"),
+    ("en.cut-it-out", L, r"^(?:cut it out|knock it off|pack it in|give it a rest)(?: please| pls| "
+                         r"already| now)*$|\b(?:cut it out|knock it off) with (?:the|these|your|"
+                         r"all "
+                         r"the|ur) (?:" + _EN_MSG + r")\b"),
     ("en.sick-of", L, r"\b(?:sick|tired|fed up|sick and tired) (?:of|with) (?:getting |receiving |"
                       r"all )?(?:these|your|the|ur|all these|all your|this|those|you|you guys) "
                       r"(?:" + _EN_MSG + r"|texting|messaging|spamming|spam)\b|\b(?:disable|turn "
@@ -475,9 +479,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|disturbato|"
                            r"disturbata)|piu ricevere|ricevere piu)\b"),
     ("it.basta-messaggi", C, r"{NEG}\b(?:basta|ora basta|stop|smettetela|smettete|finitela|"
-                             r"piantatela|piantala|smettila|finiscila|basta cosi) (?:con |di "
+                             r"piantatela|piantala|smettila|finiscila|basta cosi|fatela finita|"
+                             r"falla finita) (?:con |di "
                              r"mandare |di inviare |di scrivere |coi |col )?(?:i |le |questi |"
-                             r"queste |gli |tutti |tutte |tutti questi |tutte queste |mandarmi |"
+                             r"queste |sti |ste |gli |tutti |tutte |tutti questi |tutte queste |"
+                             r"mandarmi |"
                              r"inviarmi |scrivermi |vostri |vostre |i vostri |le vostre )?(?:"
                              + _IT_MSG + r"|mandare|inviare|scrivere|scrivermi|mandarmi|"
                              r"inviarmi)\b"),
@@ -632,6 +638,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"atencion|soporte|servicio|pedido|seguimiento|cliente)\b)|"
                                  r"\bnumero ya no (?:es|pertenece)\b|\bya no soy (?:su |vuestro "
                                  r"|tu )?(?:cliente|socio|socia|miembro)\b"),
+    ("es.ya-estuvo", L, r"\b(?:ya estuvo bueno|ya estuvo|bajenle|bajale|ya parale|parale ya) "
+                        r"(?:con |a )(?:los |las |sus |tantos |tantas )?(?:" + _ES_MSG + r")\b"),
     ("es.harto", L, r"\b(?:harto|harta|hartos|hartas|cansado|cansada|podrido|podrida) (?:con|de) "
                     r"(?:tantos |tantas |sus |tus |los |las |estos |estas |recibir )?(?:"
                     + _ES_MSG + r")\b|\bme tienen (?:harto|harta|podrido|podrida|cansado|"
@@ -689,7 +697,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"permiso|autorizacion|numero)\b|\bnunca (?:pedi|solicite|"
                                 r"autorice|acepte) (?:esto|estos|estas|recibir|nada)\b"),
     ("es.no-mas-alone", L, r"^(?:ya )?(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|"
-                           r"parenle|"
+                           r"parenle|parale|bajenle|bajale|"
                            r"paren|para ya|alto ya|suficiente)(?: ya)?(?: por favor| porfa| "
                            r"gracias| x favor)*$"),
     ("es.como-baja", L, r"\bcomo (?:me doy|puedo darme|doy|me puedo dar|hago para darme) de baja"
@@ -820,6 +828,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"\bce numero n est plus (?:celui|a)\b|\bje ne suis plus "
                               r"(?:client|cliente|membre)\b|\b(?:suis|chu|je suis) (?:pu|plus) "
                               r"interess(?:e|ee)\b"),
+    ("fr.degagez", L, r"\b(?:degagez|degage|sortez) de mon (?:telephone|portable|tel|numero)\b|"
+                      r"\bfichez moi la paix\b"),
     ("fr.desactivez", L, r"\b(?:desactivez|desactiver|desactive) (?:les |vos |ces |toutes les )?"
                          r"(?:" + _FR_MSG + r")\b(?!.*\b(?:appli|application|app)\b)"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
@@ -974,6 +984,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.nao-e-mais-o-numero", L, r"\bnumero (?:nao e mais|ja nao e)\b|\bnao e mais o numero\b|"
                                   r"\b(?:nao sou mais|ja nao sou) (?:seu |vosso |cliente)"
                                   r"(?:cliente)?\b"),
+    ("pt.encher-o-saco", L, r"\bnao (?:me )?(?:encham|encha|enchem) (?:mais )?o saco\b|\bpara de "
+                            r"encher\b"),
     ("pt.farto", L, r"\b(?:farto|farta|cansado|cansada|de saco cheio) (?:de|dessas|desses|das|dos|"
                     r"com) (?:receber |essas |esses |suas |tantas |tantos |as |os |vossas )?(?:"
                     + _PT_MSG + r")\b|\b(?:desativem|desative|desativar|desactivem|desactivar) "
