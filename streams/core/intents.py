@@ -252,6 +252,13 @@ _TR_MSG = (
     r"reklamlar|kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
 )
 
+#: "no more promotional emails": the adjectives people put before the message word.
+_EN_ADJ = (
+    r"(?:(?:promotional|promo|marketing|automated|automatic|daily|weekly|constant|random|"
+    r"unsolicited|unwanted|sales|advertising|commercial|annoying|stupid|spam|spammy|endless|"
+    r"repeated|text|sms|email|whatsapp) )?"
+)
+
 #: "remove me from the waitlist", "take me off the cart": not the contact list.
 _EN_NOT_LIST = (
     r"(?:the |my |your )?(?:waitlist|wait list|waiting list|cart|basket|order|booking|"
@@ -284,7 +291,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.stop-the-texts", C, r"{NEG}\b(?:stop|quit|end|cancel|cease|discontinue|enough|no more) "
                              r"(?:with |of )?(?:the |"
                              r"these |those |your |all |all the |all these |this |ur )?"
-                             + _EN_MSG + r"\b"),
+                             + _EN_ADJ + _EN_MSG + r"\b"),
     ("en.dont-text-me", C, r"\b(?:don t|dont|do not|pls don t|please don t|never) (?:ever )?"
                            r"(?:text|txt|message|msg|sms|email|e mail|contact|call|send|bother|"
                            r"spam|write to|write|reach out to|ping)(?: (?:me|us|this number|"
@@ -299,7 +306,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"any|those|the|this|ur|u)\b(?:.*\b" + _EN_MSG + r"\b|.*\bfrom (?:you|u|"
                         r"your company)\b|.*\b(?:anymore|any more)\b)"),
     ("en.no-more", C, r"\bno (?:more|further) (?:of )?(?:these |those |your |the |this |ur |"
-                      r"such )?(?:" + _EN_MSG + r"|contact|contacting)\b"),
+                      r"such )?" + _EN_ADJ + r"(?:" + _EN_MSG + r"|contact|contacting)\b"),
+    ("en.you-stopped", C, r"\b(?:you|u|ya) (?:stopped|would stop|could stop|d stop|to stop|should "
+                          r"stop|need to stop|must stop|can stop) " + _EN_SEND + r"\b|\brefrain "
+                          r"from " + _EN_SEND + r"\b"),
+    ("en.no-stop", L, r"^(?:no|nope|nah)(?: please| pls)? stop(?: please| pls| it| now| already| "
+                      r"that)*$"),
     ("en.dont-want-to-be", C, r"\b(?:don t|dont|do not|no longer|never|not) (?:want|wish|like|"
                               r"need) (?:to be|being) (?:contacted|texted|messaged|emailed|called|"
                               r"bothered|spammed|disturbed|on your list|on this list|on your "
@@ -405,6 +417,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"\bmy wrong (?:number|phone number)\b"),
     ("en.stop-exclaim", VETO, r"\bstop (?:it |that |this )?(?:you re|youre|you are|u r|you guys "
                               r"are|you guys re|ur too|you re too)\b|\bstop the press(?:es)?\b|"
+                              r"\bstop (?:worrying|"
+                              r"stressing|apologizing|apologising|laughing|joking|teasing)\b|\bi "
+                              r"meant\b|"
                               r"\b(?:lol|lmao|haha|"
                               r"hahaha|jk)$|\bstop the (?:auto ship|autoship|auto renewal|"
                               r"renewal|subscription box|shipment|charge|payment)\b|\blink to "
@@ -527,6 +542,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"non e piu (?:di|del|della|il numero)\b|\bnon sono piu "
                                 r"(?:vostro |vostra |un |una )?(?:cliente|socio|socia|iscritto|"
                                 r"iscritta)\b"),
+    ("it.astenetevi", C, r"\b(?:astenetevi|si astenga|vi prego di astenervi) (?:dal|dallo|da|di) "
+                         r"(?:contattarmi|scrivermi|mandarmi|inviarmi|chiamarmi|inviare|mandare|"
+                         r"contattare)\b"),
     ("it.stufo-di", L, r"\b(?:stufo|stufa|stufi|stanco|stanca|scocciato|scocciata) (?:di|dei|delle|"
                        r"con) (?:ricevere |questi |queste |tutti questi |tutte queste |vostri |"
                        r"vostre "
@@ -577,7 +595,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"nunca|jamas|" + _ES_MSG + r")\b(?! (?:tarde|temprano|barato|barata|"
                            r"caro|rapido|el|la|los|las|del|de la|de los|grande|pequeno)\b)"),
     ("es.ya-no-me-envien", C, r"\b(?:ya no|nunca mas|jamas) (?:me |nos )?(?:vuelvan a |vuelvas a )?"
-                              r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b"),
+                              r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b(?!.*\b(?:papel|"
+                              r"impreso|impresa|factura)\b)"),
+    ("es.abstenganse", C, r"\b(?:abstenganse|abstengase|abstente|absteneos) de (?:" + _ES_SEND_INF
+                          + r")\b"),
     ("es.no-vuelvan-a", C, r"\bno (?:me |nos )?(?:vuelvan|vuelvas|volvais|vuelva) (?:nunca )?a "
                            r"(?:" + _ES_SEND_INF + r")\b"),
     ("es.no-quiero-recibir", C, r"\bno (?:quiero|deseo|quisiera|queremos|necesito|desea|quiere|"
@@ -696,7 +717,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"os |te )?(?:di|he dado|dimos) (?:mi |el )?(?:consentimiento|"
                                 r"permiso|autorizacion|numero)\b|\bnunca (?:pedi|solicite|"
                                 r"autorice|acepte) (?:esto|estos|estas|recibir|nada)\b"),
-    ("es.no-mas-alone", L, r"^(?:ya )?(?:no mas|ya no mas|ya basta|basta ya|paren ya|parenle ya|"
+    ("es.no-mas-alone", L, r"^(?:porfa |por favor |plis |x favor |favor )?(?:ya )?(?:no mas|"
+                           r"ya no mas|ya basta|basta ya|paren ya|parenle ya|"
                            r"parenle|parale|bajenle|bajale|"
                            r"paren|para ya|alto ya|suficiente)(?: ya)?(?: por favor| porfa| "
                            r"gracias| x favor)*$"),
@@ -830,6 +852,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"interess(?:e|ee)\b"),
     ("fr.degagez", L, r"\b(?:degagez|degage|sortez) de mon (?:telephone|portable|tel|numero)\b|"
                       r"\bfichez moi la paix\b"),
+    ("fr.abstenez-vous", C, r"\b(?:abstenez vous|veuillez vous abstenir) de (?:m |me |nous )?(?:"
+                            r"envoyer|ecrire|contacter|appeler|solliciter|m envoyer|m ecrire)\b"),
     ("fr.desactivez", L, r"\b(?:desactivez|desactiver|desactive) (?:les |vos |ces |toutes les )?"
                          r"(?:" + _FR_MSG + r")\b(?!.*\b(?:appli|application|app)\b)"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
@@ -1005,8 +1029,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pt.por-favor-parem", L, r"\b(?:por favor|pf|pfv|entao|so|podem|pode) (?:parem|pare|parar)"
                               r"(?:$| ja| com isso| por favor| obrigad[oa])|\b(?:ja nao tenho|nao "
                               r"tenho mais) interesse\b"),
-    ("pt.chega", L, r"^(?:chega|basta|parem|para|pare)(?: ja| com isso| com isto| por favor| pf|"
-                    r" pfv| obrigad[oa])+$|^(?:chega|parem)$"),
+    ("pt.abstenham", C, r"\b(?:abstenham se|abstenha se) de (?:me |nos )?(?:" + _PT_SEND_INF
+                        + r")\b"),
+    ("pt.chega", L, r"^(?:por favor |pf |pfv )?(?:chega|basta|parem|para|pare)(?: ja| com isso| "
+                    r"com isto| por favor| pf| pfv| obrigad[oa])*$"),
     ("pt.quantas-vezes", L, r"\bquantas vezes (?:eu )?(?:preciso|tenho que|tenho de|vou ter que|"
                             r"vou ter de|devo|ja|terei que) (?:de )?(?:pedir|dizer|falar|repetir|"
                             r"escrever|pedi|disse|falei)\b"),
@@ -1148,6 +1174,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.nu-mai-e-numarul", L, r"\bnu mai (?:este|e) numarul\b|\bnumar nu (?:mai )?(?:este|e) al\b|"
                                r"\bnu mai sunt (?:client|clienta|clientul|clienta voastra|"
                                r"abonat|abonata)\b"),
+    ("ro.abtineti-va", C, r"\b(?:abtineti va|abtineti va sa|va rog sa va abtineti) (?:sa |de la )?"
+                          r"(?:ma |mi |imi )?(?:mai )?(?:" + _RO_SEND + r"|contacta|contactarea)\b|"
+                          r"\bva rog (?:sa )?(?:incetati|opriti va|opriti)$"),
     ("ro.m-am-saturat", L, r"\bm am (?:saturat|plictisit|saturat de tot) de (?:" + _RO_MSG + r")\b|"
                            r"\b(?:dezactivati|dezactiveaza|dezactivare) (?:" + _RO_MSG + r")\b(?!.*"
                            r"\baplicati)|\bcum (?:fac|pot) (?:sa )?nu mai primesc\b"),
