@@ -323,8 +323,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"receipts|bills|catalog|catalogs|auto renewal|renewal)\b)"),
     ("en.unsubscribe-word", C, r"{NEG}\b(?:please |pls )?(?:unsubscribe|unsub|opt out|optout|"
                                r"stopall|stop all)(?: me| now| please| pls| thanks| asap| from "
-                               r"(?:this|these|all|your|the)\b(?! (?:paper|printed|catalog|"
-                               r"catalogue|magazine|loyalty|rewards)\b)|$)"),
+                               r"(?:this|these|all|your|the)\b(?! (?:[a-z]+ )?(?:paper|printed|"
+                               r"catalog|catalogue|magazine|loyalty|rewards|box|club|membership|"
+                               r"plan|kit|app|program)\b)|$)"),
     ("en.sign-me-out", C, r"{NEG}\b(?:sign|count|leave) (?:me|us) out\b"),
     ("en.please-remove", C, r"\b(?:please|pls|plz|kindly|just) (?:remove|unsubscribe|"
                             r"unsub|delete)(?: me| us| my number| this number)?$"),
@@ -428,7 +429,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"sooo|amazing|gorgeous|beautiful|cute|adorable|great|awesome|"
                               r"perfect|crazy|insane|incredible|hilarious|funny|good|lovely|"
                               r"stunning|fire|a steal|the best|unreal|wild)\b|\bstop (?:ur so|lol|"
-                              r"lmao|haha|omg|i m dying|im dying)\b|\bstop "
+                              r"lmao|haha|omg|i m dying|im dying)\b|\bstop (?:it |that )?"
                               r"(?:that|this|the|these|those|ur|your) [a-z]+ (?:is|s|are|looks|"
                               r"was|were)\b|\b(?:omg|lol|haha|lmao|wow) stop\b|\bunsubscribe "
                               r"(?:link|button|page|option)\b|\bstop sending (?:me |us )?(?:the "
@@ -726,7 +727,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"\b(?! (?:la|el|mi|una|un|su) )|"
                         r"\bcomo (?:me desuscribo|puedo desuscribirme|dejo de recibir"
                         r"(?!.*\bpapel\b)|salgo de "
-                        r"(?:la|su|esta) lista|cancelo (?:la|mi) suscripcion)\b"),
+                        r"(?:la|su|esta) lista|cancelo (?:la|mi) suscripcion)\b(?!.*\b(?:caja|club|"
+                        r"gimnasio|plan|revista|box|membresia|app|plataforma)\b)"),
     ("es.cuantas-veces", L, r"\bcuantas veces (?:les |te |os )?(?:tengo que|debo|hay que|voy a "
                             r"tener que|he tenido que|les tengo que|te tengo que|os tengo que|"
                             r"se los tengo que|se lo tengo que) (?:pedir|decir|repetir|"
