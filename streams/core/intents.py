@@ -186,7 +186,7 @@ _IT_SEND = (
 _ES_MSG = (
     r"(?:mensajes|mensaje|mensajitos|sms|correos|correo|emails|mails|publicidad|promociones|"
     r"ofertas|notificaciones|spam|whatsapps|whatsapp|newsletter|boletines|comunicaciones|"
-    r"llamadas|anuncios|propaganda)"
+    r"llamadas|anuncios|propaganda|msjs|msj|mjs|msgs)"
 )
 _ES_SEND_SUBJ = (
     r"envien|envies|envie|manden|mandes|mande|escriban|escribas|escriba|contacten|contactes|"
@@ -202,7 +202,7 @@ _ES_SEND_INF = (
 _FR_MSG = (
     r"(?:sms|messages|message|mails|mail|emails|e mails|pubs|pub|publicites|publicite|promos|"
     r"offres|textos|notifications|newsletters|newsletter|relances|sollicitations|appels|"
-    r"courriels|spams|spam|messages promotionnels|envois)"
+    r"courriels|spams|spam|messages promotionnels|envois|msg|msgs)"
 )
 _FR_SEND = (
     r"envoyez|envoie|envoies|envoyer|ecrivez|ecris|ecrit|ecrire|contactez|contacte|contacter|"
@@ -216,7 +216,7 @@ _DE_MSG = (
 _PT_MSG = (
     r"(?:mensagens|mensagem|sms|emails|e mails|promocoes|propaganda|propagandas|publicidade|"
     r"ofertas|spam|notificacoes|newsletters|newsletter|comunicacoes|whatsapps|ligacoes|"
-    r"chamadas|anuncios|mensagens promocionais)"
+    r"chamadas|anuncios|mensagens promocionais|msg|msgs|msgns)"
 )
 _PT_SEND_SUBJ = (
     r"mande|mandem|envie|enviem|manda|envia|escreva|escrevam|contate|contatem|contacte|"
@@ -245,7 +245,7 @@ _RO_MSG = (
 )
 _RO_SEND = (
     r"trimiteti|trimite|trimiti|scrieti|scrie|contactati|contacta|sunati|suna|deranjati|"
-    r"deranja|spamati|bateti la cap|sacaiti|sacaieti|sacai|enervati|bombardati"
+    r"deranja|spamati|bateti la cap|sacaiti|sacaieti|sacai|enervati|bombardati|trim"
 )
 _TR_MSG = (
     r"(?:mesaj|mesaji|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklami|"
@@ -496,7 +496,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"disturbata)|piu ricevere|ricevere piu)\b"),
     ("it.basta-messaggi", C, r"{NEG}\b(?:basta|ora basta|stop|smettetela|smettete|finitela|"
                              r"piantatela|piantala|smettila|finiscila|basta cosi|fatela finita|"
-                             r"falla finita) (?:con |di "
+                             r"falla finita) (?:con |ai |alle |agli |al |a |di "
                              r"mandare |di inviare |di scrivere |coi |col )?(?:i |le |questi |"
                              r"queste |sti |ste |gli |tutti |tutte |tutti questi |tutte queste |"
                              r"mandarmi |"
@@ -546,6 +546,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.astenetevi", C, r"\b(?:astenetevi|si astenga|vi prego di astenervi) (?:dal|dallo|da|di) "
                          r"(?:contattarmi|scrivermi|mandarmi|inviarmi|chiamarmi|inviare|mandare|"
                          r"contattare)\b"),
+    ("it.non-scrivetemi-alone", L, r"\b(?:non|nn) (?:mi )?(?:scrivetemi|mandatemi|contattatemi|"
+                                   r"chiamatemi|cercatemi|disturbatemi|scrivete|contattate)(?:$| "
+                                   r"per favore| grazie| x fav| x favore| per cortesia)"),
     ("it.stufo-di", L, r"\b(?:stufo|stufa|stufi|stanco|stanca|scocciato|scocciata) (?:di|dei|delle|"
                        r"con) (?:ricevere |questi |queste |tutti questi |tutte queste |vostri |"
                        r"vostre "
@@ -592,10 +595,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"gym|plan|clase|clases|curso|seguro|linea|tarjeta|cuenta|membresia|"
                             r"club|programa|caja|servicio)\b)|\bdar de baja "
                             r"(?:mi|este) (?:numero|telefono|movil|correo|celular)\b"),
-    ("es.no-me-envien", C, r"\bno (?:me |nos )?(?:" + _ES_SEND_SUBJ + r")(?: [a-z]+){0,3} (?:mas|"
+    ("es.no-me-envien", C, r"\bno (?:me |m |nos )?(?:" + _ES_SEND_SUBJ + r")(?: [a-z]+){0,3} "
+                                                                         r"(?:mas|"
                            r"nunca|jamas|" + _ES_MSG + r")\b(?! (?:tarde|temprano|barato|barata|"
                            r"caro|rapido|el|la|los|las|del|de la|de los|grande|pequeno)\b)"),
-    ("es.ya-no-me-envien", C, r"\b(?:ya no|nunca mas|jamas) (?:me |nos )?(?:vuelvan a |vuelvas a )?"
+    ("es.ya-no-me-envien", C, r"\b(?:ya no|nunca mas|jamas) (?:me |m |nos )?(?:vuelvan a |"
+                              r"vuelvas a )?"
                               r"(?:" + _ES_SEND_SUBJ + r"|" + _ES_SEND_INF + r")\b(?!.*\b(?:papel|"
                               r"impreso|impresa|factura)\b)"),
     ("es.abstenganse", C, r"\b(?:abstenganse|abstengase|abstente|absteneos) de (?:" + _ES_SEND_INF
@@ -856,6 +861,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"\bfichez moi la paix\b"),
     ("fr.abstenez-vous", C, r"\b(?:abstenez vous|veuillez vous abstenir) de (?:m |me |nous )?(?:"
                             r"envoyer|ecrire|contacter|appeler|solliciter|m envoyer|m ecrire)\b"),
+    ("fr.m-envoie-plus", L, r"\b(?:m|me) (?:envoie|envoies|envoyez|ecris|ecrivez|texte|textez) "
+                            r"(?:plus|pu) (?:de |d )?(?:rien|" + _FR_MSG + r")\b"),
     ("fr.desactivez", L, r"\b(?:desactivez|desactiver|desactive) (?:les |vos |ces |toutes les )?"
                          r"(?:" + _FR_MSG + r")\b(?!.*\b(?:appli|application|app)\b)"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
@@ -932,7 +939,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"meu telefone|o meu email|meu email|o meu e mail|meu e mail|o meu "
                       r"celular|meu celular|o meu telemovel|meu telemovel)\b"
                       r"(?! (?:do|da|no|na) (?:pedido|carrinho|encomenda|conta)\b)"),
-    ("pt.nao-mande-mais", C, r"\bnao (?:me |nos )?(?:" + _PT_SEND_SUBJ + r")(?: [a-z]+){0,3} "
+    ("pt.nao-mande-mais", C, r"\b(?:nao|n) (?:me |nos )?(?:" + _PT_SEND_SUBJ + r")(?: [a-z]+){0,3} "
                              r"(?:mais|nunca|" + _PT_MSG + r")\b(?! (?:tarde|cedo|barato|rapido|"
                              r"o|a|os|as|um|uma|do|da|dos|das)\b)"),
     ("pt.nunca-mais", C, r"\b(?:nunca mais|ja nao|jamais) (?:me |nos )?(?:voltem a |volte a )?"
