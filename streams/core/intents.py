@@ -350,6 +350,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"\bnew owner of this (?:number|phone)\b|\b(?:no longer|not "
                                r"anymore) (?:a |your )?(?:customer|client|member)\b|\bclosed my "
                                r"account\b.*\bstill\b"),
+    ("en.why-keep-texting", L, r"\bwhy (?:do|are|does|would) (?:you|u|ya|you guys|this number) "
+                               r"(?:keep |still |always )?(?:keep |still )?(?:texting|messaging|"
+                               r"txting|msging|spamming|contacting|emailing|calling|"
+                               r"bothering) (?:me|"
+                               r"us|this number)\b(?!.* (?:about my|for my) (?:order|delivery|"
+                               r"appointment)\b)"),
     ("en.cut-it-out", L, r"^(?:cut it out|knock it off|pack it in|give it a rest)(?: please| pls| "
                          r"already| now)*$|\b(?:cut it out|knock it off) with (?:the|these|your|"
                          r"all "
@@ -549,6 +555,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("it.non-scrivetemi-alone", L, r"\b(?:non|nn) (?:mi )?(?:scrivetemi|mandatemi|contattatemi|"
                                    r"chiamatemi|cercatemi|disturbatemi|scrivete|contattate)(?:$| "
                                    r"per favore| grazie| x fav| x favore| per cortesia)"),
+    ("it.perche-continuate", L, r"\bperche (?:mi |ci )?(?:continuate|continui|insistete|"
+                                r"continuano) (?:a|ad) (?:" + _IT_SEND + r")\b"),
     ("it.stufo-di", L, r"\b(?:stufo|stufa|stufi|stanco|stanca|scocciato|scocciata) (?:di|dei|delle|"
                        r"con) (?:ricevere |questi |queste |tutti questi |tutte queste |vostri |"
                        r"vostre "
@@ -667,6 +675,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"|tu )?(?:cliente|socio|socia|miembro)\b"),
     ("es.ya-estuvo", L, r"\b(?:ya estuvo bueno|ya estuvo|bajenle|bajale|ya parale|parale ya) "
                         r"(?:con |a )(?:los |las |sus |tantos |tantas )?(?:" + _ES_MSG + r")\b"),
+    ("es.por-que-siguen", L, r"\bpor (?:que|q) (?:me |nos )?(?:siguen|sigues|continuan|vuelven a) "
+                             r"(?:me )?(?:escribiendo|mandando|enviando|llamando|molestando|"
+                             r"escribir|mandar|enviar|contactar)\b"),
     ("es.harto", L, r"\b(?:harto|harta|hartos|hartas|cansado|cansada|podrido|podrida) (?:con|de) "
                     r"(?:tantos |tantas |sus |tus |los |las |estos |estas |recibir )?(?:"
                     + _ES_MSG + r")\b|\bme tienen (?:harto|harta|podrido|podrida|cansado|"
@@ -863,6 +874,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"envoyer|ecrire|contacter|appeler|solliciter|m envoyer|m ecrire)\b"),
     ("fr.m-envoie-plus", L, r"\b(?:m|me) (?:envoie|envoies|envoyez|ecris|ecrivez|texte|textez) "
                             r"(?:plus|pu) (?:de |d )?(?:rien|" + _FR_MSG + r")\b"),
+    ("fr.pourquoi-continuez", L, r"\bpourquoi (?:vous )?(?:continuez|continuer|insistez) (?:a|de) "
+                                 r"(?:m |me )?(?:ecrire|envoyer|contacter|appeler|m ecrire|m "
+                                 r"envoyer|spammer)\b"),
     ("fr.desactivez", L, r"\b(?:desactivez|desactiver|desactive) (?:les |vos |ces |toutes les )?"
                          r"(?:" + _FR_MSG + r")\b(?!.*\b(?:appli|application|app)\b)"),
     ("fr.retire-consentement", C, r"\b(?:retire|revoque|retirer|revoquer) (?:mon|le) "
@@ -1019,6 +1033,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                   r"(?:cliente)?\b"),
     ("pt.encher-o-saco", L, r"\bnao (?:me )?(?:encham|encha|enchem) (?:mais )?o saco\b|\bpara de "
                             r"encher\b"),
+    ("pt.por-que-continuam", L, r"\bpor ?que (?:voces |vcs |vos )?(?:continuam|continua|insistem|"
+                                r"ainda) (?:a )?(?:me )?(?:mandar|mandando|enviar|enviando|"
+                                r"escrever|escrevendo|ligar|ligando|contactar|contatar)\b"),
     ("pt.farto", L, r"\b(?:farto|farta|cansado|cansada|de saco cheio) (?:de|dessas|desses|das|dos|"
                     r"com) (?:receber |essas |esses |suas |tantas |tantos |as |os |vossas )?(?:"
                     + _PT_MSG + r")\b|\b(?:desativem|desative|desativar|desactivem|desactivar) "
@@ -1186,6 +1203,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.abtineti-va", C, r"\b(?:abtineti va|abtineti va sa|va rog sa va abtineti) (?:sa |de la )?"
                           r"(?:ma |mi |imi )?(?:mai )?(?:" + _RO_SEND + r"|contacta|contactarea)\b|"
                           r"\bva rog (?:sa )?(?:incetati|opriti va|opriti)$"),
+    ("ro.de-ce-tot", L, r"\bde ce (?:imi |mi |ma |ne )?(?:tot|mai|continuati sa) (?:" + _RO_SEND
+                        + r")\b"),
     ("ro.m-am-saturat", L, r"\bm am (?:saturat|plictisit|saturat de tot) de (?:" + _RO_MSG + r")\b|"
                            r"\b(?:dezactivati|dezactiveaza|dezactivare) (?:" + _RO_MSG + r")\b(?!.*"
                            r"\baplicati)|\bcum (?:fac|pot) (?:sa )?nu mai primesc\b"),
