@@ -170,6 +170,18 @@ _EN_SEND = (
     r"bothering|harassing|pestering|mailing|bugging|hassling|pinging|hounding|targeting|"
     r"writing to|reaching out to|sms ing|smsing)"
 )
+#: "no more promotional emails": the adjectives people put before the message word.
+_EN_ADJ = (
+    r"(?:(?:promotional|promo|marketing|automated|automatic|daily|weekly|constant|random|"
+    r"unsolicited|unwanted|sales|advertising|commercial|annoying|stupid|spam|spammy|endless|"
+    r"repeated|text|sms|email|whatsapp) )?"
+)
+
+#: "remove me from the waitlist", "take me off the cart": not the contact list.
+_EN_NOT_LIST = (
+    r"(?:the |my |your )?(?:waitlist|wait list|waiting list|cart|basket|order|booking|"
+    r"reservation|appointment|group|chat|team)\b"
+)
 _IT_MSG = (
     r"(?:messaggi|messaggio|sms|email|mail|pubblicita|promozioni|offerte|newsletter|notifiche|"
     r"spam|comunicazioni|messaggini|whatsapp|chiamate|telefonate|promo|volantini|"
@@ -250,19 +262,6 @@ _RO_SEND = (
 _TR_MSG = (
     r"(?:mesaj|mesaji|mesajlar|mesajlari|sms|sms ler|sms leri|ileti|iletiler|reklam|reklami|"
     r"reklamlar|kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
-)
-
-#: "no more promotional emails": the adjectives people put before the message word.
-_EN_ADJ = (
-    r"(?:(?:promotional|promo|marketing|automated|automatic|daily|weekly|constant|random|"
-    r"unsolicited|unwanted|sales|advertising|commercial|annoying|stupid|spam|spammy|endless|"
-    r"repeated|text|sms|email|whatsapp) )?"
-)
-
-#: "remove me from the waitlist", "take me off the cart": not the contact list.
-_EN_NOT_LIST = (
-    r"(?:the |my |your )?(?:waitlist|wait list|waiting list|cart|basket|order|booking|"
-    r"reservation|appointment|group|chat|team)\b"
 )
 
 # fmt: off
