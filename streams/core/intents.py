@@ -335,6 +335,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.block-you", L, r"\b(?:block|blocking|report) (?:you|u|ya|this number|your number|"
                         r"ur number|"
                         r"you guys)\b"),
+    ("en.removal-of-my", C, r"\b(?:request|requesting|ask for|asking for|want|demand|require)\b.*\b"
+                            r"(?:removal|deletion|erasure) of (?:my|this|our) (?:number|phone "
+                            r"number|data|details|info|information|contact|contact details|"
+                            r"email|email address|personal data)\b|\b(?:appreciate|like) being "
+                            r"removed\b|\bcease (?:all |any )?contact\b"),
     ("en.gdpr", C, r"\b(?:gdpr|ccpa|rgpd)\b.*\b(?:delete|erase|erasure|remove|deletion|object|"
                    r"objection|opt out|unsubscribe)\b|\b(?:delete|erase|erasure|remove|deletion)"
                    r"\b.*\b(?:gdpr|ccpa)\b|\bright to (?:erasure|object|be forgotten)\b"),
@@ -496,7 +501,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"rimborso|reso|corriere|articolo|fattura|scontrino)\b|.*\b"
                              r"(?:cartacea|cartaceo|cartacei)\b)"),
     ("it.desidero-non", C, r"\b(?:desidero|voglio|vorrei|preferisco|preferirei|chiedo di|vi "
-                           r"chiedo di|vi prego di|prego di|si prega di|per favore di) non "
+                           r"chiedo di|vi prego di|prego di|si prega di|per favore di|"
+                           r"richiedo di) non "
                            r"(?:ricevere|essere (?:piu )?(?:contattato|contattata|disturbato|"
                            r"disturbata)|piu ricevere|ricevere piu)\b"),
     ("it.basta-messaggi", C, r"{NEG}\b(?:basta|ora basta|stop|smettetela|smettete|finitela|"
@@ -564,6 +570,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"vostri |le vostre |tutti questi )?(?:" + _IT_MSG + r")\b|\b(?:disattivate|"
                        r"disattiva|disattivare) (?:le |i |queste |questi |tutte le )?(?:" + _IT_MSG
                        + r")\b(?!.*\bapp\b)"),
+    ("it.chiedo-la-rimozione", C, r"\b(?:chiedo|richiedo|domando|esigo|vorrei)\b.*\b(?:la )?"
+                                  r"(?:rimozione|cancellazione|eliminazione) (?:del|dei|della|"
+                                  r"delle) "
+                                  r"(?:mio |miei |mia |mie )?(?:numero|contatto|dati|email|"
+                                  r"recapito|recapiti)\b"),
     ("it.non-autorizzo", L, r"\bnon (?:autorizzo|acconsento|do il consenso)\b|\brifiuto di "
                             r"ricevere\b"),
     ("it.lasciatemi-in-pace", L, r"\b(?:lasciatemi|lasciami|lasciateci) (?:in pace|stare)\b"),
@@ -655,7 +666,13 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("es.favor-de-no", C, r"\b(?:favor de|por favor|les pido|les ruego|le pido|pido|ruego|solicito|"
                           r"quiero|prefiero|pedimos) (?:que )?no (?:me |nos )?(?:enviar|mandar|"
                           r"escribir|contactar|llamar|molestar|enviarme|mandarme|escribirme|"
-                          r"contactarme|recibir|" + _ES_SEND_SUBJ + r")\b"),
+                          r"contactarme|recibir|volver a contactarme|volver a escribirme|volver a "
+                          r"enviarme|volver a llamarme|" + _ES_SEND_SUBJ + r")\b"),
+    ("es.solicito-la-eliminacion", C, r"\b(?:solicito|pido|requiero|exijo|quiero)\b.*\b(?:la )?"
+                                      r"(?:eliminacion|supresion|baja|retirada|borrado) (?:de|del) "
+                                      r"(?:mi|mis|este) (?:numero|datos|telefono|contacto|correo|"
+                                      r"email)\b|\b(?:agradeceria|agradeceriamos) que (?:dejaran|"
+                                      r"dejasen|dejaras) de\b"),
     ("es.ya-me-di-de-baja", L, r"\b(?:ya me di|ya me he dado|me di|"
                                r"me he dado) de baja\b.*\b(?:sigo|"
                                r"siguen|todavia|aun|continuan|otra vez|de nuevo)\b|\b(?:los|les|"
@@ -797,7 +814,12 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"suspendre|suspendez|interrompre|interrompez|mettre fin a|mettez fin "
                              r"a|annuler|annulez) (?:l |les |vos |tout |tous |ces |toute |toutes "
                              r"|toute forme d )?(?:envoi|envois|envoie|sollicitations|"
-                             r"communications|messages|sms|abonnement aux " + _FR_MSG + r")\b"),
+                             r"communications|messages|sms|contact|abonnement aux " + _FR_MSG + r")\b"),
+    ("fr.demande-la-suppression", C, r"\b(?:demande|souhaite|exige|sollicite|veux|"
+                                     r"voudrais)\b.*\bla "
+                                     r"(?:suppression|radiation|retrait|effacement) (?:de mon|de "
+                                     r"mes|du) (?:numero|coordonnees|donnees|contact|adresse|mail|"
+                                     r"email|telephone)\b"),
     ("fr.stop-aux", C, r"\b(?:stop|arret|assez|marre|ras le bol|fini|finis|ca suffit|suffit) "
                        r"(?:de recevoir |d etre "
                        r"inonde de |)(?:aux|des|de vos|de ces|avec les|avec vos|de|d|a vos|la|les|"
@@ -1039,6 +1061,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                     r"com) (?:receber |essas |esses |suas |tantas |tantos |as |os |vossas )?(?:"
                     + _PT_MSG + r")\b|\b(?:desativem|desative|desativar|desactivem|desactivar) "
                     r"(?:as |os |essas |estas |suas )?(?:" + _PT_MSG + r")\b(?!.*\bapp\b)"),
+    ("pt.solicito-a-remocao", C, r"\b(?:solicito|peco|exijo|requeiro|quero)\b.*\b(?:a )?(?:remocao|"
+                                 r"exclusao|eliminacao|retirada|apagamento) (?:do|dos|da|das) "
+                                 r"(?:meu |meus |minha |minhas )?(?:numero|contacto|contato|dados|"
+                                 r"email|telefone|contactos|contatos)\b"),
     ("pt.revogo", C, r"\b(?:revogo|retiro|revogar|retirar|cancelo) (?:o |a )?(?:meu |minha )?"
                      r"(?:consentimento|autorizacao|permissao)\b"),
     ("pt.quem-deu", L, r"\bquem (?:te |lhes |vos )?(?:deu|passou) (?:o )?(?:meu|este) (?:numero|"
@@ -1195,7 +1221,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"eliminarea|stergeti|sterge)\b|\bdreptul (?:de|la) (?:opozitie|stergere|a fi "
                    r"uitat)\b"),
     ("ro.un-cuvant", L, r"^(?:sterge|stergeti|sterge ma|stergeti ma|elimina|eliminati|ajunge|"
-                        r"gata cu mesajele|opriti)(?: va rog| multumesc)*$"),
+                        r"gata cu mesajele|opriti|opriti va)(?: va rog| multumesc)*$"),
     ("ro.nu-mai-e-numarul", L, r"\bnu mai (?:este|e) numarul\b|\bnumar nu (?:mai )?(?:este|e) al\b|"
                                r"\bnu mai sunt (?:client|clienta|clientul|clienta voastra|"
                                r"abonat|abonata)\b"),
@@ -1205,6 +1231,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.de-ce-tot", L, r"\bde ce (?:imi |mi |ma |ne )?(?:tot|mai|continuati sa) (?:" + _RO_SEND
                         + r")\b"),
     ("ro.m-am-saturat", L, r"\bm am (?:saturat|plictisit|saturat de tot) de (?:" + _RO_MSG + r")\b|"
+                           r"\b(?:sunt|am ajuns) (?:satul|satula|satui|satule) de (?:" + _RO_MSG
+                           + r")\b|"
                            r"\b(?:dezactivati|dezactiveaza|dezactivare) (?:" + _RO_MSG + r")\b(?!.*"
                            r"\baplicati)|\bcum (?:fac|pot) (?:sa )?nu mai primesc\b"),
     ("ro.nu-autorizez", L, r"\bnu (?:autorizez|sunt de acord|accept sa primesc|consimt)\b|"
