@@ -814,7 +814,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"suspendre|suspendez|interrompre|interrompez|mettre fin a|mettez fin "
                              r"a|annuler|annulez) (?:l |les |vos |tout |tous |ces |toute |toutes "
                              r"|toute forme d )?(?:envoi|envois|envoie|sollicitations|"
-                             r"communications|messages|sms|contact|abonnement aux " + _FR_MSG + r")\b"),
+                             r"communications|messages|sms|contact|abonnement aux "
+                             + _FR_MSG + r")\b"),
     ("fr.demande-la-suppression", C, r"\b(?:demande|souhaite|exige|sollicite|veux|"
                                      r"voudrais)\b.*\bla "
                                      r"(?:suppression|radiation|retrait|effacement) (?:de mon|de "
