@@ -190,6 +190,14 @@ def test_sentences_that_merely_contain_keywords_do_nothing(text: str) -> None:
         ("fatela finita con questi messaggi", "it"),
         ("nu mă mai sâcâiți cu mesaje", "ro"),
         ("cum fac să nu mai primesc mesaje?", "ro"),
+        ("I request the removal of my number", "en"),
+        ("Why do you keep texting me?", "en"),
+        ("xfa ya no m manden msjs", "es"),
+        ("Solicito la eliminación de mi número", "es"),
+        ("pfv n me mandem + msg", "pt"),
+        ("Je demande la suppression de mon numéro", "fr"),
+        ("Chiedo la rimozione del mio numero", "it"),
+        ("sunt sătul de mesajele voastre", "ro"),
     ],
 )
 def test_constructions_act_in_en_es_pt_fr_it_ro(text: str, language: str) -> None:
