@@ -331,7 +331,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.already-unsubscribed", L, r"{NEG}\b(?:already|i|we) (?:unsubscribed|opted out|"
                                    r"asked you to "
                                    r"stop|told you to stop|replied stop|texted stop|sent stop)\b"
-                                   r"(?! (?:by mistake|by accident|accidentally)\b)"),
+                                   r"(?! (?:by mistake|by accident|accidentally)\b|.*\b(?:keep|"
+                                   r"still want|but want)\b)"),
     ("en.block-you", L, r"\b(?:block|blocking|report) (?:you|u|ya|this number|your number|"
                         r"ur number|"
                         r"you guys)\b"),
