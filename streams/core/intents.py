@@ -521,7 +521,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                    r"iscrizione|essere rimosso|essere rimossa|essere cancellato|"
                                    r"essere cancellata|essere tolto|essere tolta|essere eliminato|"
                                    r"essere eliminata|uscire dalla lista|uscire dalla vostra "
-                                   r"lista|la disiscrizione|la cancellazione|smettere di ricevere|"
+                                   r"lista|la disiscrizione|la cancellazione(?! (?:del|della|dell|"
+                                   r"dei) (?:mio |mia |"
+                                   r"miei )?(?:ordine|ordini|prenotazione|account|abbonamento|"
+                                   r"appuntamento|acquisto|carrello|reso)\b)|smettere di ricevere|"
                                    r"revocare il consenso|togliermi)\b|\brevoco il (?:mio )?"
                                    r"consenso\b"),
     ("it.togliete-numero", C, r"{NEG}\b(?:togliete|rimuovete|cancellate|eliminate|togli|rimuovi|"
@@ -658,7 +661,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"baja (?:del|de la|de mi) (?:gimnasio|gym|plan|clase|clases|curso|"
                           r"seguro|linea|tarjeta|cuenta|membresia|club|programa|caja)\b) "
                           r"(?:la |mi )?"
-                          r"(?:baja|darme de baja|desuscribirme|desuscribir|desinscribirme|"
+                          r"(?:baja(?! (?:de|del) (?:mi |la |el )?(?:linea|cuenta|tarjeta|"
+                          r"contrato|seguro|plan|gimnasio|membresia|servicio|fibra|movil)\b)|"
+                          r"darme de baja|desuscribirme|desuscribir|desinscribirme|"
                           r"salir de (?:la|su|sus|esta|vuestra|tu|estas|vuestras) (?:lista|listas|"
                           r"base de datos|lista de difusion|difusion)|que me "
                           r"eliminen|que me borren|que me saquen|que me quiten|que me den de baja|"
@@ -738,7 +743,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"jodan|escriban|escribas|contacten|llamen|envien nada|manden nada)"
                              r"(?=$| por favor| porfa| x favor| gracias| por aqui| a este numero|"
                              r" aqui)"),
-    ("es.no-tengo-interes", L, r"\b(?:ya no tengo|no tengo mas|no tengo ningun) interes\b"),
+    ("es.no-tengo-interes", L, r"\b(?:ya no tengo|no tengo mas|no tengo ningun) interes\b(?! en "
+                               r"(?:el|la|los|las|ese|esa|este|esta|un|una)\b)"),
     ("es.no-me-interesa", L, r"\b(?:ya no|no) (?:me interesa|me interesan|estoy interesado|estoy "
                              r"interesada) (?:mas|nada mas|para nada mas|(?:nada de |ninguno de |"
                              r"ninguna de )?(?:sus |tus |vuestros |vuestras |los |las |estos |"
@@ -1231,7 +1237,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"(?:ma |mi |imi )?(?:mai )?(?:" + _RO_SEND + r"|contacta|contactarea)\b|"
                           r"\bva rog (?:sa )?(?:incetati|opriti va|opriti)$"),
     ("ro.de-ce-tot", L, r"\bde ce (?:imi |mi |ma |ne )?(?:tot|mai|continuati sa) (?:" + _RO_SEND
-                        + r")\b"),
+                        + r")(?:$| (?:" + _RO_MSG + r"|asta|astea)\b)"),
     ("ro.m-am-saturat", L, r"\bm am (?:saturat|plictisit|saturat de tot) de (?:" + _RO_MSG + r")\b|"
                            r"\b(?:sunt|am ajuns) (?:satul|satula|satui|satule) de (?:" + _RO_MSG
                            + r")\b|"
