@@ -274,6 +274,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("en.take-me-off", C, r"{NEG}\b(?:take|get|remove|delete|drop|erase|cross|scratch) (?:me|us|"
                           r"my number|this number|my name|my phone number|my email|my details) "
                           r"(?:off|from|out of)\b(?! " + _EN_NOT_LIST + ")"),
+    ("en.lose-this-number", C, r"{NEG}\b(?:lose|delete|erase|forget|remove) this (?:number|phone "
+                               r"number)\b(?! from (?:my|the) (?:account|order|profile)\b)"),
     ("en.delete-my-data", C, r"{NEG}\b(?:remove|delete|erase|drop|wipe|purge|lose|scrub|forget|"
                              r"destroy) (?:all )?(?:my|our) (?:number|phone number|cell number|"
                              r"mobile number|mobile|details|data|info|information|contact details|"
@@ -304,6 +306,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"your|"
                         r"any|those|the|this|ur|u)\b(?:.*\b" + _EN_MSG + r"\b|.*\bfrom (?:you|u|"
                         r"your company)\b|.*\b(?:anymore|any more)\b)"),
+    ("en.dont-want-to-hear", C, r"\b(?:don t|dont|do not|never|no longer) (?:want|wish) to (?:hear "
+                                r"from|be contacted by) (?:you|u|your company|you guys|ya)\b"),
     ("en.no-more", C, r"\bno (?:more|further) (?:of )?(?:these |those |your |the |this |ur |"
                       r"such )?" + _EN_ADJ + r"(?:" + _EN_MSG + r"|contact|contacting)\b"),
     ("en.you-stopped", C, r"\b(?:you|u|ya) (?:stopped|would stop|could stop|d stop|to stop|should "
@@ -876,6 +880,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"contacte|appelle) moi (?:pu|plus jamais|jamais plus|jamais)\b|\b"
                              r"(?:ecrivez|textez|contactez|appelez|ecris|texte) moi plus(?: svp| "
                              r"merci| stp| s il vous plait)*$"),
+    ("fr.ne-m-ecrivez-pas", L, r"\b(?:ne|n) (?:m |me |nous )(?:ecrivez|envoyez|contactez|appelez|"
+                               r"textez|derangez|spammez) pas(?:$| svp| merci| stp| s il vous "
+                               r"plait| ici| sur ce numero| de (?:" + _FR_MSG + r")\b| d (?:"
+                               + _FR_MSG + r")\b)"),
     ("fr.je-n-en-veux-plus", L, r"\b(?:je )?n en (?:veux|veut|voulons) plus\b|\bje n autorise "
                                 r"pas\b"),
     ("fr.refuse-de-recevoir", C, r"\brefuse (?:de recevoir|d etre contacte|d etre contactee|d etre "
