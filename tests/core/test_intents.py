@@ -147,6 +147,122 @@ def test_sentences_that_merely_contain_keywords_do_nothing(text: str) -> None:
         assert classifier.handling(match) is Handling.NONE, (text, match)
 
 
+# en, es, pt, fr, it, ro: constructions (all persons, no accents, typos), not corpus sentences.
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please stop bugging me with these offers", "en"),
+        ("no more of these messages", "en"),
+        ("I no longer wish to be contacted", "en"),
+        ("lose my number", "en"),
+        ("I withdraw my consent", "en"),
+        ("how many times do I have to ask", "en"),
+        ("ya no me escriban", "es"),
+        ("no me vuelvan a mandar nada", "es"),
+        ("paren de mandarme mensajes", "es"),
+        ("eliminen mis datos por favor", "es"),
+        ("no kiero mas mensajes", "es"),
+        ("deixem de me mandar mensagens", "pt"),
+        ("me tira dessa lista", "pt"),
+        ("nunca mais me mandem nada", "pt"),
+        ("quero parar de receber mensagens", "pt"),
+        ("n'envoyez plus rien à ce numéro", "fr"),
+        ("veuillez cesser l'envoi de sms", "fr"),
+        ("j'en ai assez de recevoir vos sms", "fr"),
+        ("combien de fois faut-il vous dire d'arrêter", "fr"),
+        ("piantatela di scrivermi", "it"),
+        ("desidero non ricevere più comunicazioni", "it"),
+        ("nn mandatemi + niente", "it"),
+        ("vi chiedo di cancellare il mio numero", "it"),
+        ("nu mă mai contactați", "ro"),
+        ("încetați să-mi trimiteți mesaje", "ro"),
+        ("vă rog să mă scoateți de pe listă", "ro"),
+        ("vreau să fiu șters din listă", "ro"),
+        ("I already unsubscribed, why am I still getting these?", "en"),
+        ("Maria doesn't have this number anymore", "en"),
+        ("según el RGPD solicito la supresión de mis datos", "es"),
+        ("ya no soy cliente de ustedes", "es"),
+        ("estou farto dessas mensagens", "pt"),
+        ("não me enviem mais nada, obrigado", "pt"),
+        ("Ce n'est plus le numéro de Paul", "fr"),
+        ("j'exerce mon droit d'opposition", "fr"),
+        ("mi cancelli dalla lista per favore", "it"),
+        ("fatela finita con questi messaggi", "it"),
+        ("nu mă mai sâcâiți cu mesaje", "ro"),
+        ("cum fac să nu mai primesc mesaje?", "ro"),
+        ("I request the removal of my number", "en"),
+        ("Why do you keep texting me?", "en"),
+        ("xfa ya no m manden msjs", "es"),
+        ("Solicito la eliminación de mi número", "es"),
+        ("pfv n me mandem + msg", "pt"),
+        ("Je demande la suppression de mon numéro", "fr"),
+        ("Chiedo la rimozione del mio numero", "it"),
+        ("sunt sătul de mesajele voastre", "ro"),
+    ],
+)
+def test_constructions_act_in_en_es_pt_fr_it_ro(text: str, language: str) -> None:
+    match = ALL.classify(text)
+    assert (match.intent, match.language, ALL.handling(match)) == (
+        Intent.OPT_OUT,
+        language,
+        Handling.ACT,
+    ), match
+    assert match.rule and match.rule.startswith(f"{language}.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not interested",
+        "No me interesa",
+        "Pas intéressé",
+        "Não tenho interesse",
+        "Non mi interessa",
+        "Nu sunt interesat",
+        "I never agreed to this price",
+        "I gave you the wrong number, the right one is 555-1234",
+        "how do I stop the auto renewal?",
+        "How do I unsubscribe from Netflix on the TV bundle I got from you?",
+        "Remove me from the waitlist for the shoes, I bought them elsewhere",
+        "Stop! That price is crazy good",
+        "Me di de baja por error, ¿me pueden volver a suscribir?",
+        "no me envíen el pedido, mándenme un mensaje cuando llegue",
+        "no quiero recibir la factura en papel",
+        "não quero mais nada, obrigado",
+        "não mandem o pedido ainda, mais tarde eu aviso",
+        "arrêtez les frais de port !",
+        "je ne veux plus de ce produit, je veux être remboursé",
+        "je n'ai jamais demandé cette couleur",
+        "non mandatemi il pacco a casa, più tardi passo in negozio",
+        "non voglio ricevere la fattura cartacea",
+        "nu mai vreau produsul",
+        "Nu vă opriți, ofertele sunt bune",
+        "Stop, ce preț! 😍",
+        "Can I unsubscribe from the paper catalog only?",
+        "Stop! I already bought it lol",
+        "¿cómo desactivo las notificaciones de la app?",
+        "quiero darme de baja del gimnasio, ¿cómo hago?",
+        "je peux me désinscrire du cours de yoga ?",
+        "Je vais vous bloquer une date pour le retrait",
+        "posso cancellarmi dal corso di sabato?",
+        "sono stufo di aspettare il pacco",
+        "Não me tirem da lista VIP",
+        "me tire uma dúvida: o frete é grátis?",
+        "M-am dezabonat deja din greșeală, vreau să mă reabonați din nou",
+        "nu mai trimiteti factura pe hârtie, doar pe email",
+    ],
+)
+def test_hard_negatives_in_en_es_pt_fr_it_ro_do_nothing(text: str) -> None:
+    match = ALL.classify(text)
+    assert ALL.handling(match) is Handling.NONE, (text, match)
+
+
+def test_not_interested_with_a_message_object_or_anymore_is_likely() -> None:
+    for text in ("not interested in your texts", "ya no me interesa", "non mi interessa più"):
+        match = ALL.classify(text)
+        assert (match.band, ALL.handling(match)) == ("likely", Handling.ACT), (text, match)
+
+
 def test_a_question_with_a_bare_keyword_is_not_a_request() -> None:
     assert ALL.handling(ALL.classify("Stop, is it in stock?")) is Handling.NONE
     assert ALL.handling(ALL.classify("Stop, who is this")) is Handling.ACT  # likely
