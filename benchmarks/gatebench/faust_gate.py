@@ -15,7 +15,9 @@ them by timestamp), writes an INBOX send to its channel topic and everything els
 by-contact topic (``<group>-by-contact``, keyed by contact id); an agent ``gate`` reads that topic
 with a table ``consent`` (contact id -> {channel: opt-out}, JSON values, RocksDB through
 rocksdict with its changelog topic) and writes the forwarded send, the SuppressedMessage or the
-ConsentEvent. Faust's defaults otherwise (commit every 2.8 s); no web server.
+ConsentEvent. Faust's defaults otherwise (commit every 2.8 s); no web server. A send to a channel
+it has no topic for is dropped (consent-gate dead-letters it). ``--session-timeout``: the consumer
+group's (tests/fault/peers.py runs it in the fault run with the harness's 6 s).
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ RAW = {"key_serializer": "raw", "value_serializer": "raw"}
 def build(args: argparse.Namespace) -> Any:
     rules = Rules()
     store = "rocksdb://" if args.store == "rocksdb" else "memory://"
+    timeouts = {}
+    if args.session_timeout is not None:  # the fault run's (tests/fault/peers.py); else Faust's
+        timeouts = {
+            "broker_session_timeout": args.session_timeout,
+            "broker_heartbeat_interval": min(3.0, args.session_timeout / 3),
+        }
     app = faust.App(
         args.group,
         broker=f"kafka://{args.bootstrap}",
@@ -50,6 +58,7 @@ def build(args: argparse.Namespace) -> Any:
         consumer_auto_offset_reset="earliest",
         web_enabled=False,
         autodiscover=False,
+        **timeouts,
     )
     inputs = app.topic(args.replies, args.requests, **RAW)
     by_contact = app.topic(
@@ -65,8 +74,10 @@ def build(args: argparse.Namespace) -> Any:
         EVENTS: app.topic(args.events, **RAW),
     }
     options = {"driver": "rocksdict"} if args.store == "rocksdb" else None
-    # keys: the contact id as bytes; values: JSON (the app's defaults, raw and json)
-    consent = app.Table("consent", partitions=args.partitions, options=options)
+    # keys: the contact id as bytes (key_type=bytes: the changelog's keys are raw, also when the
+    # table is recovered from it; without it Faust reads them back as JSON and the recovery
+    # fails); values: JSON
+    consent = app.Table("consent", partitions=args.partitions, options=options, key_type=bytes)
 
     @app.agent(inputs)  # type: ignore[untyped-decorator,unused-ignore]
     async def route(stream: Any) -> None:
@@ -76,7 +87,8 @@ def build(args: argparse.Namespace) -> Any:
                 continue
             value, contact, channel, inbox = routed
             if inbox:
-                await channel_topics[channel].send(key=event.key, value=value)
+                if channel in channel_topics:  # else: consent-gate would dead-letter it
+                    await channel_topics[channel].send(key=event.key, value=value)
             else:
                 await by_contact.send(key=contact.encode(), value=value)
 
@@ -90,7 +102,7 @@ def build(args: argparse.Namespace) -> Any:
                 consent[key] = {**(consent.get(key) or {}), channel: entry}
 
             out = rules.gate(event.value, entries.get, put)
-            if out is not None:
+            if out is not None and out[1] in by_target:  # else an unknown channel: dropped
                 value, target = out
                 await by_target[target].send(key=key, value=value)
 
@@ -101,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = peer_args("the consent gate in Faust", "at_least_once")
     ap.add_argument("--partitions", type=int, default=8)
     ap.add_argument("--store", choices=("rocksdb", "memory"), default="rocksdb")
+    ap.add_argument("--session-timeout", type=float, help="seconds (default: Faust's, 60)")
     args = ap.parse_args(argv)
     app = build(args)
     print(f"faust gate started ({args.guarantee}, store {args.store})", flush=True)

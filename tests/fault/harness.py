@@ -36,7 +36,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
@@ -803,12 +803,20 @@ class Worker:
         self.expected_up = False
         self.frozen = False
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
+        """The process to start (a peer's worker overrides it: tests/fault/peers.py)."""
+        return [sys.executable, "-m", "streams.cli", "worker"]
+
+    def environment(self) -> dict[str, str]:
         env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
         if self.src is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(self.src), env.get("PYTHONPATH", "")) if p
             )
+        return env
+
+    def start(self) -> None:
+        env = self.environment()
         self.starts += 1
         self.started_at = time.monotonic()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -817,7 +825,7 @@ class Worker:
             log.write(f"\n=== start {self.starts} at {time.strftime('%H:%M:%S')}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker"],
+                self.command(),
                 env=env,
                 cwd=self.cwd,
                 stdout=log,
@@ -1594,6 +1602,8 @@ class Report:
     settled: bool = False
     wall_s: float = 0.0
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: How this run's counting differs from consent-gate's (a peer's run: tests/fault/peers.py).
+    notes: list[str] = field(default_factory=list)
     work_dir: str = ""
 
     @property
@@ -1981,6 +1991,8 @@ def format_report(rep: Report, strict: bool = False) -> str:
         return " · ".join(f"{k} {_n(v)}" for k, v in d.items())
 
     run, f = rep.run, rep.faults
+    if run.get("system", "consent-gate") != "consent-gate":
+        row("system", str(run["system"]))
     if run:
         row(
             "run",
@@ -2045,6 +2057,7 @@ def format_report(rep: Report, strict: bool = False) -> str:
     for kind, texts in rep.examples.items():
         lines.append(f"examples: {kind}")
         lines.extend(f"  {t}" for t in texts)
+    lines.extend(f"note: {text}" for text in rep.notes)
     failures = rep.failures(strict)
     lines.append("RESULT: " + ("PASS" if not failures else "FAIL: " + "; ".join(failures)))
     return "\n".join(lines)
@@ -2077,6 +2090,37 @@ def format_by_fault(by_fault: Mapping[str, Mapping[str, Any]]) -> list[str]:
 DEFAULT_INPUT_PARTITIONS = {"reply": 5, "click": 3, "command": 2, "request": 4}
 
 
+class Peer(Protocol):
+    """Another stream processor's gate run in consent-gate's place (tests/fault/peers.py): the
+    same topics, inputs and faults; its own workers, expected outcome and check."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def warm_up_s(self) -> float:
+        """Seconds the workers may take to write their first output."""
+
+    def prepare(self, settings: Settings, replication: int) -> None:
+        """Create the topics of its own."""
+
+    def make_workers(self, base: Settings, n: int, work: Path) -> list[Worker]: ...
+
+    def replay(self, inputs: Sequence[Input], settings: Settings, codec: AvroCodec) -> Any:
+        """Fill in each input's expected outcome by the peer's rules; its expected table."""
+
+    def check(
+        self,
+        inputs: Sequence[Input],
+        outputs: Outputs,
+        table: Any,
+        settings: Settings,
+        codec: AvroCodec,
+        late: Set[tuple[str, int, int]],
+        windows: Sequence[Mapping[str, Any]],
+    ) -> Report: ...
+
+
 @dataclass
 class RunConfig:
     bootstrap: str
@@ -2102,6 +2146,7 @@ class RunConfig:
     quiet_s: float = 5.0  # no new output for this long (once nothing is missing): settled
     stall_s: float | None = None  # give up when nothing new came for this long (None: hold + 30 s)
     worker_src: Path | None = None  # run the worker from another source tree (PYTHONPATH)
+    peer: Peer | None = None  # run another system's gate instead (tests/fault/peers.py)
     work_dir: Path | None = None
     keep: bool = False  # keep topics and the work dir (logs, state)
     progress_s: float = 10.0
@@ -2134,8 +2179,12 @@ def run(cfg: RunConfig) -> Report:
     )
     asyncio.run(create_gate_topics(base))  # the gate's own: outputs (and inputs: present)
     wait_for_leaders(cfg.bootstrap, dict.fromkeys(base.output_topics), 60)
-
-    workers = make_workers(base, cfg.workers, work, cfg.worker_src)
+    peer = cfg.peer
+    if peer is not None:
+        peer.prepare(base, replication)
+        workers = peer.make_workers(base, cfg.workers, work)
+    else:
+        workers = make_workers(base, cfg.workers, work, cfg.worker_src)
     faults = plan_faults(
         duration,
         cfg.workers,
@@ -2169,7 +2218,7 @@ def run(cfg: RunConfig) -> Report:
     try:
         for w in workers:
             w.start()
-        warm_up(gen, producer, tail, workers, log)
+        warm_up(gen, producer, tail, workers, log, peer.warm_up_s if peer else 60.0)
         driver.start()
         _produce(gen, producer, spec.rate, driver, workers, cfg.progress_s, log)
         left = producer.flush(120)
@@ -2181,7 +2230,7 @@ def run(cfg: RunConfig) -> Report:
 
         log("check: reading the inputs back and replaying them")
         inputs = read_inputs(read_all(cfg.bootstrap, base.input_topics), base, codec)
-        table = replay(inputs, base)
+        table = replay(inputs, base) if peer is None else peer.replay(inputs, base, codec)
         outputs = Outputs(base, codec, inputs)
         settled = settle(
             inputs,
@@ -2200,20 +2249,25 @@ def run(cfg: RunConfig) -> Report:
         outputs.add(tail.take())
         driver.stop()
         stop_workers(workers, log)
-        changelog: list[Rec] | None = None
-        if topic_exists(cfg.bootstrap, base.changelog_topic):
-            changelog = read_all(cfg.bootstrap, [base.changelog_topic])
         driver.close_windows()
-        report = check(
-            inputs,
-            outputs,
-            table,
-            changelog,
-            base,
-            codec,
-            late=producer.late,
-            windows=driver.stats.windows,
-        )
+        if peer is not None:
+            report = peer.check(
+                inputs, outputs, table, base, codec, producer.late, driver.stats.windows
+            )
+        else:
+            changelog: list[Rec] | None = None
+            if topic_exists(cfg.bootstrap, base.changelog_topic):
+                changelog = read_all(cfg.bootstrap, [base.changelog_topic])
+            report = check(
+                inputs,
+                outputs,
+                table,
+                changelog,
+                base,
+                codec,
+                late=producer.late,
+                windows=driver.stats.windows,
+            )
         report.late_inputs = {"count": len(producer.late), "max ack ms": producer.max_ack_ms}
         report.settled = settled
         report.produce_errors = producer.errors
@@ -2225,6 +2279,7 @@ def run(cfg: RunConfig) -> Report:
         stop_workers(workers, log)
     report.faults = asdict(driver.stats)
     report.run = {
+        "system": peer.name if peer is not None else "consent-gate",
         "inputs": spec.inputs,
         "contacts": spec.contacts,
         "opt_outs": spec.opt_outs,

@@ -18,6 +18,10 @@ Broker faults (``--brokers 3 --broker-kills N --broker-freezes N``) start a clus
 own (tests/fault/cluster.py; ports KAFKA_PORT+10 and up, data in the work dir), kill -9 the
 broker leading the most by-contact and changelog partitions, or SIGSTOP it for 30 s.
 
+``--system faust`` or ``faust-eos`` runs the benchmark's Faust gate (at-least-once or
+exactly_once) through the same inputs and faults instead of consent-gate's workers, and counts
+its outputs by its own rules (tests/fault/peers.py says how; the report's ``note:`` lines too).
+
 The report ends with the figures per fault kind. Exit status 0 when nothing is missing, there is
 no violation and the consent table equals the replay's; 1 otherwise; 2 when the run itself could
 not be carried out.
@@ -42,6 +46,7 @@ from tests.fault.harness import (
     format_report,
     run,
 )
+from tests.fault.peers import FAUST_PYTHON, SYSTEMS, peer
 
 
 def _partitions(text: str) -> dict[str, int]:
@@ -94,6 +99,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m tests.fault.run",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "--system",
+        choices=SYSTEMS,
+        default="consent-gate",
+        help="whose gate runs: consent-gate's workers, or the Faust gate of the benchmark "
+        "(benchmarks/.venv-faust) at-least-once (faust) or exactly_once (faust-eos)",
     )
     p.add_argument("--bootstrap", default=None, help="Kafka (default: the local broker's)")
     p.add_argument("--inputs", type=int, default=200_000)
@@ -179,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.system.startswith("faust") and not FAUST_PYTHON.exists():
+        print(
+            f"fault-run: --system {args.system} needs {FAUST_PYTHON} (benchmarks/compare "
+            "--systems faust installs it)",
+            file=sys.stderr,
+        )
+        return 2
     local = f"localhost:{os.environ.get('KAFKA_PORT') or 9092}"  # scripts/kafka-local's
     bootstrap = args.bootstrap or local
     if (args.broker_kills or args.broker_freezes) and args.brokers < 2:
@@ -236,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         settings=settings,
         settle_timeout_s=args.settle_timeout,
         worker_src=args.worker_src,
+        peer=peer(args.system),
         work_dir=args.work_dir,
         keep=args.keep,
         log=log,
