@@ -207,7 +207,7 @@ _TR_MSG = (
 _DE_NOUN = (
     r"(?:" + _DE_MSG + r"|[a-z]*(?:sms|nachrichten|werbung|mails|mail|newsletter|angebote|"
     r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
-    r"anrufe|werbig|nachrichte|aktionen)"
+    r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften)"
 )
 _NL_NOUN = (
     r"(?:" + _NL_MSG + r"|[a-z]*(?:sms|smsjes|berichten|berichtjes|mails|mailtjes|reclame|"
@@ -225,13 +225,13 @@ _SV_NOUN = (
     r"(?:" + _SV_MSG + r"|[a-z]*(?:sms|meddelanden|meddelande|meddelandena|mejl|mejlen|mail|"
     r"mailen|utskick|utskicken|erbjudanden|erbjudandena|reklam|reklamen|nyhetsbrev|"
     r"nyhetsbrevet|kampanjer|notiser|marknadsforing|samtal)|sms en|e post|e mejl|e mail|"
-    r"spam)"
+    r"spam|spammet)"
 )
 _DA_NOUN = (
     r"(?:" + _DA_MSG + r"|[a-z]*(?:sms|smser|smserne|beskeder|beskederne|mails|mailene|"
     r"reklamer|reklamerne|reklame|nyhedsbrev|nyhedsbreve|nyhedsbrevet|markedsforing|kampagner|"
     r"notifikationer|meddelelser|opkald|henvendelser)|sms erne|e mail|mail|besked|tilbuddene|"
-    r"spam)"
+    r"spam|spammet)"
 )
 _TR_NOUN = (
     r"(?:(?:mesaj|sms|reklam|kampanya|bildirim|ileti|e posta|eposta|mail|bulten|tanitim|"
@@ -448,11 +448,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"telefonnummer|handynummer|e mail adresse|email adresse|mailadresse|"
                           r"kontaktdaten|personlichen daten)(?: (?!nicht\b|nie\b)\w+){0,4} "
                           r"(?:loschen|entfernen|streichen|sperren)\b"),
-    ("de.keine-mehr", C, r"\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}" + _DE_NOUN
-                         + r"\b(?: \w+){0,5} (?:mehr|meh)\b|\b(?:keine|kein|kei) (?:weiteren|"
-                         r"weitere|zusatzlichen) (?:\w+ )?" + _DE_NOUN + r"\b|\bnichts mehr\b.*"
-                         r"\b(?:schicken|senden|schreiben|zuschicken|zusenden|bekommen|"
-                         r"erhalten)\b"),
+    ("de.keine-mehr", C, r"(?<!bekomme )(?<!erhalte )(?<!kriege )(?<!bekam )(?<!erhielt )"
+                  r"(?<!kommen )"
+                         r"\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}" + _DE_NOUN
+                         + r"\b(?: \w+){0,5} (?:mehr|meh)\b|\b(?:will|mochte|moechte|brauche|"
+                         r"wollen) (?:\w+ ){0,3}" + _DE_NOUN + r" (?:\w+ )?nicht mehr\b|"
+                         r"\b(?:keine|kein|kei) (?:weiteren|"
+                         r"weitere|zusatzlichen) (?:\w+ )?" + _DE_NOUN + r"\b|\b(?:nichts|nix) "
+                         r"mehr\b.*\b(?:schicken|senden|schreiben|zuschicken|zusenden|bekommen|"
+                         r"erhalten|horen|lesen)\b"),
     ("de.will-keine", C, r"\b(?:will|mochte|moechte|wollen|mochten|wunsche|wunschen|brauche|"
                          r"brauchen|bitte) (?:\w+ ){0,3}(?:keine|keinerlei|kein|kei) (?:\w+ ){0,2}"
                          + _DE_NOUN + r"\b"),
@@ -467,7 +471,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.schreibt-mir-nicht", C, r"\b(?:schreib|schreibt|schreiben sie|schick|schickt|schicken "
                                  r"sie|sende|sendet|senden sie|kontaktieren sie|kontaktiert|ruft|"
                                  r"rufen sie|belastigen sie|belastigt|nervt|mailt|mailen sie|simst)"
-                                 r" (?:bitte )?(?:nichts mehr|nie wieder)\b|\b(?:schreib|schreibt|"
+                                 r" (?:mir |uns )?(?:bitte )?(?:nichts mehr|nix mehr|nie wieder)\b|"
+                                 r"\b(?:schreib|schreibt|"
                                  r"schreiben sie|schick|schickt|schicken sie|sende|sendet|senden "
                                  r"sie|kontaktieren sie|kontaktiert|ruft|rufen sie|mailt|mailen "
                                  r"sie|simst) (?:mir|mich|uns)(?: \w+){0,4} (?:nume|numme|nicht "
@@ -503,7 +508,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
-    ("de.in-ruhe", L, r"\b(?:lassen sie|lasst|lass|lasset) (?:mich|uns) (?:\w+ ){0,2}(?:in ruhe|"
+    ("de.in-ruhe", L, r"\b(?:lassen sie|lasst|lass|lasset) (?:mich|uns) (?:\w+ ){0,4}(?:in ruhe|"
                       r"in frieden|zufrieden)\b"),
     ("de.kein-interesse-mehr", L, r"\b(?:kein interesse mehr|nicht mehr interessiert)\b"),
     ("de.falsche-nummer", L, r"\b(?:falsche nummer|falscher empfanger|falsche person|nicht "
@@ -531,7 +536,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.nicht-abmelden", VETO, r"\b(?:nicht|nie) (?:abmelden|austragen|abbestellen|stoppen)\b|"
                                 r"\b(?:versehen|wieder anmelden)\b"),
     ("de.wow", VETO, r"\b(?:wow|krass|geil|genial|hammer|wahnsinn|traumhaft|so gunstig|so billig|"
-                     r"super gunstig|was fur ein preis|ja super|echt super|super preis|toll)\b"),
+                     r"super gunstig|was fur ein|was fur eine|ja super|echt super|"
+                     r"super preis|toll)\b"),
     ("de.zu-viele", P, r"\bzu viele " + _DE_MSG + r"\b"),
     # ---- Portuguese -------------------------------------------------------------------------
     ("pt.descadastrar", C, r"{NEG}\b(?:descadastrar|descadastre|descadastrem|descadastra|"
@@ -592,7 +598,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"emailadres|mijn mailadres|mijn contactgegevens|mijn persoonsgegevens|"
                            r"ons|mijn data)\b(?! niet)|\b(?:me|mij|ons) (?:te )?(?:verwijderen|"
                            r"schrappen|wissen)\b"),
-    ("nl.geen-meer", C, r"\b(?:geen|niet langer|nooit meer|niks|niets) (?:\w+ ){0,2}" + _NL_NOUN
+    ("nl.geen-meer", C, r"(?<!ontvang )(?<!ontving )(?<!krijg )(?<!kreeg )\b(?:geen|niet langer|"
+                        r"nooit meer|niks|niets) (?:\w+ ){0,2}" + _NL_NOUN
                         + r"\b(?: \w+){0,5} meer\b|\b(?:niet langer|nooit meer|niet meer) "
                         r"(?:\w+ ){0,3}" + _NL_NOUN + r"\b|\b(?:wil|wens|hoef|willen|wensen|"
                         r"hoeven) (?:\w+ ){0,3}(?:geen|niks|niets) (?:meer|(?:\w+ ){0,2}"
@@ -607,7 +614,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"whatsappen|spammen|benaderd|gebeld|gemaild|gecontacteerd|"
                                r"lastiggevallen|contact opnemen)\b|\bgeen contact (?:\w+ ){0,3}"
                                r"(?:op|opnemen|meer)\b"),
-    ("nl.stop-met", C, r"{NEG}\b(?:stop|stoppen|stopt|hou op|houd op|houden op|kap|kappen|kapt|"
+    ("nl.stop-met", C, r"{NEG}(?<!niet dat jullie )(?<!niet dat je )(?<!niet dat u )"
+                       r"\b(?:stop|stoppen|stopt|hou op|houd op|houden op|kap|kappen|kapt|"
                        r"ophouden)(?! niet| nooit)(?: (?:maar|nu|alsjeblieft|aub|eens|nou|toch|a u "
                        r"b|gewoon|eindelijk|direct|meteen))* met (?:(?:het|die|deze|jullie|al|"
                        r"uw|je|dat|dit|de|al die|al deze) )?(?:\w+ )?(?:sturen|versturen|smsen|"
@@ -623,7 +631,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                      r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
     ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
                                r"met vrede)\b"),
-    ("nl.geen-interesse-meer", L, r"\b(?:geen interesse meer|niet meer geinteresseerd)\b"),
+    ("nl.geen-interesse-meer", L, r"\b(?:geen interesse meer|niet meer geinteresseerd)\b|\b(?:wil|"
+                                  r"wens) (?:hier |er )?niet (?:meer|langer) (?:in|op)(?: staan| "
+                                  r"zitten)?$"),
     ("nl.verkeerd-nummer", L, r"\b(?:verkeerd nummer|verkeerde nummer|verkeerde persoon|niet "
                               r"(?:meer )?mijn nummer)\b|\bnummer (?:is )?(?:niet meer|niet "
                               r"langer) van\b"),
@@ -645,10 +655,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"(?:doorgaat|niet stopt|niet stoppen)\b.*\b(?:klacht|aangifte|melden|"
                       r"rapporteren)\b"),
     ("nl.te-veel", P, r"\b(?:te veel|teveel) (?:sms|smsjes|berichten|mails|reclame)\b"),
-    ("nl.niet-stoppen", VETO, r"\b(?:niet stoppen|stop niet|stoppen niet|niet afmelden|niet "
+    ("nl.niet-stoppen", VETO, r"(?<!jullie )(?<!als u )\b(?:niet stoppen|"
+    r"stop niet|stoppen niet|niet afmelden|niet "
                               r"uitschrijven)\b|\b(?:per ongeluk|weer aanmelden|al besteld|al "
                               r"gekocht)\b|\bik (?:stop|ben gestopt|ga stoppen) met\b"),
-    ("nl.wauw", VETO, r"\b(?:wow|wauw|geweldig|prachtig|wat een prijs|die prijs|zo goedkoop|te "
+    ("nl.wauw", VETO, r"\b(?:wow|wauw|geweldig|prachtig|wat een|wat mooi|die prijs|zo goedkoop|te "
                       r"gek|super goedkoop)\b"),
     # ---- Polish -----------------------------------------------------------------------------
     ("pl.wypisz-mnie", C, r"{NEG}\b(?:wypisz|wypiszcie|wypisac|wypisanie|wypisania|usun|usuncie|"
@@ -677,19 +688,22 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|przestac|przestali|przestaniecie|"
                           r"skonczcie|skoncz|dosc|koniec z|koniec|stop|zaprzestancie|zaprzestac|"
                           r"mam dosc|starczy|wystarczy) (?:(?:juz|mi|do mnie|z|prosze|wreszcie|w "
-                          r"koncu|tego|z tym|to|tych|waszych|tymi|waszymi|mnie|ze mna) )*"
+                          r"koncu|tego|z tym|to|tych|waszych|tymi|waszymi|mnie|ze mna|sie) )*"
                           r"(?:pisac|wysylac|przysylac|spamowac|dzwonic|wysylania|pisania|nekac|"
                           r"zawracac|przesylac|kontaktowac|spamowania|" + _PL_NOUN + r")\b"),
     ("pl.rezygnuje", C, r"\b(?:rezygnuje|rezygnacja|rezygnacje|rezygnujemy) (?:z )?(?:"
                         r"otrzymywania|subskrypcji(?: newslettera)?$|newslettera|listy|mailingu|"
                         r"zgody|powiadomien|" + _PL_NOUN + r")\b"),
+    ("pl.zrezygnowac", C, r"\b(?:zrezygnowac|zrezygnuje|rezygnowac) z (?:otrzymywania|newslettera|"
+                          r"mailingu|powiadomien|" + _PL_NOUN + r")\b"),
     ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
                     r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
     ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
     ("pl.nie-chce-alone", L, r"^nie chce(?: juz)?(?: tego| tych)?(?: dziekuje)?$"),
     ("pl.przestancie-alone", L, r"{NEG}\b(?:przestancie|przestan|przestali|przestaniecie|"
-                                r"skonczcie|dosc tego|odczepcie sie|odczep sie|odwalcie sie|"
-                                r"spadajcie)\b"),
+                                r"skonczcie)(?: (?:juz|wreszcie|w koncu|prosze|natychmiast|z tym|"
+                                r"tego))*$|\b(?:dosc tego|mam dosc|odczepcie sie|odczep sie|"
+                                r"odwalcie sie|spadajcie)\b"),
     ("pl.dajcie-spokoj", L, r"\b(?:dajcie|daj|prosze dac) (?:mi |nam )?(?:spokoj|swiety spokoj)\b|"
                             r"\bzostawcie (?:mnie|nas)\b"),
     ("pl.nie-interesuje-juz", L, r"\b(?:juz mnie nie interesuje|nie interesuje mnie juz|nie jestem "
@@ -713,7 +727,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.nie", VETO, r"\bnie (?:wypisujcie|przestawajcie|usuwajcie|wypisuj)\b|\b(?:przez pomylke|"
                      r"zapisac ponownie|ponownie zapisac)\b|\bnie (?:dostalem|dostalam|dostaje|"
                      r"otrzymalem|otrzymalam|otrzymuje|przyszly|przyszla|przyszlo|widze)\b"),
-    ("pl.cena", VETO, r"\b(?:wow|ale cena|co za cena|jaka cena|ale tanio|super cena|swietna cena|"
+    ("pl.cena", VETO, r"\b(?:wow|ale cena|co za|jaka cena|ale tanio|super cena|swietna cena|"
                       r"rewelacja)\b"),
     ("pl.za-duzo", P, r"\b(?:za duzo|za wiele) " + _PL_MSG + r"\b"),
     # ---- Swedish ----------------------------------------------------------------------------
@@ -731,6 +745,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"numret)\b|{NEG}\b(?:avsluta|stoppa|stang av|sag upp|saga upp) "
                                r"(?:mina|era|alla|dessa|de har|prenumerationen pa|min "
                                r"prenumeration pa) (?:\w+ )?" + _SV_NOUN + r"\b|{NEG}\b(?:"
+                               r"avsluta|sag upp|saga upp|stoppa) (?:prenumerationen pa )?(?:"
+                               r"nyhetsbrevet|nyhetsbreven|utskicken|prenumerationen)\b|{NEG}\b(?:"
                                r"avregistrera|avanmala|avregistrering|avanmalan|avprenumerera)\b"
                                r"(?! (?:mig )?inte)"),
     ("sv.fran-listan", C, r"\b(?:ta bort|tag bort|radera|stryk|avregistrera|plocka bort|avanmal|"
@@ -741,13 +757,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"sandlistan)\b|\b(?:vill|onskar) (?:bli |vara )?(?:borttagen|struken|"
                           r"avregistrerad|avanmald|bort|ut)(?: \w+){0,2} (?:fran|ur)\b|\bvill "
                           r"(?:bli )?(?:borttagen|struken|avregistrerad|avanmald)\b"),
-    ("sv.inga-fler", C, r"\b(?:inga|inte|ingen|inget) (?:fler|mer|flera|mera|nagra fler|nagra mer) "
+    ("sv.inga-fler", C, r"(?<!far )(?<!fick )"
+                 r"\b(?:inga|inte|ingen|inget) (?:fler|mer|flera|mera|nagra fler|nagra mer) "
                         r"(?:\w+ )?" + _SV_NOUN + r"\b|\b(?:vill|onskar|behover|orkar)(?: \w+)"
                         r"{0,2} (?:inga|inte ha|inte fa|inte ta emot|inte motta|slippa|inte "
                         r"langre fa|inte langre ha|inte langre ta emot|ingen|inte) (?:\w+ ){0,4}"
                         + _SV_NOUN + r"\b|\bslipper (?:\w+ ){0,2}" + _SV_NOUN + r"\b"),
     ("sv.skicka-inga", C, r"\b(?:skicka|smsa|maila|mejla|skriv|ring)(?: \w+){0,2} (?:inga|inte|"
-                          r"aldrig) (?:fler|mer|nagot mer|nagra|hit|igen)\b|\b(?:kontakta|ring|"
+                          r"inget|ingenting|aldrig) (?:fler|mer|nagot mer|nagra|hit|igen)\b|"
+                          r"\b(?:kontakta|ring|"
                           r"ringa|smsa|maila|mejla|skriv till|stor|skicka till) (?:mig|oss|hit|"
                           r"detta nummer|det har numret) (?:\w+ )?(?:inte|aldrig|ej)\b|\bhor "
                           r"(?:inte|aldrig) (?:av er|av dig)\b|\binte (?:bli |att bli )?"
@@ -780,7 +798,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                   r"en gang till)\b|\bom ni (?:inte slutar|fortsatter)\b"),
     ("sv.inte", VETO, r"\b(?:avregistrera|stoppa|ta bort|sluta) (?:mig )?inte\b|\binte "
                       r"(?:avregistrera|stoppa|sluta)\b|\b(?:av misstag|lagga till mig igen)\b"),
-    ("sv.pris", VETO, r"\b(?:wow|vilket pris|vilka priser|sa billigt|vad billigt|grymt|"
+    ("sv.pris", VETO, r"^(?:stop|stopp|stoppa) (?:vilket|vilken|vilka|vad)\b|\b(?:wow|vilket pris|"
+                      r"vilka priser|sa billigt|vad billigt|grymt|"
                       r"fantastiskt|underbart)\b"),
     ("sv.for-manga", P, r"\bfor manga " + _SV_MSG + r"\b"),
     # ---- Danish -----------------------------------------------------------------------------
@@ -814,7 +833,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.vil-ikke-have", C, r"\b(?:vil|onsker|gider|behover|orker)(?: \w+)? (?:ikke|slet ikke)\b"
                             r"(?: \w+){0,5} " + _DA_NOUN + r"\b|\bvil (?:gerne )?(?:slippe for|"
                             r"undga|undvaere) (?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
-    ("da.ingen-flere", C, r"\b(?:ingen (?:flere|mere)|ikke (?:flere|mere)) (?:\w+ )?" + _DA_NOUN
+    ("da.ingen-flere", C, r"(?<!far )(?<!fik )(?<!modtager )(?<!modtog )\b(?:ingen (?:flere|mere)|"
+                          r"ikke (?:flere|mere)) (?:\w+ )?" + _DA_NOUN
                           + r"\b"),
     ("da.samtykke", C, r"\b(?:traekker|traek|tilbagekalder|tilbagekald|trak)\b(?: \w+){0,2} "
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
@@ -847,7 +867,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"fortsaetter|ikke holder op)\b"),
     ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b|\b(?:ved en fejl|tilmelde mig "
                       r"igen)\b"),
-    ("da.pris", VETO, r"\b(?:wow|sikke en pris|hvilken pris|sikke et tilbud|hvor billigt|"
+    ("da.pris", VETO, r"\b(?:wow|sikke|hvilken pris|hvilket tilbud|hvor billigt|"
                       r"fantastisk|vildt)\b"),
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
@@ -909,7 +929,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"birakin|rahat birakiniz|rahat birak|beni aramayin|taciz "
                                r"etmeyin)\b"),
     ("tr.yeter", L, r"\b(?:yeter|biktim|biktik|bikdim|usandim)\b(?: \w+){0,2} " + _TR_NOUN
-                    + r"\b|\b(?:birakin artik|artik birakin)\b"),
+                    + r"\b|\b" + _TR_NOUN + r" (?:\w+ )?(?:yeter|biktim|biktik|bikdim|usandim)\b|"
+                    r"\bilgilenmiyorum (?:\w+ )?(?:yazmayin|yazmayiniz|aramayin|gondermeyin|"
+                    r"atmayin)\b|\b(?:birakin artik|artik birakin)\b"),
+    ("tr.yazmayin-alone", L, r"^(?:lutfen )?(?:yazmayin|yazmayiniz|aramayin|aramayiniz|"
+                             r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
     ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
     ("tr.kac-kere", L, r"\bkac (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|soyledim|yazmayin|"
                        r"gondermeyin|istemiyorum|cikarin|silin)\b"),
