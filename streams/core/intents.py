@@ -419,7 +419,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas)\b"),
     # ---- German -----------------------------------------------------------------------------
     ("de.abmelden", C, r"{NEG}\b(?:melden sie|melde|meldet|meld|tragen sie|tragt|trag|nehmen sie|"
-                       r"nehmt|nimm) (?:mich|uns)(?: (?!nicht\b|nie\b|wieder\b|an\b|ein\b)\w+)"
+                       r"nehmt|nimm) (?:mich|uns|meine nummer|meine daten|meine e mail)(?: (?!"
+                       r"nicht\b|nie\b|wieder\b|an\b|ein\b)\w+)"
                        r"{0,6} (?:ab|aus|raus|heraus)\b(?! (?:montag|dienstag|mittwoch|"
                        r"donnerstag|freitag|samstag|sonntag|morgen|heute|nachster|nachsten|"
                        r"kommender|kommenden|januar|wann))|{NEG}\b(?:abmelden|abbestellen|"
@@ -470,12 +471,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                    r"beworben)\b"),
     ("de.schreibt-mir-nicht", C, r"\b(?:schreib|schreibt|schreiben sie|schick|schickt|schicken "
                                  r"sie|sende|sendet|senden sie|kontaktieren sie|kontaktiert|ruft|"
-                                 r"rufen sie|belastigen sie|belastigt|nervt|mailt|mailen sie|simst)"
-                                 r" (?:mir |uns )?(?:bitte )?(?:nichts mehr|nix mehr|nie wieder)\b|"
+                                 r"rufen sie|belastigen sie|belastigt|nervt|nerven sie|storen sie|"
+                                 r"stort|mailt|mailen sie|simst) (?:mir |"
+                                 r"uns )?(?:bitte )?(?:nichts mehr|nix mehr|nie wieder)\b|"
                                  r"\b(?:schreib|schreibt|"
                                  r"schreiben sie|schick|schickt|schicken sie|sende|sendet|senden "
                                  r"sie|kontaktieren sie|kontaktiert|ruft|rufen sie|mailt|mailen "
-                                 r"sie|simst) (?:mir|mich|uns)(?: \w+){0,4} (?:nume|numme|nicht "
+                                 r"sie|simst|nerven sie|nervt|storen sie|stort|belastigen sie|"
+                                 r"belastigt) (?:mir|mich|uns)(?: \w+){0,4} (?:nume|numme|nicht "
                                  r"mehr|nichts mehr|nie "
                                  r"wieder|nie mehr|keinerlei|keine (?:\w+ )?(?:" + _DE_NOUN
                                  + r"|mehr)|nicht$|nichts$)"),
@@ -491,6 +494,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"stoppt|beenden sie|beendet|unterlassen sie|unterlasst) (?:\w+ ){0,3}"
                           + _DE_NOUN + r"\b|\b(?:stellen sie|stellt) (?:\w+ ){0,4}" + _DE_NOUN
                           + r" (?:\w+ )?ein\b"),
+    ("de.verbiete", C, r"\b(?:verbiete|untersage)\b.*\b(?:anzuschreiben|zu kontaktieren|anzurufen|"
+                       r"zu schreiben|zuzusenden|zu schicken|zuzuschicken|werbung|kontakt)\b|"
+                       r"\b(?:loschung|entfernung|sperrung) (?:meiner|der|"
+                       r"meines) (?:\w+ )?(?:daten|"
+                       r"nummer|telefonnummer|handynummer|e mail adresse|kontaktdaten|eintrags)\b"),
     ("de.widerspruch", C, r"\b(?:widerspreche|widersprechen|widerrufe|widerrufen|widerspruch|"
                           r"entziehe|ziehe)\b"
                           r"(?: \w+){0,6} (?:einwilligung|zustimmung|werbung|werbezwecke|nutzung|"
@@ -508,6 +516,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
+    ("de.will-nix-mehr", L, r"\b(?:will|mochte|moechte|brauche) (?:nix|nichts) mehr(?: von (?:euch|"
+                            r"ihnen|dir))?$"),
     ("de.in-ruhe", L, r"\b(?:lassen sie|lasst|lass|lasset) (?:mich|uns) (?:\w+ ){0,4}(?:in ruhe|"
                       r"in frieden|zufrieden)\b"),
     ("de.kein-interesse-mehr", L, r"\b(?:kein interesse mehr|nicht mehr interessiert)\b"),
@@ -575,7 +585,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"mailinglijst|verzendlijst|service|bestand|database|mailing|"
                              r"mailings|sms|berichten|whatsapp)){0,4} (?:uit|af)\b|{NEG}\b(?:"
                              r"uitschrijven|afmelden|afmelding|uitschrijving|afgemeld worden|"
-                             r"uitgeschreven worden|af te melden|uit te schrijven|nieuwsbrief "
+                             r"uitgeschreven worden|af te melden|uit te schrijven|uitgeschreven te "
+                             r"worden|afgemeld te worden|nieuwsbrief "
                              r"opzeggen)\b"),
     ("nl.van-de-lijst", C, r"\b(?:van|uit) (?:de|jullie|uw|je|deze|die|het|jouw|alle|dat) (?:\w+ )?"
                            r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|"
@@ -586,7 +597,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"afmelden|afgemeld)\b|\b(?:mag ik|wil ik|ik wil|kan ik|graag|wil) "
                            r"(?:\w+ )?(?:uit|van|af van) (?:de|jullie|uw|deze|die|het) (?:\w+ )?"
                            r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|"
-                           r"database|nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen|verwijder|"
+                           r"database|nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen|zet|verwijder|"
                            r"verwijderen|schrap|schrappen) (?:me|mij|ons|mijn \w+)(?: \w+){0,2} "
                            r"(?:uit|van) (?:de|jullie|uw|je|deze|die|het|alle) (?:\w+ )?(?:lijst|"
                            r"lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|database|"
@@ -596,14 +607,18 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"wissen) (?:aub |alstublieft |graag |)(?:me|mij|mijn nummer|mijn "
                            r"telefoonnummer|mijn gsm nummer|mijn gegevens|mijn e mailadres|mijn "
                            r"emailadres|mijn mailadres|mijn contactgegevens|mijn persoonsgegevens|"
-                           r"ons|mijn data)\b(?! niet)|\b(?:me|mij|ons) (?:te )?(?:verwijderen|"
-                           r"schrappen|wissen)\b"),
+                           r"ons|mijn data)\b(?! niet)|\b(?:me|mij|ons|mijn (?:nummer|gegevens|"
+                           r"telefoonnummer|e mailadres|emailadres|data|persoonsgegevens|"
+                           r"contactgegevens)) (?:\w+ )?(?:te )?(?:verwijderen|schrappen|"
+                           r"wissen)\b"),
     ("nl.geen-meer", C, r"(?<!ontvang )(?<!ontving )(?<!krijg )(?<!kreeg )\b(?:geen|niet langer|"
                         r"nooit meer|niks|niets) (?:\w+ ){0,2}" + _NL_NOUN
                         + r"\b(?: \w+){0,5} meer\b|\b(?:niet langer|nooit meer|niet meer) "
                         r"(?:\w+ ){0,3}" + _NL_NOUN + r"\b|\b(?:wil|wens|hoef|willen|wensen|"
                         r"hoeven) (?:\w+ ){0,3}(?:geen|niks|niets) (?:meer|(?:\w+ ){0,2}"
-                        + _NL_NOUN + r")\b"),
+                        + _NL_NOUN + r")\b|\b(?:wil|wens|hoef|willen|"
+                                     r"wensen) (?:\w+ ){0,3}" + _NL_NOUN
+                        + r" (?:\w+ )?niet (?:meer|langer)\b"),
     ("nl.stuur-me-geen", C, r"\b(?:stuur|stuurt|sturen|app|appt|mail|mailt|bel|belt|sms|"
                             r"contacteer|contacteert|benader|benadert|whatsapp|spam)(?: (?:me|"
                             r"mij|ons))?(?: \w+){0,2} (?:geen (?:meer|(?:\w+ ){0,2}" + _NL_NOUN
@@ -631,6 +646,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                      r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
     ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
                                r"met vrede)\b"),
+    ("nl.wil-eraf", L, r"\b(?:wil|wens) (?:hier|er|ervan|daar) ?(?:vanaf|van af|af|uit)$"),
     ("nl.geen-interesse-meer", L, r"\b(?:geen interesse meer|niet meer geinteresseerd)\b|\b(?:wil|"
                                   r"wens) (?:hier |er )?niet (?:meer|langer) (?:in|op)(?: staan| "
                                   r"zitten)?$"),
@@ -686,7 +702,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.nie-chce", C, r"\bnie (?:chce|chcemy|zycze sobie|zyczymy sobie|potrzebuje) (?:\w+ ){0,3}"
                        r"(?:" + _PL_NOUN + r"|kontaktu|zebyscie (?:pisali|wysylali|dzwonili))\b"),
     ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|przestac|przestali|przestaniecie|"
-                          r"skonczcie|skoncz|dosc|koniec z|koniec|stop|zaprzestancie|zaprzestac|"
+                          r"skonczcie|skoncz|dosc|dosyc|koniec z|koniec|stop|zaprzestancie|"
+                          r"zaprzestac|"
                           r"mam dosc|starczy|wystarczy) (?:(?:juz|mi|do mnie|z|prosze|wreszcie|w "
                           r"koncu|tego|z tym|to|tych|waszych|tymi|waszymi|mnie|ze mna|sie) )*"
                           r"(?:pisac|wysylac|przysylac|spamowac|dzwonic|wysylania|pisania|nekac|"
@@ -696,6 +713,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"zgody|powiadomien|" + _PL_NOUN + r")\b"),
     ("pl.zrezygnowac", C, r"\b(?:zrezygnowac|zrezygnuje|rezygnowac) z (?:otrzymywania|newslettera|"
                           r"mailingu|powiadomien|" + _PL_NOUN + r")\b"),
+    ("pl.nie-zgadzam", C, r"\bnie zgadzam sie na (?:\w+ )?(?:otrzymywanie|wysylanie|kontakt|"
+                          r"marketing|" + _PL_NOUN + r")\b|\bnumer\b.*\b(?:usuncie|skasujcie|"
+                          r"wykreslcie) go\b"),
     ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
                     r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
     ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
@@ -935,6 +955,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("tr.yazmayin-alone", L, r"^(?:lutfen )?(?:yazmayin|yazmayiniz|aramayin|aramayiniz|"
                              r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
     ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
+    ("tr.durmayin", L, r"\b(?:arayip|yazip|atip|gonderip|rahatsiz edip) durmayin\b"),
     ("tr.kac-kere", L, r"\bkac (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|soyledim|yazmayin|"
                        r"gondermeyin|istemiyorum|cikarin|silin)\b"),
     ("tr.yanlis-numara", L, r"\b(?:yanlis numara|yanlis kisi|numara yanlis|benim numaram degil|"
