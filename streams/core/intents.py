@@ -205,12 +205,17 @@ _TR_MSG = (
 # ("Werbe-SMS", "Werbemails", "reklamutskick", "sms'erne", "mesajlarinizla"). `[a-z]*` only ever
 # stands beside a whole word the rule names, so the rule's cue words stay exact.
 _DE_NOUN = (
-    r"(?:" + _DE_MSG + r"|[a-z]*(?:sms|nachrichten|werbung|mails|mail|newsletter|angebote|"
+    r"(?:" + _DE_MSG + r"|"
+    r"(?:werbe|marketing|info|newsletter|rund|promo|kurz|text|push|whatsapp|e|handy|spam|"
+    r"angebots|aktions|rabatt|kunden|sms)?(?:sms|nachrichten|werbung|mails|mail|newsletter|"
+    r"angebote|"
     r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
     r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften)"
 )
 _NL_NOUN = (
-    r"(?:" + _NL_MSG + r"|[a-z]*(?:sms|smsjes|berichten|berichtjes|mails|mailtjes|reclame|"
+    r"(?:" + _NL_MSG + r"|"
+    r"(?:reclame|marketing|promotie|promo|nieuws|info|actie|aanbiedings|whatsapp|e|sms|spam|"
+    r"kortings)?(?:sms|smsjes|berichten|berichtjes|mails|mailtjes|reclame|"
     r"nieuwsbrief|nieuwsbrieven|aanbiedingen|appjes|whatsappjes|mailings|folders)|sms jes|"
     r"sms je|sms en|smsen|e mail|mail|bericht|acties|promoties|meldingen|notificaties|"
     r"whatsapp berichten)"
@@ -222,13 +227,17 @@ _PL_NOUN = (
     r"telefonow|polaczen|mailingu|ulotek)"
 )
 _SV_NOUN = (
-    r"(?:" + _SV_MSG + r"|[a-z]*(?:sms|meddelanden|meddelande|meddelandena|mejl|mejlen|mail|"
+    r"(?:" + _SV_MSG + r"|"
+    r"(?:reklam|kampanj|erbjudande|nyhets|sms|mejl|mail|marknadsforings|info|rabatt|e|"
+    r"spam)?(?:sms|meddelanden|meddelande|meddelandena|mejl|mejlen|mail|"
     r"mailen|utskick|utskicken|erbjudanden|erbjudandena|reklam|reklamen|nyhetsbrev|"
     r"nyhetsbrevet|kampanjer|notiser|marknadsforing|samtal)|sms en|e post|e mejl|e mail|"
     r"spam|spammet)"
 )
 _DA_NOUN = (
-    r"(?:" + _DA_MSG + r"|[a-z]*(?:sms|smser|smserne|beskeder|beskederne|mails|mailene|"
+    r"(?:" + _DA_MSG + r"|"
+    r"(?:reklame|nyheds|markedsforings|tilbuds|kampagne|info|rabat|e|sms|spam)?(?:sms|smser|"
+    r"smserne|beskeder|beskederne|mails|mailene|"
     r"reklamer|reklamerne|reklame|nyhedsbrev|nyhedsbreve|nyhedsbrevet|markedsforing|kampagner|"
     r"notifikationer|meddelelser|opkald|henvendelser)|sms erne|e mail|mail|besked|tilbuddene|"
     r"spam|spammet)"
@@ -450,10 +459,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"kontaktdaten|personlichen daten)(?: (?!nicht\b|nie\b)\w+){0,4} "
                           r"(?:loschen|entfernen|streichen|sperren)\b"),
     ("de.keine-mehr", C, r"(?<!bekomme )(?<!erhalte )(?<!kriege )(?<!bekam )(?<!erhielt )"
-                  r"(?<!kommen )"
-                         r"\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}" + _DE_NOUN
-                         + r"\b(?: \w+){0,5} (?:mehr|meh)\b|\b(?:will|mochte|moechte|brauche|"
-                         r"wollen) (?:\w+ ){0,3}" + _DE_NOUN + r" (?:\w+ )?nicht mehr\b|"
+                         r"(?<!kommen )\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}"
+                         + _DE_NOUN + r"\b(?: \w+){0,5} (?:mehr|meh)\b|"
                          r"\b(?:keine|kein|kei) (?:weiteren|"
                          r"weitere|zusatzlichen) (?:\w+ )?" + _DE_NOUN + r"\b|\b(?:nichts|nix) "
                          r"mehr\b.*\b(?:schicken|senden|schreiben|zuschicken|zusenden|bekommen|"
@@ -487,13 +494,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"schicken|senden|nerven|spammen|belastigen|kontaktieren|anzuschreiben|"
                        r"anzurufen|zuzuspammen|zuzuschicken|zuzusenden|anrufen|storen|"
                        + _DE_NOUN + r")\b|{NEG}\baufzuhoren\b"),
-    ("de.schluss-mit", C, r"\b(?:schluss|genug|stopp|stop|es reicht|reicht) (?:jetzt )?(?:mit )?"
-                          r"(?:\w+ ){0,2}" + _DE_NOUN
-                          + r"\b|\b" + _DE_NOUN + r" (?:\w+ ){0,2}(?:stoppen|beenden|einstellen|"
-                          r"abstellen|unterlassen|abbestellen|kundigen)\b|\b(?:stoppen sie|"
-                          r"stoppt|beenden sie|beendet|unterlassen sie|unterlasst) (?:\w+ ){0,3}"
-                          + _DE_NOUN + r"\b|\b(?:stellen sie|stellt) (?:\w+ ){0,4}" + _DE_NOUN
-                          + r" (?:\w+ )?ein\b"),
+    ("de.schluss-mit", C, r"\b(?:schluss|genug|stopp|es reicht|reicht) (?:jetzt )?(?:mit )?"
+                          r"(?:\w+ ){0,2}" + _DE_NOUN + r"\b"),
+    ("de.einstellen", C, r"\b" + _DE_NOUN + r" (?:\w+ ){0,2}(?:stoppen|beenden|einstellen|"
+                         r"abstellen|"
+                         r"unterlassen|abbestellen|kundigen)\b|\b(?:stoppen sie|stoppt|beenden "
+                         r"sie|beendet|unterlassen sie|unterlasst) (?:\w+ ){0,3}" + _DE_NOUN
+                         + r"\b|\b(?:stellen sie|stellt) (?:\w+ ){0,4}" + _DE_NOUN
+                         + r" (?:\w+ )?e[i]n\b"),  # e[i]n: "stellen" wakes the rule, not "ein"
     ("de.verbiete", C, r"\b(?:verbiete|untersage)\b.*\b(?:anzuschreiben|zu kontaktieren|anzurufen|"
                        r"zu schreiben|zuzusenden|zu schicken|zuzuschicken|werbung|kontakt)\b|"
                        r"\b(?:loschung|entfernung|sperrung) (?:meiner|der|"
@@ -510,9 +518,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.keine-werbung", L, r"^(?:bitte )?(?:keine|kein|kei) (?:weiteren |weitere )?" + _DE_NOUN
                             + r"(?: bitte| danke| merci)*$"),
     ("de.aufhoren", L, r"(?<!wann )\b(?:bitte|endlich|jetzt|sofort|ihr|sie|damit|einfach|mal|"
-                       r"doch|schon|sollt|sollen|sollst) (?:aufhoren|aufhort|aufhoert)\b|\b(?:"
-                       r"will|mochte|moechte|"
-                       r"brauche) (?:das|sowas|so was|das zeug) nicht mehr\b"),
+                       r"doch|schon|sollt|sollen|sollst) (?:aufhoren|aufhort|aufhoert)\b"),
+    ("de.will-nicht-mehr", C, r"\b(?:will|mochte|moechte|brauche|"
+                       r"wollen) (?:(?:\w+ ){0,3}" + _DE_NOUN
+                              + r" (?:\w+ )?|(?:das|sowas|so was|das zeug) )nicht mehr\b"),
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
@@ -667,9 +676,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"uitschrijven|ophouden|verwijderen|niet meer)\b"),
     ("nl.dreigen", L, r"\b(?:klacht|aangifte|acm|advocaat|consumentenbond|rapporteren)\b.*"
                       r"\b(?:doorgaat|door gaat|blijven sturen|blijft sturen|niet stopt|niet "
-                      r"stoppen|niet ophoudt)\b|\b(?:als|indien) (?:dit|jullie|u|het)(?: \w+){0,2} "
-                      r"(?:doorgaat|niet stopt|niet stoppen)\b.*\b(?:klacht|aangifte|melden|"
-                      r"rapporteren)\b"),
+                      r"stoppen|niet ophoudt)\b|\b(?:doorgaat|niet stopt|niet stoppen)\b.*"
+                      r"\b(?:klacht|aangifte|rapporteren)\b"),
     ("nl.te-veel", P, r"\b(?:te veel|teveel) (?:sms|smsjes|berichten|mails|reclame)\b"),
     ("nl.niet-stoppen", VETO, r"(?<!jullie )(?<!als u )\b(?:niet stoppen|"
     r"stop niet|stoppen niet|niet afmelden|niet "
@@ -702,7 +710,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.nie-chce", C, r"\bnie (?:chce|chcemy|zycze sobie|zyczymy sobie|potrzebuje) (?:\w+ ){0,3}"
                        r"(?:" + _PL_NOUN + r"|kontaktu|zebyscie (?:pisali|wysylali|dzwonili))\b"),
     ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|przestac|przestali|przestaniecie|"
-                          r"skonczcie|skoncz|dosc|dosyc|koniec z|koniec|stop|zaprzestancie|"
+                          r"skonczcie|skoncz|dosc|dosyc|koniec z|koniec|zaprzestancie|"
                           r"zaprzestac|"
                           r"mam dosc|starczy|wystarczy) (?:(?:juz|mi|do mnie|z|prosze|wreszcie|w "
                           r"koncu|tego|z tym|to|tych|waszych|tymi|waszymi|mnie|ze mna|sie) )*"
@@ -790,7 +798,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"detta nummer|det har numret) (?:\w+ )?(?:inte|aldrig|ej)\b|\bhor "
                           r"(?:inte|aldrig) (?:av er|av dig)\b|\binte (?:bli |att bli )?"
                           r"(?:kontaktad|kontaktade|kontaktas|ringd|stord|storas|ringas)\b"),
-    ("sv.stoppa-utskicken", C, r"{NEG}\b(?:stoppa|stopp|stop|avbryt|upphor med|stang av)(?! inte)"
+    ("sv.stoppa-utskicken", C, r"{NEG}\b(?:stoppa|stopp|avbryt|upphor med|stang av)(?! inte)"
                                r" (?:(?:alla|era|dessa|de|den har|det har|allt|mina|med) )*"
                                + _SV_NOUN + r"\b"),
     ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
@@ -839,10 +847,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          r"kartotek|nyhedsbrevet|systemet|udsendelser|udsendelserne)\b"),
     ("da.stop-med-at", C, r"{NEG}\b(?:stop|hold op|lad vaere|stoppe|hor op|hold jer fra|lade "
                           r"vaere|holde op|stopper|stop dog|lad nu vaere)(?! ikke| aldrig) med "
-                          r"(?:at )?(?:sende|skrive|sms e|smse|kontakte|spamme|ringe|maile|"
-                          r"genere|forstyrre|plage|bombardere)\b|{NEG}\b(?:stop|hold op|stoppe|"
-                          r"hor op|holde op|stopper|lad vaere|lade vaere)(?! ikke| aldrig) med "
-                          r"(?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
+                          r"(?:at )?(?:sende|skrive|smse|kontakte|spamme|ringe|maile|"
+                          r"genere|forstyrre|plage|bombardere)\b"),
+    ("da.stop-med-x", C, r"{NEG}\b(?:stop|hold op|stoppe|hor op|holde op|stopper|lad vaere|lade "
+                         r"vaere)(?! ikke| aldrig) med (?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
     ("da.skriv-ikke", C, r"\b(?:ikke|aldrig) (?:\w+ )?(?:skrive|sende|kontakte|ringe|maile|sms e|"
                          r"smse|spamme|genere|forstyrre|skriv|send|kontakt|ring) (?:til )?(?:mig|"
                          r"os) (?:\w+ ){0,2}(?:igen|mere|laengere)\b|\b(?:skriv|send|ring|kontakt|"
@@ -860,9 +868,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
     ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
                         + r"(?: tak| venligst)*$"),
-    ("da.stop-det", L, r"{NEG}\b(?:stop det|stop nu|hold nu op|stop med det|hold op med det|stop "
+    ("da.stop-det", L, r"{NEG}\b(?:stop det|hold nu op|stop med det|hold op med det|stop "
                        r"dog)\b"),
-    ("da.hold-op", L, r"^(?:hold op|stop)(?: (?:nu|det|dog|venligst|tak|med det))*$"),
+    ("da.hold-op", L, r"^hold op(?: (?:nu|det|dog|venligst|tak|med det))*$"),
     ("da.lad-mig-vaere", L, r"\blad (?:nu )?(?:mig|os) (?:vaere|i fred)\b"),
     ("da.ikke-interesseret-mere", L, r"\b(?:ikke interesseret (?:mere|laengere)|ikke laengere "
                                      r"interesseret)\b"),
