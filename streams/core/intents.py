@@ -210,7 +210,8 @@ _DE_NOUN = (
     r"angebots|aktions|rabatt|kunden|sms)?(?:sms|nachrichten|werbung|mails|mail|newsletter|"
     r"angebote|"
     r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
-    r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften)"
+    r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften|kontaktversuche|"
+    r"kontaktaufnahmen|kontakt)"
 )
 _NL_NOUN = (
     r"(?:" + _NL_MSG + r"|"
@@ -432,7 +433,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"nicht\b|nie\b|wieder\b|an\b|ein\b)\w+)"
                        r"{0,6} (?:ab|aus|raus|heraus)\b(?! (?:montag|dienstag|mittwoch|"
                        r"donnerstag|freitag|samstag|sonntag|morgen|heute|nachster|nachsten|"
-                       r"kommender|kommenden|januar|wann))|{NEG}\b(?:abmelden|abbestellen|"
+                       r"kommender|kommenden|januar|wann))|{NEG}(?<!bestellung )(?<!paket )"
+                       r"(?<!artikel )(?<!lieferung )\b(?:abmelden|abbestellen|"
                        r"austragen|abmeldung|abbestellung|abzumelden|abzubestellen|"
                        r"auszutragen|abgemeldet werden|ausgetragen werden|abbestellt werden|"
                        r"rausnehmen|herausnehmen)\b"),
@@ -522,6 +524,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.will-nicht-mehr", C, r"\b(?:will|mochte|moechte|brauche|"
                        r"wollen) (?:(?:\w+ ){0,3}" + _DE_NOUN
                               + r" (?:\w+ )?|(?:das|sowas|so was|das zeug) )nicht mehr\b"),
+    ("de.hort-auf-damit", L, r"(?<!wann )\b(?:hort|horen sie|hor|horts) (?:bitte |endlich |jetzt |"
+                             r"sofort )*(?:auf damit|damit auf|auf mit (?:dem|der|den|diesem|"
+                             r"dieser|eurem|ihrem) \w+)\b"),
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
@@ -554,6 +559,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"beschwerde|anwalt|abmahnen|verklage)\b"),
     ("de.nicht-abmelden", VETO, r"\b(?:nicht|nie) (?:abmelden|austragen|abbestellen|stoppen)\b|"
                                 r"\b(?:versehen|wieder anmelden)\b"),
+    ("de.bestellung", VETO, r"\b(?:bestellung|paket|artikel|lieferung|termin) (?:\w+ )?(?:"
+                            r"abbestellen|abmelden)\b"),
     ("de.wow", VETO, r"\b(?:wow|krass|geil|genial|hammer|wahnsinn|traumhaft|so gunstig|so billig|"
                      r"super gunstig|was fur ein|was fur eine|ja super|echt super|"
                      r"super preis|toll)\b"),
@@ -597,7 +604,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"uitgeschreven worden|af te melden|uit te schrijven|uitgeschreven te "
                              r"worden|afgemeld te worden|nieuwsbrief "
                              r"opzeggen)\b"),
-    ("nl.van-de-lijst", C, r"\b(?:van|uit) (?:de|jullie|uw|je|deze|die|het|jouw|alle|dat) (?:\w+ )?"
+    ("nl.van-de-lijst", C, r"\b(?:van|uit) (?:de|jullie|uw|je|deze|die|het|jouw|alle|dat|"
+                           r"al jullie|al "
+                           r"uw|al de) (?:\w+ )?"
                            r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|"
                            r"database|adresbestand|nieuwsbrief|mailing|systeem|belbestand|"
                            r"mailinglist|mailinglijsten|verzendlijsten|klantenlijst)\b(?: (?!niet"
@@ -608,7 +617,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|"
                            r"database|nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen|zet|verwijder|"
                            r"verwijderen|schrap|schrappen) (?:me|mij|ons|mijn \w+)(?: \w+){0,2} "
-                           r"(?:uit|van) (?:de|jullie|uw|je|deze|die|het|alle) (?:\w+ )?(?:lijst|"
+                           r"(?:uit|van) (?:de|jullie|uw|je|deze|die|het|alle|al jullie|al uw) "
+                           r"(?:\w+ )?(?:lijst|"
                            r"lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|database|"
                            r"nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen) (?:me|mij|ons) (?:\w+ )?"
                            r"(?:eraf|eruit|ervan af)\b"),
@@ -646,6 +656,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"sms en|appen|mailen|spammen|bellen|berichten|lastigvallen|"
                        r"contacteren|me|mij|" + _NL_NOUN + r")\b|\b(?:kap|stop|hou|houd) (?:er )?"
                        r"(?:nou |nu |maar |toch )?(?:mee op|ermee|er mee)\b"),
+    ("nl.nummer-verwijderen", C, r"\bnummer\b.*\b(?:verwijder|verwijderen|wis|schrap) (?:het|dat|"
+                                 r"hem)\b"),
     ("nl.toestemming", C, r"\b(?:trek|trekken|intrekken|ingetrokken|herroep|herroepen)\b"
                           r"(?: \w+){0,3} (?:toestemming|akkoord|instemming)\b|\btoestemming "
                           r"(?:\w+ ){0,2}(?:in te trekken|intrekken)\b"),
@@ -727,6 +739,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
                     r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
     ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
+    ("pl.nie-zycze-sobie", L, r"\bnie zycze sobie (?:tego|takich|kontaktu|wiadomosci)\b"),
     ("pl.nie-chce-alone", L, r"^nie chce(?: juz)?(?: tego| tych)?(?: dziekuje)?$"),
     ("pl.przestancie-alone", L, r"{NEG}\b(?:przestancie|przestan|przestali|przestaniecie|"
                                 r"skonczcie)(?: (?:juz|wreszcie|w koncu|prosze|natychmiast|z tym|"
@@ -772,10 +785,11 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"personuppgifter|mina kontaktuppgifter|prenumerationen|mina data|"
                                r"numret)\b|{NEG}\b(?:avsluta|stoppa|stang av|sag upp|saga upp) "
                                r"(?:mina|era|alla|dessa|de har|prenumerationen pa|min "
-                               r"prenumeration pa) (?:\w+ )?" + _SV_NOUN + r"\b|{NEG}\b(?:"
+                               r"prenumeration pa)? ?(?:\w+ )?" + _SV_NOUN + r"\b|{NEG}\b(?:"
                                r"avsluta|sag upp|saga upp|stoppa) (?:prenumerationen pa )?(?:"
                                r"nyhetsbrevet|nyhetsbreven|utskicken|prenumerationen)\b|{NEG}\b(?:"
-                               r"avregistrera|avanmala|avregistrering|avanmalan|avprenumerera)\b"
+                               r"avregistrera|avanmala|avregistrering|avanmalan|avprenumerera|"
+                               r"avregistrerar mig|avanmaler mig)\b"
                                r"(?! (?:mig )?inte)"),
     ("sv.fran-listan", C, r"\b(?:ta bort|tag bort|radera|stryk|avregistrera|plocka bort|avanmal|"
                           r"avanmala|lyft ut|ta ut|plocka ut|ta mig|strykas|tas bort)\b(?: \w+)"
@@ -785,9 +799,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"sandlistan)\b|\b(?:vill|onskar) (?:bli |vara )?(?:borttagen|struken|"
                           r"avregistrerad|avanmald|bort|ut)(?: \w+){0,2} (?:fran|ur)\b|\bvill "
                           r"(?:bli )?(?:borttagen|struken|avregistrerad|avanmald)\b"),
-    ("sv.inga-fler", C, r"(?<!far )(?<!fick )"
-                 r"\b(?:inga|inte|ingen|inget) (?:fler|mer|flera|mera|nagra fler|nagra mer) "
-                        r"(?:\w+ )?" + _SV_NOUN + r"\b|\b(?:vill|onskar|behover|orkar)(?: \w+)"
+    ("sv.inga-fler", C, r"(?<!far )(?<!fick )\b(?:inga|inte|ingen|inget) (?:fler|mer|flera|mera|"
+                        r"nagra fler|nagra mer) (?:\w+ )?" + _SV_NOUN + r"\b|(?<!far )(?<!fick )"
+                        r"\b(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r" (?:mer|langre|"
+                        r"fler)\b|\b(?:vill|onskar|behover|orkar)(?: \w+)"
                         r"{0,2} (?:inga|inte ha|inte fa|inte ta emot|inte motta|slippa|inte "
                         r"langre fa|inte langre ha|inte langre ta emot|ingen|inte) (?:\w+ ){0,4}"
                         + _SV_NOUN + r"\b|\bslipper (?:\w+ ){0,2}" + _SV_NOUN + r"\b"),
@@ -801,6 +816,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.stoppa-utskicken", C, r"{NEG}\b(?:stoppa|stopp|avbryt|upphor med|stang av)(?! inte)"
                                r" (?:(?:alla|era|dessa|de|den har|det har|allt|mina|med) )*"
                                + _SV_NOUN + r"\b"),
+    ("sv.nummer-radera", C, r"\bnummer\b.*\b(?:radera|ta bort|stryk) (?:det|den)\b"),
     ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
                          r"{0,2}(?:samtycke|medgivande|godkannande)\b"),
     ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack)?$"),
@@ -862,8 +878,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"(?: \w+){0,5} " + _DA_NOUN + r"\b|\bvil (?:gerne )?(?:slippe for|"
                             r"undga|undvaere) (?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
     ("da.ingen-flere", C, r"(?<!far )(?<!fik )(?<!modtager )(?<!modtog )\b(?:ingen (?:flere|mere)|"
-                          r"ikke (?:flere|mere)) (?:\w+ )?" + _DA_NOUN
-                          + r"\b"),
+                          r"ikke (?:flere|mere)) (?:\w+ )?" + _DA_NOUN + r"\b|(?<!far )(?<!fik )"
+                          r"(?<!modtager )(?<!modtog )\bingen (?:\w+ )?" + _DA_NOUN + r" (?:mere|"
+                          r"laengere|flere)\b|\bnummer\b.*\b(?:slet|fjern) (?:det|den)\b"),
     ("da.samtykke", C, r"\b(?:traekker|traek|tilbagekalder|tilbagekald|trak)\b(?: \w+){0,2} "
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
     ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
@@ -871,6 +888,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.stop-det", L, r"{NEG}\b(?:stop det|hold nu op|stop med det|hold op med det|stop "
                        r"dog)\b"),
     ("da.hold-op", L, r"^hold op(?: (?:nu|det|dog|venligst|tak|med det))*$"),
+    ("da.ikke-paa-listen", L, r"\bikke (?:vaere|sta) (?:med )?pa (?:\w+ )?(?:liste|listen|lister|"
+                              r"listerne|mailinglisten)\b"),
     ("da.lad-mig-vaere", L, r"\blad (?:nu )?(?:mig|os) (?:vaere|i fred)\b"),
     ("da.ikke-interesseret-mere", L, r"\b(?:ikke interesseret (?:mere|laengere)|ikke laengere "
                                      r"interesseret)\b"),
@@ -916,7 +935,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("tr.listeden-cikarin", C, r"\b(?:listeden|listenizden|listenden|listelerinizden|bultenden|"
                                r"bulteninizden|bultenlerinizden|aboneliginizden|abonelikten|"
                                r"uyelikten|veritabanindan|veri tabanindan|sistemden|"
-                               r"sisteminizden|listesinden|listenizden|rehberinizden)(?: \w+)"
+                               r"sisteminizden|listesinden|listenizden|rehberinizden|"
+                               r"aboneligimden)(?: \w+)"
                                r"{0,2} (?:cikarin|cikar|cikartin|cikart|silin|sil|cikmak "
                                r"istiyorum|cikmak|cikayim|cikiyorum|kaldirin|kaldir|cikarilmak|"
                                r"silinmek|cikarir misiniz|siler misiniz|cikarabilir misiniz|"
@@ -951,6 +971,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("tr.iletisim", C, r"\b(?:iletisime|irtibata) (?:gecmeyin|gecmeyiniz|gecilmemesini|gecmeyi "
                        r"birakin)\b|\b(?:verilerimin|bilgilerimin|numaramin|kayitlarimin) "
                        r"(?:silinmesini|imha edilmesini)\b"),
+    ("tr.sms-iptal", C, r"^(?:sms|mesaj|reklam|kampanya|bildirim|e posta|mail|bulten)[a-z]* "
+                        r"(?:iptal|ret|durdur|kapat)(?: lutfen)?$"),
     ("tr.ret-marka", C, r"^ret (?!mi\b|mu\b|edildi\b|edilmis\b|oldu\b|etti\b)[a-z0-9]+$"),
     ("tr.artik-istemiyorum", L, r"\bartik (?:istemiyorum|ilgilenmiyorum)\b"),
     ("tr.rahatsiz-etmeyin", L, r"\b(?:rahatsiz etmeyin|rahatsiz etmeyiniz|rahatsiz etme|rahat "
