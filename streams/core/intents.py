@@ -211,7 +211,7 @@ _DE_NOUN = (
     r"angebote|"
     r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
     r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften|kontaktversuche|"
-    r"kontaktaufnahmen|kontakt)"
+    r"kontaktaufnahmen|kontakt|kommunikation|werbekommunikation|marketingkommunikation)"
 )
 _NL_NOUN = (
     r"(?:" + _NL_MSG + r"|"
@@ -219,13 +219,13 @@ _NL_NOUN = (
     r"kortings)?(?:sms|smsjes|berichten|berichtjes|mails|mailtjes|reclame|"
     r"nieuwsbrief|nieuwsbrieven|aanbiedingen|appjes|whatsappjes|mailings|folders)|sms jes|"
     r"sms je|sms en|smsen|e mail|mail|bericht|acties|promoties|meldingen|notificaties|"
-    r"whatsapp berichten)"
+    r"whatsapp berichten|communicatie|marketingcommunicatie)"
 )
 _PL_NOUN = (
     r"(?:" + _PL_MSG + r"|smsow|esemesow|esemesy|wiadomosc|reklama|oferty|ofertami|maile|"
     r"mailami|e maili|e maile|emaili|maila|powiadomienia|spam|spamem|newsletterow|promocjami|"
     r"informacji handlowych|informacji marketingowych|tresci marketingowych|marketingu|"
-    r"telefonow|polaczen|mailingu|ulotek)"
+    r"telefonow|polaczen|mailingu|ulotek|komunikacji marketingowej|komunikatow)"
 )
 _SV_NOUN = (
     r"(?:" + _SV_MSG + r"|"
@@ -233,7 +233,7 @@ _SV_NOUN = (
     r"spam)?(?:sms|meddelanden|meddelande|meddelandena|mejl|mejlen|mail|"
     r"mailen|utskick|utskicken|erbjudanden|erbjudandena|reklam|reklamen|nyhetsbrev|"
     r"nyhetsbrevet|kampanjer|notiser|marknadsforing|samtal)|sms en|e post|e mejl|e mail|"
-    r"spam|spammet)"
+    r"spam|spammet|kommunikation|marknadskommunikation)"
 )
 _DA_NOUN = (
     r"(?:" + _DA_MSG + r"|"
@@ -241,7 +241,7 @@ _DA_NOUN = (
     r"smserne|beskeder|beskederne|mails|mailene|"
     r"reklamer|reklamerne|reklame|nyhedsbrev|nyhedsbreve|nyhedsbrevet|markedsforing|kampagner|"
     r"notifikationer|meddelelser|opkald|henvendelser)|sms erne|e mail|mail|besked|tilbuddene|"
-    r"spam|spammet)"
+    r"spam|spammet|kommunikation|markedsforingskommunikation)"
 )
 _TR_NOUN = (
     r"(?:(?:mesaj|sms|reklam|kampanya|bildirim|ileti|e posta|eposta|mail|bulten|tanitim|"
@@ -431,7 +431,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.abmelden", C, r"{NEG}\b(?:melden sie|melde|meldet|meld|tragen sie|tragt|trag|nehmen sie|"
                        r"nehmt|nimm) (?:mich|uns|meine nummer|meine daten|meine e mail)(?: (?!"
                        r"nicht\b|nie\b|wieder\b|an\b|ein\b)\w+)"
-                       r"{0,6} (?:ab|aus|raus|heraus)\b(?! (?:montag|dienstag|mittwoch|"
+                       r"{0,6} (?:ab|aus|raus|heraus)\b(?! (?:und|[0-9]|montag|dienstag|mittwoch|"
                        r"donnerstag|freitag|samstag|sonntag|morgen|heute|nachster|nachsten|"
                        r"kommender|kommenden|januar|wann))|{NEG}(?<!bestellung )(?<!paket )"
                        r"(?<!artikel )(?<!lieferung )\b(?:abmelden|abbestellen|"
@@ -527,6 +527,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.hort-auf-damit", L, r"(?<!wann )\b(?:hort|horen sie|hor|horts) (?:bitte |endlich |jetzt |"
                              r"sofort )*(?:auf damit|damit auf|auf mit (?:dem|der|den|diesem|"
                              r"dieser|eurem|ihrem) \w+)\b"),
+    ("de.es-reicht", L, r"^(?:jetzt |mir )?(?:es )?reicht(?: s)?(?: jetzt| aber| mir| es)*$"),
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
@@ -663,6 +664,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"(?:\w+ ){0,2}(?:in te trekken|intrekken)\b"),
     ("nl.geen-x", L, r"^(?:aub |graag )?(?:geen|niet langer) (?:\w+ )?" + _NL_NOUN + r"(?: meer)?"
                      r"(?: aub| alstublieft| alsjeblieft| bedankt| graag| dank je| dank u)*$"),
+    ("nl.genoeg", L, r"^(?:nu )?(?:is het|het is) (?:nu )?genoeg(?: zo| geweest| nu)?$"),
     ("nl.hou-op", L, r"^(?:(?:hou|houd) (?:nou |nu |toch |eens |er )*op(?: \w+){0,2}|(?:kap|"
                      r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
     ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
@@ -777,8 +779,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"maila|mejla|hora av er|hora av dig|kontakta|spamma|ringa|skriva|"
                            r"tjata|stora|hora)\b|{NEG}\b(?:sluta|sluta upp) med (?:\w+ ){0,2}"
                            + _SV_NOUN + r"\b"),
-    ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|tag bort|stryk|avanmal|"
-                               r"avanmala|radera|plocka bort|lyft bort|avprenumerera|ta av) "
+    ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|tag bort|tar bort|stryk|"
+                               r"avanmal|avanmala|radera|raderar|plocka bort|lyft bort|"
+                               r"avprenumerera|ta av) "
                                r"(?:mig|oss|mitt nummer|mitt telefonnummer|mitt mobilnummer|min e "
                                r"post|min epost|min mejl|min mail|min mejladress|min mailadress|"
                                r"min e postadress|min prenumeration|mina uppgifter|mina "
@@ -819,6 +822,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.nummer-radera", C, r"\bnummer\b.*\b(?:radera|ta bort|stryk) (?:det|den)\b"),
     ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
                          r"{0,2}(?:samtycke|medgivande|godkannande)\b"),
+    ("sv.nu-racker-det", L, r"^(?:nu )?racker det(?: nu)?$"),
     ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack)?$"),
     ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|oss) (?:vara|ifred|i fred|i lugn och ro)\b"),
     ("sv.inte-intresserad-langre", L, r"\b(?:inte intresserad langre|inte langre intresserad)\b"),
@@ -847,7 +851,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"fantastiskt|underbart)\b"),
     ("sv.for-manga", P, r"\bfor manga " + _SV_MSG + r"\b"),
     # ---- Danish -----------------------------------------------------------------------------
-    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|afmelde|framelde|afmelder|"
+    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|slette|fjerne|afmelde|framelde|"
+                         r"afmelder|"
                          r"framelder|stryg|udmeld|udmelde) (?:(?:venligst|lige|hermed|bare|straks|"
                          r"nu|gerne) )?(?:mig|os|mit nummer|mit telefonnummer|mit mobilnummer|"
                          r"mine oplysninger|min mail|min e mail|min email|mine data|min "
@@ -883,11 +888,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"laengere|flere)\b|\bnummer\b.*\b(?:slet|fjern) (?:det|den)\b"),
     ("da.samtykke", C, r"\b(?:traekker|traek|tilbagekalder|tilbagekald|trak)\b(?: \w+){0,2} "
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
+    ("da.nu-er-det-nok", L, r"^(?:nu er det|det er) nok(?: nu)?$"),
     ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
                         + r"(?: tak| venligst)*$"),
     ("da.stop-det", L, r"{NEG}\b(?:stop det|hold nu op|stop med det|hold op med det|stop "
                        r"dog)\b"),
     ("da.hold-op", L, r"^hold op(?: (?:nu|det|dog|venligst|tak|med det))*$"),
+    ("da.vil-af-listen", C, r"\bvil (?:gerne )?(?:af|ud af|fjernes fra|"
+                            r"slettes fra) (?:\w+ )?(?:liste|"
+                            r"listen|lister|listerne|mailinglisten|maillisten)\b"),
     ("da.ikke-paa-listen", L, r"\bikke (?:vaere|sta) (?:med )?pa (?:\w+ )?(?:liste|listen|lister|"
                               r"listerne|mailinglisten)\b"),
     ("da.lad-mig-vaere", L, r"\blad (?:nu )?(?:mig|os) (?:vaere|i fred)\b"),
@@ -948,7 +957,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          r"kaldir|cikarin|siliniz|silebilir misiniz|siler misiniz)\b"),
     ("tr.mesaj-gondermeyin", C, r"(?<!kargoyu )(?<!urunu )(?<!siparisi )(?<!paketi )\b(?:"
                                 + _TR_NOUN + r"|bana|bize|artik|bir daha|hic|asla|daha fazla|bu "
-                                r"numaraya|numarama|bundan sonra)(?: \w+){0,3} (?:gondermeyin|"
+                                r"numaraya|numarama|bundan sonra)(?: (?!kargo|urun|siparis|paket|"
+                                r"fatura|hediye)\w+){0,3} (?:gondermeyin|"
                                 r"gondermeyiniz|gonderme|atmayin|atmayiniz|atma|yollamayin|"
                                 r"yollamayiniz|yollama|yazmayin|yazmayiniz|yazma|iletmeyin|"
                                 r"iletmeyiniz|aramayin|aramayiniz)\b|\b(?:gondermeyin|"

@@ -495,6 +495,14 @@ def test_classify_refuses_an_unknown_language_in_one_sentence() -> None:
         ("Yeter art\u0131k, WhatsApp'tan yazmay\u0131n bana", "tr"),
         ("SMS gönderimini durdurun lütfen", "tr"),
         ("kişisel verilerimin silinmesini ve benimle iletişime geçilmemesini talep ediyorum", "tr"),
+        ("Bitte stellen Sie jegliche Werbekommunikation ein", "de"),
+        ("Ich möchte der Werbung widersprechen", "de"),
+        ("Wie heeft jullie mijn nummer gegeven? Verwijder het", "nl"),
+        ("Enligt GDPR begär jag att ni raderar mina uppgifter", "sv"),
+        ("inga sms mer tack", "sv"),
+        ("ingen sms mere tak", "da"),
+        ("Chcę zrezygnować z newslettera", "pl"),
+        ("sms iptal", "tr"),
     ],
 )
 def test_plain_language_opt_outs_of_the_northern_and_eastern_languages_act(
@@ -559,6 +567,13 @@ def test_exasperation_threats_and_wrong_numbers_are_likely_opt_outs(text: str) -
         "Kampanya göndermeyi b\u0131rakmay\u0131n, çok işime yar\u0131yor!",
         "Ret mi edildi siparişim?",
         "Sepetimden kazağ\u0131 ç\u0131kar\u0131n lütfen",
+        "Ich melde mich ab und zu bei euch",
+        "Ich möchte meine Bestellung abbestellen",
+        "Ik ontvang geen berichten meer van de bezorger, is er iets mis?",
+        "Ik wil niet dat jullie stoppen met de acties",
+        "Przestańcie się spóźniać z dostawą",
+        "Jeg får ikke flere sms'er fra budet, er der noget galt?",
+        "Bana faturay\u0131 göndermeyin, e-posta yeterli",
     ],
 )
 def test_hard_negatives_of_the_northern_and_eastern_languages_do_nothing(text: str) -> None:
