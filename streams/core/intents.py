@@ -495,7 +495,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"(?: (?!nicht\b|nie\b|niemals\b|bloss\b)\w+){0,3} auf\b.*\b(?:schreiben|"
                        r"schicken|senden|nerven|spammen|belastigen|kontaktieren|anzuschreiben|"
                        r"anzurufen|zuzuspammen|zuzuschicken|zuzusenden|anrufen|storen|"
-                       + _DE_NOUN + r")\b|{NEG}\baufzuhoren\b"),
+                       + _DE_NOUN + r")\b"),
+    ("de.aufzuhoren", C, r"{NEG}\baufzuhoren\b"),
+    ("de.nummer-loschen", C, r"^(?:bitte )?(?:meine )?(?:nummer|daten|telefonnummer|handynummer) "
+                             r"(?:bitte )?(?:loschen|entfernen|streichen)(?: bitte| danke)*$"),
+    ("de.verzichte", C, r"\bverzichte (?:\w+ )?auf (?:\w+ ){0,2}" + _DE_NOUN + r"\b|"
+                             r"\b(?:austragung|loschung|entfernung|streichung)\b.*\b(?:aus|von) "
+                             r"(?:dem|der|ihrem|ihrer|eurem|eurer) (?:\w+ )?(?:verteiler|liste|"
+                             r"newsletter|datenbank|kartei|mailingliste)\b"),
     ("de.schluss-mit", C, r"\b(?:schluss|genug|stopp|es reicht|reicht) (?:jetzt )?(?:mit )?"
                           r"(?:\w+ ){0,2}" + _DE_NOUN + r"\b"),
     ("de.einstellen", C, r"\b" + _DE_NOUN + r" (?:\w+ ){0,2}(?:stoppen|beenden|einstellen|"
@@ -505,7 +512,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          + r"\b|\b(?:stellen sie|stellt) (?:\w+ ){0,4}" + _DE_NOUN
                          + r" (?:\w+ )?e[i]n\b"),  # e[i]n: "stellen" wakes the rule, not "ein"
     ("de.verbiete", C, r"\b(?:verbiete|untersage)\b.*\b(?:anzuschreiben|zu kontaktieren|anzurufen|"
-                       r"zu schreiben|zuzusenden|zu schicken|zuzuschicken|werbung|kontakt)\b|"
+                       r"zu schreiben|zuzusenden|zu schicken|zuzuschicken|werbung|kontakt|"
+                       r"kontaktaufnahme|zusendung|zusendungen)\b|"
                        r"\b(?:loschung|entfernung|sperrung) (?:meiner|der|"
                        r"meines) (?:\w+ )?(?:daten|"
                        r"nummer|telefonnummer|handynummer|e mail adresse|kontaktdaten|eintrags)\b"),
@@ -528,6 +536,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"sofort )*(?:auf damit|damit auf|auf mit (?:dem|der|den|diesem|"
                              r"dieser|eurem|ihrem) \w+)\b"),
     ("de.es-reicht", L, r"^(?:jetzt |mir )?(?:es )?reicht(?: s)?(?: jetzt| aber| mir| es)*$"),
+    ("de.hort-auf-end", L, r"(?<!wann )\b(?:hort|horen sie|horts) (?:bitte |endlich |jetzt |"
+                           r"sofort |"
+                           r"damit )*auf$|\b(?:lassen sie das|lasst das|lass das)(?: sein| bitte| "
+                           r"jetzt)*$"),
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
@@ -659,12 +671,14 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"(?:nou |nu |maar |toch )?(?:mee op|ermee|er mee)\b"),
     ("nl.nummer-verwijderen", C, r"\bnummer\b.*\b(?:verwijder|verwijderen|wis|schrap) (?:het|dat|"
                                  r"hem)\b"),
+    ("nl.zie-af-van", C, r"\bzie af van (?:\w+ ){0,2}" + _NL_NOUN + r"\b"),
     ("nl.toestemming", C, r"\b(?:trek|trekken|intrekken|ingetrokken|herroep|herroepen)\b"
                           r"(?: \w+){0,3} (?:toestemming|akkoord|instemming)\b|\btoestemming "
                           r"(?:\w+ ){0,2}(?:in te trekken|intrekken)\b"),
     ("nl.geen-x", L, r"^(?:aub |graag )?(?:geen|niet langer) (?:\w+ )?" + _NL_NOUN + r"(?: meer)?"
                      r"(?: aub| alstublieft| alsjeblieft| bedankt| graag| dank je| dank u)*$"),
     ("nl.genoeg", L, r"^(?:nu )?(?:is het|het is) (?:nu )?genoeg(?: zo| geweest| nu)?$"),
+    ("nl.laat-dat", L, r"\blaat (?:dat|het)(?: maar)?(?: alsjeblieft| aub)?$"),
     ("nl.hou-op", L, r"^(?:(?:hou|houd) (?:nou |nu |toch |eens |er )*op(?: \w+){0,2}|(?:kap|"
                      r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
     ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
@@ -738,6 +752,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.nie-zgadzam", C, r"\bnie zgadzam sie na (?:\w+ )?(?:otrzymywanie|wysylanie|kontakt|"
                           r"marketing|" + _PL_NOUN + r")\b|\bnumer\b.*\b(?:usuncie|skasujcie|"
                           r"wykreslcie) go\b"),
+    ("pl.numer-do-usuniecia", C, r"\bnumer (?:do usuniecia|prosze usunac)\b|\b(?:newsletter|sms|"
+                                 r"smsy|reklamy|maile|powiadomienia) (?:wypisz|wypiszcie|usun|"
+                                 r"usuncie)\b|\bnie chce byc (?:\w+ )?(?:kontaktowany|"
+                                 r"kontaktowana|nekany|nekana|niepokojony|niepokojona)\b"),
     ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
                     r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
     ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
@@ -823,7 +841,10 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
                          r"{0,2}(?:samtycke|medgivande|godkannande)\b"),
     ("sv.nu-racker-det", L, r"^(?:nu )?racker det(?: nu)?$"),
-    ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack)?$"),
+    ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack| till mig| hit| "
+                       r"till detta nummer)*$"),
+    ("sv.sluta-end", L, r"(?<!ska )(?<!att )(?<!inte )\bsluta(?: nu| da| bara| tack| snalla| "
+                        r"genast| omedelbart)*$"),
     ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|oss) (?:vara|ifred|i fred|i lugn och ro)\b"),
     ("sv.inte-intresserad-langre", L, r"\b(?:inte intresserad langre|inte langre intresserad)\b"),
     ("sv.fel-nummer", L, r"\b(?:fel nummer|fel person|inte (?:langre )?mitt nummer)\b|\bnumret "
@@ -846,7 +867,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                   r"en gang till)\b|\bom ni (?:inte slutar|fortsatter)\b"),
     ("sv.inte", VETO, r"\b(?:avregistrera|stoppa|ta bort|sluta) (?:mig )?inte\b|\binte "
                       r"(?:avregistrera|stoppa|sluta)\b|\b(?:av misstag|lagga till mig igen)\b"),
-    ("sv.pris", VETO, r"^(?:stop|stopp|stoppa) (?:vilket|vilken|vilka|vad)\b|\b(?:wow|vilket pris|"
+    ("sv.stopp-vilket", VETO, r"^(?:stop|stopp|stoppa) (?:vilket|vilken|vilka|vad)\b"),
+    ("sv.pris", VETO, r"\b(?:wow|vilket pris|"
                       r"vilka priser|sa billigt|vad billigt|grymt|"
                       r"fantastiskt|underbart)\b"),
     ("sv.for-manga", P, r"\bfor manga " + _SV_MSG + r"\b"),
@@ -864,7 +886,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.fra-listen", C, r"\b(?:fjern|slet|stryg|tag|afmeld|fjerne|slette|fjernet|slettet|taget|"
                          r"frameld|fjernes|slettes|tages)\b(?: \w+){0,3} (?:fra|af|ud af|ud fra) "
                          r"(?:\w+ )?(?:listen|liste|lister|listerne|mailinglisten|maillisten|"
-                         r"mailliste|sms listen|databasen|database|registret|kartoteket|"
+                         r"mailliste|sms listen|databasen|database|registret|register|registeret|"
+                         r"kartoteket|"
                          r"kartotek|nyhedsbrevet|systemet|udsendelser|udsendelserne)\b"),
     ("da.stop-med-at", C, r"{NEG}\b(?:stop|hold op|lad vaere|stoppe|hor op|hold jer fra|lade "
                           r"vaere|holde op|stopper|stop dog|lad nu vaere)(?! ikke| aldrig) med "
@@ -890,7 +913,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
     ("da.nu-er-det-nok", L, r"^(?:nu er det|det er) nok(?: nu)?$"),
     ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
-                        + r"(?: tak| venligst)*$"),
+                        + r"(?: tak| venligst| til mig| hertil)*$"),
     ("da.stop-det", L, r"{NEG}\b(?:stop det|hold nu op|stop med det|hold op med det|stop "
                        r"dog)\b"),
     ("da.hold-op", L, r"^hold op(?: (?:nu|det|dog|venligst|tak|med det))*$"),
@@ -980,7 +1003,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                    r"iptal ediyorum|kaldiriyorum|iptal edin|kaldirin|geri alin|geri cekin)\b"),
     ("tr.iletisim", C, r"\b(?:iletisime|irtibata) (?:gecmeyin|gecmeyiniz|gecilmemesini|gecmeyi "
                        r"birakin)\b|\b(?:verilerimin|bilgilerimin|numaramin|kayitlarimin) "
-                       r"(?:silinmesini|imha edilmesini)\b"),
+                       r"(?:silinmesini|imha edilmesini)\b|\b(?:silinmemi|cikarilmami|silinmeyi|"
+                       r"cikarilmayi) (?:\w+ )?(?:talep|istiyorum|rica)\b"),
     ("tr.sms-iptal", C, r"^(?:sms|mesaj|reklam|kampanya|bildirim|e posta|mail|bulten)[a-z]* "
                         r"(?:iptal|ret|durdur|kapat)(?: lutfen)?$"),
     ("tr.ret-marka", C, r"^ret (?!mi\b|mu\b|edildi\b|edilmis\b|oldu\b|etti\b)[a-z0-9]+$"),
@@ -996,7 +1020,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
     ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
     ("tr.durmayin", L, r"\b(?:arayip|yazip|atip|gonderip|rahatsiz edip) durmayin\b"),
-    ("tr.kac-kere", L, r"\bkac (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|soyledim|yazmayin|"
+    ("tr.durun", L, r"\b(?:durun|birakin|yeter)(?: artik| lutfen| ama| dedim)*$"),
+    ("tr.kac-kere", L, r"\b(?:kac|kacinci) (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|"
+                       r"soyledim|yazmayin|"
                        r"gondermeyin|istemiyorum|cikarin|silin)\b"),
     ("tr.yanlis-numara", L, r"\b(?:yanlis numara|yanlis kisi|numara yanlis|benim numaram degil|"
                             r"numaram degil)\b|\bnumara (?:\w+ ){0,3}ait degil\b"),
