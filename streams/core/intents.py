@@ -678,7 +678,6 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("nl.geen-x", L, r"^(?:aub |graag )?(?:geen|niet langer) (?:\w+ )?" + _NL_NOUN + r"(?: meer)?"
                      r"(?: aub| alstublieft| alsjeblieft| bedankt| graag| dank je| dank u)*$"),
     ("nl.genoeg", L, r"^(?:nu )?(?:is het|het is) (?:nu )?genoeg(?: zo| geweest| nu)?$"),
-    ("nl.laat-dat", L, r"\blaat (?:dat|het)(?: maar)?(?: alsjeblieft| aub)?$"),
     ("nl.hou-op", L, r"^(?:(?:hou|houd) (?:nou |nu |toch |eens |er )*op(?: \w+){0,2}|(?:kap|"
                      r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
     ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
@@ -843,7 +842,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.nu-racker-det", L, r"^(?:nu )?racker det(?: nu)?$"),
     ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack| till mig| hit| "
                        r"till detta nummer)*$"),
-    ("sv.sluta-end", L, r"(?<!ska )(?<!att )(?<!inte )\bsluta(?: nu| da| bara| tack| snalla| "
+    ("sv.sluta-end", L, r"(?<!ska )(?<!att )(?<!inte )(?<!aldrig )(?<!borde )(?<!kommer )(?<!kan )"
+                        r"(?<!vill )(?<!ej )\bsluta(?: nu| da| bara| tack| snalla| "
                         r"genast| omedelbart)*$"),
     ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|oss) (?:vara|ifred|i fred|i lugn och ro)\b"),
     ("sv.inte-intresserad-langre", L, r"\b(?:inte intresserad langre|inte langre intresserad)\b"),
@@ -867,6 +867,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                   r"en gang till)\b|\bom ni (?:inte slutar|fortsatter)\b"),
     ("sv.inte", VETO, r"\b(?:avregistrera|stoppa|ta bort|sluta) (?:mig )?inte\b|\binte "
                       r"(?:avregistrera|stoppa|sluta)\b|\b(?:av misstag|lagga till mig igen)\b"),
+    ("sv.aldrig-sluta", VETO, r"\b(?:aldrig|ej) (?:sluta|stoppa)\b|\bsluta (?:roka|snusa|jobba|"
+                              r"dricka|plugga)\b"),
     ("sv.stopp-vilket", VETO, r"^(?:stop|stopp|stoppa) (?:vilket|vilken|vilka|vad)\b"),
     ("sv.pris", VETO, r"\b(?:wow|vilket pris|"
                       r"vilka priser|sa billigt|vad billigt|grymt|"
@@ -1020,7 +1022,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
     ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
     ("tr.durmayin", L, r"\b(?:arayip|yazip|atip|gonderip|rahatsiz edip) durmayin\b"),
-    ("tr.durun", L, r"\b(?:durun|birakin|yeter)(?: artik| lutfen| ama| dedim)*$"),
+    ("tr.durun", L, r"(?<!onunde )(?<!orada )(?<!burada )(?<!kapida )\b(?:durun|yeter)(?: artik| "
+                    r"lutfen| ama| dedim)*$|\b(?:birakin|kesin) artik$"),
     ("tr.kac-kere", L, r"\b(?:kac|kacinci) (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|"
                        r"soyledim|yazmayin|"
                        r"gondermeyin|istemiyorum|cikarin|silin)\b"),
