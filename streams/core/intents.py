@@ -576,7 +576,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"abbestellen|abmelden)\b"),
     ("de.wow", VETO, r"\b(?:wow|krass|geil|genial|hammer|wahnsinn|traumhaft|so gunstig|so billig|"
                      r"super gunstig|was fur ein|was fur eine|ja super|echt super|"
-                     r"super preis|toll)\b"),
+                     r"super preis|toll|unglaublich|der preis)\b"),
     ("de.zu-viele", P, r"\bzu viele " + _DE_MSG + r"\b"),
     # ---- Portuguese -------------------------------------------------------------------------
     ("pt.descadastrar", C, r"{NEG}\b(?:descadastrar|descadastre|descadastrem|descadastra|"
@@ -706,8 +706,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                       r"stoppen|niet ophoudt)\b|\b(?:doorgaat|niet stopt|niet stoppen)\b.*"
                       r"\b(?:klacht|aangifte|rapporteren)\b"),
     ("nl.te-veel", P, r"\b(?:te veel|teveel) (?:sms|smsjes|berichten|mails|reclame)\b"),
-    ("nl.niet-stoppen", VETO, r"(?<!jullie )(?<!als u )\b(?:niet stoppen|"
-    r"stop niet|stoppen niet|niet afmelden|niet "
+    ("nl.niet-stoppen", VETO, r"\bstop (?:\w+ )?nooit\b|(?<!jullie )(?<!als u )\b(?:niet "
+                              r"stoppen|stop niet|stoppen niet|niet afmelden|niet "
                               r"uitschrijven)\b|\b(?:per ongeluk|weer aanmelden|al besteld|al "
                               r"gekocht)\b|\bik (?:stop|ben gestopt|ga stoppen) met\b"),
     ("nl.wauw", VETO, r"\b(?:wow|wauw|geweldig|prachtig|wat een|wat mooi|die prijs|zo goedkoop|te "
