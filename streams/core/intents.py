@@ -452,14 +452,15 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"streichen sie|streicht|streiche) (?:mich|uns|meine \w+|meinen \w+)"
                             r"(?: \w+){0,2} (?:aus|von) (?:dem|der|ihrem|ihrer|eurem|eurer|ihren|"
                             r"euren|diesem|dieser|allen)\b"),
-    ("de.loschen-sie", C, r"{NEG}\b(?:loschen sie|loscht|losch|losche|entfernen sie|entfernt|"
+    ("de.loschen-sie", C, r"{NEG}\b(?:loschen sie|loscht|losch|losche|loeschen sie|loescht|"
+                          r"loesche|entfernen sie|entfernt|"
                           r"entferne|streichen sie|streicht|streiche|sperren sie|sperrt) (?:bitte "
                           r"|sofort |umgehend )?(?:mich|uns|meine (?:nummer|daten|telefonnummer|"
                           r"handynummer|e mail adresse|e mail|email|mailadresse|kontaktdaten)|"
                           r"meinen kontakt|meinen eintrag)\b|\bmeine (?:nummer|daten|"
                           r"telefonnummer|handynummer|e mail adresse|email adresse|mailadresse|"
                           r"kontaktdaten|personlichen daten)(?: (?!nicht\b|nie\b)\w+){0,4} "
-                          r"(?:loschen|entfernen|streichen|sperren)\b"),
+                          r"(?:loschen|loeschen|entfernen|streichen|sperren)\b"),
     ("de.keine-mehr", C, r"(?<!bekomme )(?<!erhalte )(?<!kriege )(?<!bekam )(?<!erhielt )"
                          r"(?<!kommen )\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}"
                          + _DE_NOUN + r"\b(?: \w+){0,5} (?:mehr|meh)\b|"
@@ -799,7 +800,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|tag bort|tar bort|stryk|"
                                r"avanmal|avanmala|radera|raderar|plocka bort|lyft bort|"
                                r"avprenumerera|ta av) "
-                               r"(?:mig|oss|mitt nummer|mitt telefonnummer|mitt mobilnummer|min e "
+                               r"(?:mig|mej|oss|mitt nummer|mitt telefonnummer|mitt mobilnummer|"
+                               r"min e "
                                r"post|min epost|min mejl|min mail|min mejladress|min mailadress|"
                                r"min e postadress|min prenumeration|mina uppgifter|mina "
                                r"personuppgifter|mina kontaktuppgifter|prenumerationen|mina data|"
@@ -829,7 +831,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.skicka-inga", C, r"\b(?:skicka|smsa|maila|mejla|skriv|ring)(?: \w+){0,2} (?:inga|inte|"
                           r"inget|ingenting|aldrig) (?:fler|mer|nagot mer|nagra|hit|igen)\b|"
                           r"\b(?:kontakta|ring|"
-                          r"ringa|smsa|maila|mejla|skriv till|stor|skicka till) (?:mig|oss|hit|"
+                          r"ringa|smsa|maila|mejla|skriv till|stor|skicka till) (?:mig|mej|oss|hit|"
                           r"detta nummer|det har numret) (?:\w+ )?(?:inte|aldrig|ej)\b|\bhor "
                           r"(?:inte|aldrig) (?:av er|av dig)\b|\binte (?:bli |att bli )?"
                           r"(?:kontaktad|kontaktade|kontaktas|ringd|stord|storas|ringas)\b"),
@@ -845,18 +847,19 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.sluta-end", L, r"(?<!ska )(?<!att )(?<!inte )(?<!aldrig )(?<!borde )(?<!kommer )(?<!kan )"
                         r"(?<!vill )(?<!ej )\bsluta(?: nu| da| bara| tack| snalla| "
                         r"genast| omedelbart)*$"),
-    ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|oss) (?:vara|ifred|i fred|i lugn och ro)\b"),
+    ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|mej|oss) (?:vara|ifred|i fred|"
+                           r"i lugn och ro)\b"),
     ("sv.inte-intresserad-langre", L, r"\b(?:inte intresserad langre|inte langre intresserad)\b"),
     ("sv.fel-nummer", L, r"\b(?:fel nummer|fel person|inte (?:langre )?mitt nummer)\b|\bnumret "
                          r"(?:\w+ ){0,2}inte langre\b"),
     ("sv.aldrig", L, r"\baldrig (?:\w+ )?(?:anmalt|registrerat|godkant|samtyckt|prenumererat|"
                      r"bett om|anmalde)\b|\binget samtycke\b"),
     ("sv.hur-avregistrera", L, r"\bhur (?:avregistrerar|avanmaler|avslutar|stoppar|slutar) "
-                               r"(?:jag|man|vi)(?: (?:mig|oss|fran|fa|era|dessa|de|alla|er|"
+                               r"(?:jag|man|vi)(?: (?:mig|mej|oss|fran|fa|era|dessa|de|alla|er|"
                                r"listan|nyhetsbrevet|utskicken|utskick|sms|reklamen|reklam|"
                                r"mejlen|mejl|meddelanden|meddelandena|erbjudanden|tack|har|pa))*$|"
                                r"\bhur (?:gor|kan) (?:jag|man) (?:for att )?(?:avregistrera|"
-                               r"avanmala) (?:mig|oss)\b"),
+                               r"avanmala) (?:mig|mej|oss)\b"),
     ("sv.be-er-sluta", L, r"\b(?:att|ni ska|ni maste|be er|bett er) sluta\b(?! (?:inte|aldrig)\b)"),
     ("sv.nog-med", C, r"\b(?:nog med|racker med|racker det med|nu racker det med) (?:\w+ ){0,2}"
                       + _SV_NOUN + r"\b"),
