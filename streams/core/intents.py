@@ -211,7 +211,8 @@ _DE_NOUN = (
     r"angebote|"
     r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
     r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften|kontaktversuche|"
-    r"kontaktaufnahmen|kontakt|kommunikation|werbekommunikation|marketingkommunikation)"
+    r"kontaktaufnahmen|kontaktaufnahme|kontakt|kommunikation|werbekommunikation|"
+    r"marketingkommunikation)"
 )
 _NL_NOUN = (
     r"(?:" + _NL_MSG + r"|"
@@ -483,7 +484,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                  r"sie|sende|sendet|senden sie|kontaktieren sie|kontaktiert|ruft|"
                                  r"rufen sie|belastigen sie|belastigt|nervt|nerven sie|storen sie|"
                                  r"stort|mailt|mailen sie|simst) (?:mir |"
-                                 r"uns )?(?:bitte )?(?:nichts mehr|nix mehr|nie wieder)\b|"
+                                 r"uns )?(?:bitte )?(?:s |es )?(?:mir |uns )?(?:nichts mehr|"
+                                 r"nix mehr|nie wieder)\b|"
                                  r"\b(?:schreib|schreibt|"
                                  r"schreiben sie|schick|schickt|schicken sie|sende|sendet|senden "
                                  r"sie|kontaktieren sie|kontaktiert|ruft|rufen sie|mailt|mailen "
@@ -506,7 +508,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                              r"newsletter|datenbank|kartei|mailingliste)\b"),
     ("de.schluss-mit", C, r"\b(?:schluss|genug|stopp|es reicht|reicht) (?:jetzt )?(?:mit )?"
                           r"(?:\w+ ){0,2}" + _DE_NOUN + r"\b"),
-    ("de.einstellen", C, r"\b" + _DE_NOUN + r" (?:\w+ ){0,2}(?:stoppen|beenden|einstellen|"
+    ("de.einstellen", C, r"\b" + _DE_NOUN + r" (?:\w+ ){0,4}(?:stoppen|beenden|einstellen|"
                          r"abstellen|"
                          r"unterlassen|abbestellen|kundigen)\b|\b(?:stoppen sie|stoppt|beenden "
                          r"sie|beendet|unterlassen sie|unterlasst) (?:\w+ ){0,3}" + _DE_NOUN
@@ -544,6 +546,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
                              r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
                              r"damit| sofort)*$"),
+    ("de.nichts-zu-tun", L, r"\b(?:will|mochte|moechte)\b.*\bnichts (?:mehr )?(?:\w+ ){0,4}zu tun "
+                            r"haben\b|\b(?:das|es) muss (?:aufhoren|ein ende haben)\b"),
     ("de.will-nix-mehr", L, r"\b(?:will|mochte|moechte|brauche) (?:nix|nichts) mehr(?: von (?:euch|"
                             r"ihnen|dir))?$"),
     ("de.in-ruhe", L, r"\b(?:lassen sie|lasst|lass|lasset) (?:mich|uns) (?:\w+ ){0,4}(?:in ruhe|"
@@ -623,7 +627,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"uw|al de) (?:\w+ )?"
                            r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|"
                            r"database|adresbestand|nieuwsbrief|mailing|systeem|belbestand|"
-                           r"mailinglist|mailinglijsten|verzendlijsten|klantenlijst)\b(?: (?!niet"
+                           r"mailinglist|mailinglijsten|verzendlijsten|klantenlijst|groep|"
+                           r"groepsapp)\b(?: (?!niet"
                            r"\b)\w+){0,3} (?:af|halen|haal|verwijderen|verwijder|verwijderd|"
                            r"gehaald|weg|eraf|uit|schrappen|geschrapt|uitschrijven|uitgeschreven|"
                            r"afmelden|afgemeld)\b|\b(?:mag ik|wil ik|ik wil|kan ik|graag|wil) "
@@ -634,7 +639,9 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                            r"(?:uit|van) (?:de|jullie|uw|je|deze|die|het|alle|al jullie|al uw) "
                            r"(?:\w+ )?(?:lijst|"
                            r"lijsten|mailinglijst|verzendlijst|bestand|klantenbestand|database|"
-                           r"nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen) (?:me|mij|ons) (?:\w+ )?"
+                           r"nieuwsbrief|mailing|groep|app groep|groepsapp)\b|\b(?:haal|haalt|"
+                           r"halen) "
+                           r"(?:me|mij|ons) (?:\w+ )?"
                            r"(?:eraf|eruit|ervan af)\b"),
     ("nl.verwijder-me", C, r"{NEG}\b(?:verwijder|verwijderen|verwijdert|schrap|schrappen|wis|"
                            r"wissen) (?:aub |alstublieft |graag |)(?:me|mij|mijn nummer|mijn "
@@ -759,6 +766,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
                     r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
     ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
+    ("pl.musi-sie-skonczyc", L, r"\bto musi sie (?:skonczyc|natychmiast skonczyc)\b"),
     ("pl.nie-zycze-sobie", L, r"\bnie zycze sobie (?:tego|takich|kontaktu|wiadomosci)\b"),
     ("pl.nie-chce-alone", L, r"^nie chce(?: juz)?(?: tego| tych)?(?: dziekuje)?$"),
     ("pl.przestancie-alone", L, r"{NEG}\b(?:przestancie|przestan|przestali|przestaniecie|"
@@ -841,6 +849,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("sv.nummer-radera", C, r"\bnummer\b.*\b(?:radera|ta bort|stryk) (?:det|den)\b"),
     ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
                          r"{0,2}(?:samtycke|medgivande|godkannande)\b"),
+    ("sv.sluta-med-det", L, r"\bsluta med det(?: nu| tack)?$"),
     ("sv.nu-racker-det", L, r"^(?:nu )?racker det(?: nu)?$"),
     ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack| till mig| hit| "
                        r"till detta nummer)*$"),
@@ -916,6 +925,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                           r"laengere|flere)\b|\bnummer\b.*\b(?:slet|fjern) (?:det|den)\b"),
     ("da.samtykke", C, r"\b(?:traekker|traek|tilbagekalder|tilbagekald|trak)\b(?: \w+){0,2} "
                        r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
+    ("da.det-skal-stoppe", L, r"(?<!hvornar )\bdet skal (?:stoppe|hore op|stop)\b"),
     ("da.nu-er-det-nok", L, r"^(?:nu er det|det er) nok(?: nu)?$"),
     ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
                         + r"(?: tak| venligst| til mig| hertil)*$"),
@@ -978,7 +988,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                r"istiyorum|cikmak|cikayim|cikiyorum|kaldirin|kaldir|cikarilmak|"
                                r"silinmek|cikarir misiniz|siler misiniz|cikarabilir misiniz|"
                                r"silebilir misiniz|cikarmanizi|silmenizi|ayrilmak)\b"),
-    ("tr.beni-silin", C, r"\bbeni (?:\w+ )?(?:silin|sil|cikarin|cikartin|kaldirin|silebilir "
+    ("tr.beni-silin", C, r"\bbeni (?:\w+ ){0,2}(?:silin|sil|cikarin|cikartin|kaldirin|silebilir "
                          r"misiniz|cikarir misiniz|cikarabilir misiniz)\b|\b(?:numarami|"
                          r"numaramizi|bilgilerimi|verilerimi|mailimi|e postami|epostami|kaydimi|"
                          r"telefonumu|iletisim bilgilerimi) (?:\w+ ){0,2}(?:silin|sil|kaldirin|"
@@ -992,7 +1002,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                                 r"iletmeyiniz|aramayin|aramayiniz)\b|\b(?:gondermeyin|"
                                 r"gondermeyiniz|atmayin|atmayiniz|yollamayin|yazmayin|yazmayiniz|"
                                 r"aramayin|aramayiniz) (?:bana|bize|artik|bir daha)\b"),
-    ("tr.istemiyorum", C, r"\b" + _TR_NOUN + r"(?: \w+){0,3} (?:istemiyorum|istemiyoruz|istemem|"
+    ("tr.istemiyorum", C, r"\b" + _TR_NOUN + r"(?: \w+){0,4} (?:istemiyorum|istemiyoruz|istemem|"
                           r"gelmesin|gelmesini istemiyorum|almayayim)\b"),
     ("tr.birakin", C, r"\b(?:gondermeyi|atmayi|yollamayi|yazmayi|aramayi|rahatsiz etmeyi|"
                       r"gondermeye|spamlamayi)(?: \w+)? (?:birakin|birak|kesin|kes|durdurun|durdur|"
@@ -1024,6 +1034,8 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("tr.yazmayin-alone", L, r"^(?:lutfen )?(?:yazmayin|yazmayiniz|aramayin|aramayiniz|"
                              r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
     ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
+    ("tr.rahatsiz-ediyor", L, r"\b" + _TR_NOUN + r" (?:\w+ ){0,2}rahatsiz (?:ediyor|"
+                       r"ediyorsunuz)\b"),
     ("tr.durmayin", L, r"\b(?:arayip|yazip|atip|gonderip|rahatsiz edip) durmayin\b"),
     ("tr.durun", L, r"(?<!onunde )(?<!orada )(?<!burada )(?<!kapida )\b(?:durun|yeter)(?: artik| "
                     r"lutfen| ama| dedim)*$|\b(?:birakin|kesin) artik$"),
