@@ -589,3 +589,18 @@ def test_a_turkish_ret_with_the_brand_is_the_iys_keyword() -> None:
         Handling.ACT,
     )
     assert ALL.classify("SLUTA!").keyword == "sluta"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie kann ich mich abmelden?",
+        "Hoe kan ik me afmelden?",
+        "Jak się wypisać?",
+        "Hur avregistrerar jag mig?",
+        "Hvordan afmelder jeg mig?",
+    ],
+)
+def test_asking_how_to_unsubscribe_goes_to_review(text: str) -> None:
+    match = ALL.classify(text)
+    assert (match.band, ALL.handling(match)) == ("possible", Handling.REVIEW), match
