@@ -264,6 +264,55 @@ _TR_MSG = (
     r"reklamlar|kampanya|kampanyalar|bildirim|bildirimler|mail|e posta)"
 )
 
+# Message nouns of de, nl, pl, sv, da and tr with the compounds and inflections people write
+# ("Werbe-SMS", "Werbemails", "reklamutskick", "sms'erne", "mesajlarinizla"). `[a-z]*` only ever
+# stands beside a whole word the rule names, so the rule's cue words stay exact.
+_DE_NOUN = (
+    r"(?:" + _DE_MSG + r"|"
+    r"(?:werbe|marketing|info|newsletter|rund|promo|kurz|text|push|whatsapp|e|handy|spam|"
+    r"angebots|aktions|rabatt|kunden|sms)?(?:sms|nachrichten|werbung|mails|mail|newsletter|"
+    r"angebote|"
+    r"infos|mitteilungen|benachrichtigungen|nachricht)|informationen|werbezwecke|whatsapps|"
+    r"anrufe|werbig|nachrichte|aktionen|zusendungen|werbesendungen|zuschriften|kontaktversuche|"
+    r"kontaktaufnahmen|kontaktaufnahme|kontakt|kommunikation|werbekommunikation|"
+    r"marketingkommunikation)"
+)
+_NL_NOUN = (
+    r"(?:" + _NL_MSG + r"|"
+    r"(?:reclame|marketing|promotie|promo|nieuws|info|actie|aanbiedings|whatsapp|e|sms|spam|"
+    r"kortings)?(?:sms|smsjes|berichten|berichtjes|mails|mailtjes|reclame|"
+    r"nieuwsbrief|nieuwsbrieven|aanbiedingen|appjes|whatsappjes|mailings|folders)|sms jes|"
+    r"sms je|sms en|smsen|e mail|mail|bericht|acties|promoties|meldingen|notificaties|"
+    r"whatsapp berichten|communicatie|marketingcommunicatie)"
+)
+_PL_NOUN = (
+    r"(?:" + _PL_MSG + r"|smsow|esemesow|esemesy|wiadomosc|reklama|oferty|ofertami|maile|"
+    r"mailami|e maili|e maile|emaili|maila|powiadomienia|spam|spamem|newsletterow|promocjami|"
+    r"informacji handlowych|informacji marketingowych|tresci marketingowych|marketingu|"
+    r"telefonow|polaczen|mailingu|ulotek|komunikacji marketingowej|komunikatow)"
+)
+_SV_NOUN = (
+    r"(?:" + _SV_MSG + r"|"
+    r"(?:reklam|kampanj|erbjudande|nyhets|sms|mejl|mail|marknadsforings|info|rabatt|e|"
+    r"spam)?(?:sms|meddelanden|meddelande|meddelandena|mejl|mejlen|mail|"
+    r"mailen|utskick|utskicken|erbjudanden|erbjudandena|reklam|reklamen|nyhetsbrev|"
+    r"nyhetsbrevet|kampanjer|notiser|marknadsforing|samtal)|sms en|e post|e mejl|e mail|"
+    r"spam|spammet|kommunikation|marknadskommunikation)"
+)
+_DA_NOUN = (
+    r"(?:" + _DA_MSG + r"|"
+    r"(?:reklame|nyheds|markedsforings|tilbuds|kampagne|info|rabat|e|sms|spam)?(?:sms|smser|"
+    r"smserne|beskeder|beskederne|mails|mailene|"
+    r"reklamer|reklamerne|reklame|nyhedsbrev|nyhedsbreve|nyhedsbrevet|markedsforing|kampagner|"
+    r"notifikationer|meddelelser|opkald|henvendelser)|sms erne|e mail|mail|besked|tilbuddene|"
+    r"spam|spammet|kommunikation|markedsforingskommunikation)"
+)
+_TR_NOUN = (
+    r"(?:(?:mesaj|sms|reklam|kampanya|bildirim|ileti|e posta|eposta|mail|bulten|tanitim|"
+    r"promosyon|whatsapp|spam)[a-z]*(?: (?:leri|lari|ler|lar|i|yi|tan|dan|ten|den|lerinizi|"
+    r"larinizi|lerini|larini|inizi|nizi))?)"
+)
+
 # fmt: off
 _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     # ---- English ----------------------------------------------------------------------------
@@ -941,31 +990,160 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"\b(?:n arretez pas|n arrete pas|ne vous arretez pas|n arretez "
                               r"surtout pas|n arretez jamais)\b"),
     # ---- German -----------------------------------------------------------------------------
-    ("de.abmelden", C, r"{NEG}\b(?:melden sie mich (?:bitte )?ab|melde mich (?:bitte )?ab|meldet "
-                       r"mich (?:bitte )?ab|mich abmelden|mich austragen|tragen sie mich (?:bitte "
-                       r")?aus|tragt mich aus|abmelden|abbestellen|austragen|abmeldung|"
-                       r"abbestellung)\b"),
-    ("de.keine-mehr", C, r"\b(?:keine|keinerlei) (?:weiteren |weitere )?" + _DE_MSG
-                         + r" mehr\b|\bnichts mehr\b.*\b(?:schicken|senden|schreiben)\b"),
-    ("de.nicht-mehr-schreiben", C, r"\b(?:nicht mehr|nie wieder) (?:schreiben|kontaktieren|"
-                                   r"anschreiben|schicken|senden|belastigen|zuschicken|"
-                                   r"zusenden)\b|\b(?:schreib|schreibt|schreiben sie|schick|"
-                                   r"schickt|schicken sie|sendet|senden sie) mir (?:nicht mehr|"
-                                   r"keine|nichts mehr)\b"),
-    ("de.hort-auf", C, r"\b(?:hort|horen sie|hor|hoert|hoeren sie) (?:endlich )?(?:auf|damit auf)"
-                       r"\b.*\b(?:schreiben|schicken|senden|nerven|spammen|belastigen|sms|"
-                       r"nachrichten|kontaktieren|anzuschreiben|anzurufen|zu kontaktieren)\b"),
-    ("de.entfernen", C, r"\b(?:entfernen|loschen|streichen|nehmen) sie (?:mich|meine nummer|"
-                        r"meine daten|meinen kontakt)\b|\b(?:entfernt|loscht|streicht) (?:mich|"
-                        r"meine nummer)\b"),
-    ("de.keine-werbung", L, r"^(?:bitte )?(?:keine|kein) " + _DE_MSG + r"(?: bitte| danke)?$"),
-    ("de.in-ruhe", L, r"\b(?:lassen sie mich|lasst mich|lass mich) in ruhe\b"),
-    ("de.kein-interesse", L, r"\b(?:kein interesse|nicht interessiert)\b"),
-    ("de.falsche-nummer", L, r"\bfalsche nummer\b"),
-    ("de.nie-angemeldet", L, r"\bnie (?:angemeldet|registriert|eingetragen|zugestimmt)\b"),
-    ("de.wie-abmelden", L, r"\bwie (?:kann ich mich|melde ich mich) (?:abmelden|ab)\b"),
+    ("de.abmelden", C, r"{NEG}\b(?:melden sie|melde|meldet|meld|tragen sie|tragt|trag|nehmen sie|"
+                       r"nehmt|nimm) (?:mich|uns|meine nummer|meine daten|meine e mail)(?: (?!"
+                       r"nicht\b|nie\b|wieder\b|an\b|ein\b)\w+)"
+                       r"{0,6} (?:ab|aus|raus|heraus)\b(?! (?:und|[0-9]|montag|dienstag|mittwoch|"
+                       r"donnerstag|freitag|samstag|sonntag|morgen|heute|nachster|nachsten|"
+                       r"kommender|kommenden|januar|wann))|{NEG}(?<!bestellung )(?<!paket )"
+                       r"(?<!artikel )(?<!lieferung )(?<!kann ich mich )(?<!kann man sich )"
+                       r"(?<!wie ich mich )\b(?:abmelden|abbestellen|"
+                       r"austragen|abmeldung|abbestellung|abzumelden|abzubestellen|"
+                       r"auszutragen|abgemeldet werden|ausgetragen werden|abbestellt werden|"
+                       r"rausnehmen|herausnehmen)\b"),
+    ("de.aus-der-liste", C, r"\braus (?:aus|von) (?:dem|der|ihrem|ihrer|eurem|eurer|diesem|"
+                            r"dieser) (?:\w+ )?(?:verteiler|liste|newsletter|datenbank|kartei|"
+                            r"mailingliste|verteilerliste)\b|\b(?:aus|von) (?:(?:dem|der|"
+                            r"ihrem|ihrer|eurem|eurer|ihren|euren|"
+                            r"diesem|dieser|allen) )?(?:\w+ )?(?:verteiler|liste|newsletter|"
+                            r"datenbank|kartei|mailingliste|verteilerliste|listen|verteilern|"
+                            r"adressliste|kontaktliste|kundenkartei|werbeliste)\b(?: (?!nicht\b)"
+                            r"\w+){0,4} (?:nehmen|entfernen|loschen|streichen|austragen|raus|"
+                            r"rausnehmen|herausnehmen|genommen|entfernt|geloscht|gestrichen|"
+                            r"ausgetragen|abmelden|abgemeldet)\b|\b(?:nehmen sie|nehmt|nimm|"
+                            r"entfernen sie|entfernt|entferne|loschen sie|loscht|losche|"
+                            r"streichen sie|streicht|streiche) (?:mich|uns|meine \w+|meinen \w+)"
+                            r"(?: \w+){0,2} (?:aus|von) (?:dem|der|ihrem|ihrer|eurem|eurer|ihren|"
+                            r"euren|diesem|dieser|allen)\b"),
+    ("de.loschen-sie", C, r"{NEG}\b(?:loschen sie|loscht|losch|losche|loeschen sie|loescht|"
+                          r"loesche|entfernen sie|entfernt|"
+                          r"entferne|streichen sie|streicht|streiche|sperren sie|sperrt) (?:bitte "
+                          r"|sofort |umgehend )?(?:mich|uns|meine (?:nummer|daten|telefonnummer|"
+                          r"handynummer|e mail adresse|e mail|email|mailadresse|kontaktdaten)|"
+                          r"meinen kontakt|meinen eintrag)\b|\bmeine (?:nummer|daten|"
+                          r"telefonnummer|handynummer|e mail adresse|email adresse|mailadresse|"
+                          r"kontaktdaten|personlichen daten)(?: (?!nicht\b|nie\b)\w+){0,4} "
+                          r"(?:loschen|loeschen|entfernen|streichen|sperren)\b"),
+    ("de.keine-mehr", C, r"(?<!bekomme )(?<!erhalte )(?<!kriege )(?<!bekam )(?<!erhielt )"
+                         r"(?<!kommen )\b(?:keine|keinerlei|kein|kei|keini|keene) (?:\w+ ){0,2}"
+                         + _DE_NOUN + r"\b(?: \w+){0,5} (?:mehr|meh)\b|"
+                         r"\b(?:keine|kein|kei) (?:weiteren|"
+                         r"weitere|zusatzlichen) (?:\w+ )?" + _DE_NOUN + r"\b|\b(?:nichts|nix) "
+                         r"mehr\b.*\b(?:schicken|senden|schreiben|zuschicken|zusenden|bekommen|"
+                         r"erhalten|horen|lesen)\b"),
+    ("de.will-keine", C, r"\b(?:will|mochte|moechte|wollen|mochten|wunsche|wunschen|brauche|"
+                         r"brauchen|bitte) (?:\w+ ){0,3}(?:keine|keinerlei|kein|kei) (?:\w+ ){0,2}"
+                         + _DE_NOUN + r"\b"),
+    ("de.nicht-mehr-schreiben", C, r"\b(?:nicht mehr|nie wieder|nie mehr|nicht weiter|nicht "
+                                   r"langer|nicht nochmal|nimmer|nume|numme) (?:\w+ ){0,3}"
+                                   r"(?:schreiben|"
+                                   r"kontaktieren|anschreiben|schicken|senden|belastigen|"
+                                   r"zuschicken|zusenden|anrufen|nerven|zumullen|storen|"
+                                   r"kontaktiert|angeschrieben|angerufen|belastigt|zugespammt|"
+                                   r"spammen|simsen|smsen|mailen|gemailt|texten|zutexten|"
+                                   r"beworben)\b"),
+    ("de.schreibt-mir-nicht", C, r"\b(?:schreib|schreibt|schreiben sie|schick|schickt|schicken "
+                                 r"sie|sende|sendet|senden sie|kontaktieren sie|kontaktiert|ruft|"
+                                 r"rufen sie|belastigen sie|belastigt|nervt|nerven sie|storen sie|"
+                                 r"stort|mailt|mailen sie|simst) (?:mir |"
+                                 r"uns )?(?:bitte )?(?:s |es )?(?:mir |uns )?(?:nichts mehr|"
+                                 r"nix mehr|nie wieder)\b|"
+                                 r"\b(?:schreib|schreibt|"
+                                 r"schreiben sie|schick|schickt|schicken sie|sende|sendet|senden "
+                                 r"sie|kontaktieren sie|kontaktiert|ruft|rufen sie|mailt|mailen "
+                                 r"sie|simst|nerven sie|nervt|storen sie|stort|belastigen sie|"
+                                 r"belastigt) (?:mir|mich|uns)(?: \w+){0,4} (?:nume|numme|nicht "
+                                 r"mehr|nichts mehr|nie "
+                                 r"wieder|nie mehr|keinerlei|keine (?:\w+ )?(?:" + _DE_NOUN
+                                 + r"|mehr)|nicht$|nichts$)"),
+    ("de.hort-auf", C, r"(?<!wann )\b(?:hort|horen sie|hor|horts|hoert|hoeren sie|horen|horet)"
+                       r"(?: (?!nicht\b|nie\b|niemals\b|bloss\b)\w+){0,3} auf\b.*\b(?:schreiben|"
+                       r"schicken|senden|nerven|spammen|belastigen|kontaktieren|anzuschreiben|"
+                       r"anzurufen|zuzuspammen|zuzuschicken|zuzusenden|anrufen|storen|"
+                       + _DE_NOUN + r")\b"),
+    ("de.aufzuhoren", C, r"{NEG}\baufzuhoren\b"),
+    ("de.nummer-loschen", C, r"^(?:bitte )?(?:meine )?(?:nummer|daten|telefonnummer|handynummer) "
+                             r"(?:bitte )?(?:loschen|entfernen|streichen)(?: bitte| danke)*$"),
+    ("de.verzichte", C, r"\bverzichte (?:\w+ )?auf (?:\w+ ){0,2}" + _DE_NOUN + r"\b|"
+                             r"\b(?:austragung|loschung|entfernung|streichung)\b.*\b(?:aus|von) "
+                             r"(?:dem|der|ihrem|ihrer|eurem|eurer) (?:\w+ )?(?:verteiler|liste|"
+                             r"newsletter|datenbank|kartei|mailingliste)\b"),
+    ("de.schluss-mit", C, r"\b(?:schluss|genug|stopp|es reicht|reicht) (?:jetzt )?(?:mit )?"
+                          r"(?:\w+ ){0,2}" + _DE_NOUN + r"\b"),
+    ("de.einstellen", C, r"\b" + _DE_NOUN + r" (?:\w+ ){0,4}(?:stoppen|beenden|einstellen|"
+                         r"abstellen|"
+                         r"unterlassen|abbestellen|kundigen)\b|\b(?:stoppen sie|stoppt|beenden "
+                         r"sie|beendet|unterlassen sie|unterlasst) (?:\w+ ){0,3}" + _DE_NOUN
+                         + r"\b|\b(?:stellen sie|stellt) (?:\w+ ){0,4}" + _DE_NOUN
+                         + r" (?:\w+ )?e[i]n\b"),  # e[i]n: "stellen" wakes the rule, not "ein"
+    ("de.verbiete", C, r"\b(?:verbiete|untersage)\b.*\b(?:anzuschreiben|zu kontaktieren|anzurufen|"
+                       r"zu schreiben|zuzusenden|zu schicken|zuzuschicken|werbung|kontakt|"
+                       r"kontaktaufnahme|zusendung|zusendungen)\b|"
+                       r"\b(?:loschung|entfernung|sperrung) (?:meiner|der|"
+                       r"meines) (?:\w+ )?(?:daten|"
+                       r"nummer|telefonnummer|handynummer|e mail adresse|kontaktdaten|eintrags)\b"),
+    ("de.widerspruch", C, r"\b(?:widerspreche|widersprechen|widerrufe|widerrufen|widerspruch|"
+                          r"entziehe|ziehe)\b"
+                          r"(?: \w+){0,6} (?:einwilligung|zustimmung|werbung|werbezwecke|nutzung|"
+                          r"datennutzung|verarbeitung|verwendung|werbezwecken|einverstandnis|"
+                          r"erlaubnis)\b|\b(?:einwilligung|"
+                          r"zustimmung|einverstandnis|werbung|nutzung|verwendung)(?: \w+){0,4} "
+                          r"(?:widersprechen|widerspreche|widerrufen|widerrufe|"
+                          r"zuruck|entzogen|zuruckziehen|zuruckgezogen)\b"),
+    ("de.keine-werbung", L, r"^(?:bitte )?(?:keine|kein|kei) (?:weiteren |weitere )?" + _DE_NOUN
+                            + r"(?: bitte| danke| merci)*$"),
+    ("de.aufhoren", L, r"(?<!wann )\b(?:bitte|endlich|jetzt|sofort|ihr|sie|damit|einfach|mal|"
+                       r"doch|schon|sollt|sollen|sollst) (?:aufhoren|aufhort|aufhoert)\b"),
+    ("de.will-nicht-mehr", C, r"\b(?:will|mochte|moechte|brauche|"
+                       r"wollen) (?:(?:\w+ ){0,3}" + _DE_NOUN
+                              + r" (?:\w+ )?|(?:das|sowas|so was|das zeug) )nicht mehr\b"),
+    ("de.hort-auf-damit", L, r"(?<!wann )\b(?:hort|horen sie|hor|horts) (?:bitte |endlich |jetzt |"
+                             r"sofort )*(?:auf damit|damit auf|auf mit (?:dem|der|den|diesem|"
+                             r"dieser|eurem|ihrem) \w+)\b"),
+    ("de.es-reicht", L, r"^(?:jetzt |mir )?(?:es )?reicht(?: s)?(?: jetzt| aber| mir| es)*$"),
+    ("de.hort-auf-end", L, r"(?<!wann )\b(?:hort|horen sie|horts) (?:bitte |endlich |jetzt |"
+                           r"sofort |"
+                           r"damit )*auf$|\b(?:lassen sie das|lasst das|lass das)(?: sein| bitte| "
+                           r"jetzt)*$"),
+    ("de.hort-auf-alone", L, r"^(?:bitte )?(?:(?:hort|horen sie|horts|hor) (?:bitte |endlich |"
+                             r"jetzt |sofort |damit )*auf|aufhoren|aufhoeren)(?: bitte| jetzt| "
+                             r"damit| sofort)*$"),
+    ("de.nichts-zu-tun", L, r"\b(?:will|mochte|moechte)\b.*\bnichts (?:mehr )?(?:\w+ ){0,4}zu tun "
+                            r"haben\b|\b(?:das|es) muss (?:aufhoren|ein ende haben)\b"),
+    ("de.will-nix-mehr", L, r"\b(?:will|mochte|moechte|brauche) (?:nix|nichts) mehr(?: von (?:euch|"
+                            r"ihnen|dir))?$"),
+    ("de.in-ruhe", L, r"\b(?:lassen sie|lasst|lass|lasset) (?:mich|uns) (?:\w+ ){0,4}(?:in ruhe|"
+                      r"in frieden|zufrieden)\b"),
+    ("de.kein-interesse-mehr", L, r"\b(?:kein interesse mehr|nicht mehr interessiert)\b"),
+    ("de.falsche-nummer", L, r"\b(?:falsche nummer|falscher empfanger|falsche person|nicht "
+                             r"(?:mehr )?meine nummer|nicht mehr mein handy)\b|\bnummer (?:\w+ )"
+                             r"{0,3}(?:gehort|ist) (?:\w+ ){0,2}nicht mehr\b"),
+    ("de.nie-angemeldet", L, r"\b(?:nie|niemals) (?:\w+ )?(?:angemeldet|registriert|eingetragen|"
+                             r"zugestimmt|eingewilligt|abonniert)\b|\b(?:keine einwilligung|"
+                             r"keine zustimmung|nicht zugestimmt|nicht eingewilligt)\b"),
+    ("de.wie-abmelden", P, r"\bwie (?:kann ich mich|kann man sich|melde ich mich|trage ich mich|"
+                           r"bestelle ich|kann ich|komme ich)(?: (?:hier|bitte|denn|eigentlich|"
+                           r"von|vom|bei|ihnen|euch|ihrem|eurem|dem|den|diesen|dieser|die|das|"
+                           r"newsletter|verteiler|liste|werbung|sms|nachrichten|mails|e mails|"
+                           r"ihren|euren|danke))* (?:abmelden|ab|austragen|aus|abbestellen|raus)$"),
+    ("de.wie-oft", L, r"\bwie (?:oft|viele male)\b.*\b(?:aufhoren|aufhort|abmelden|austragen|"
+                      r"stoppen|nicht mehr|in ruhe|loschen)\b"),
+    ("de.drohung", L, r"\b(?:anzeigen|zeige|beschwere|beschwerde|verbraucherzentrale|"
+                      r"datenschutzbehorde|anwalt|abmahnen|abmahnung|verklage|"
+                      r"bundesnetzagentur)\b.*\b(?:weitergeht|weitermacht|weitermachen|nicht "
+                      r"aufhort|nicht aufhoren|noch einmal schreibt|nochmal schreibt|weiterhin|"
+                      r"weiter schreiben|weiter schreibt|weiter schickt|weiter schicken)\b|\b(?:"
+                      r"wenn|"
+                      r"falls) (?:das|dies|ihr|sie|es)(?: \w+){0,3} (?:weitergeht|weitermacht|"
+                      r"nicht aufhort|nicht aufhoren)\b.*\b(?:anzeigen|zeige|beschwere|"
+                      r"beschwerde|anwalt|abmahnen|verklage)\b"),
     ("de.nicht-abmelden", VETO, r"\b(?:nicht|nie) (?:abmelden|austragen|abbestellen|stoppen)\b|"
-                                r"\bversehen\b"),
+                                r"\b(?:versehen|wieder anmelden)\b"),
+    ("de.bestellung", VETO, r"\b(?:bestellung|paket|artikel|lieferung|termin) (?:\w+ )?(?:"
+                            r"abbestellen|abmelden)\b"),
+    ("de.wow", VETO, r"\b(?:wow|krass|geil|genial|hammer|wahnsinn|traumhaft|so gunstig|so billig|"
+                     r"super gunstig|was fur ein|was fur eine|ja super|echt super|"
+                     r"super preis|toll|unglaublich|der preis)\b"),
     ("de.zu-viele", P, r"\bzu viele " + _DE_MSG + r"\b"),
     # ---- Portuguese -------------------------------------------------------------------------
     ("pt.descadastrar", C, r"{NEG}\b(?:descadastrar|descadastre|descadastrem|descadastra|"
@@ -1115,78 +1293,363 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                         r"cancelar (?:a )?(?:inscricao|subscricao))"),
     ("pt.nao-parem", VETO, r"\bnao (?:parem|pare|para|deixem|deixe) de\b"),
     # ---- Dutch ------------------------------------------------------------------------------
-    ("nl.geen-meer", C, r"\b(?:geen|niet langer|nooit meer) (?:sms|smsjes|berichten|berichtjes|"
-                        r"mails|e mails|emails|reclame|nieuwsbrief|aanbiedingen|appjes|"
-                        r"whatsapps|spam)(?: meer)?\b.*\b(?:meer|ontvangen|sturen|toesturen)\b"),
-    ("nl.stuur-me-geen", C, r"\b(?:stuur|stuurt|sturen|app|mail|bel) (?:me|mij|ons) (?:geen|"
-                            r"niets|niks|niet) ?(?:meer|berichten|sms|smsjes|reclame)?\b"),
-    ("nl.schrijf-me-uit", C, r"{NEG}\b(?:schrijf|schrijft|meld|meldt) (?:me|mij|ons) (?:uit|af)\b"
-                             r"|{NEG}\b(?:uitschrijven|afmelden|afmelding|uitschrijving)\b"),
-    ("nl.verwijder-me", C, r"{NEG}\b(?:verwijder|verwijderen|haal|schrap) (?:me|mij|mijn nummer|"
-                           r"mijn gegevens)\b"),
-    ("nl.stop-met", C, r"{NEG}\b(?:stop|stoppen|stopt|hou op|houd op) (?:maar |nu |alsjeblieft |"
-                       r"aub )?"
-                       r"met (?:sturen|smsen|sms en|berichten|appen|mailen|spammen|me|mij|het "
-                       r"sturen|die|deze|jullie)\b"),
-    ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:met rust|in rust|gerust)\b"),
-    ("nl.geen-interesse", L, r"\b(?:geen interesse|niet geinteresseerd)\b"),
-    ("nl.verkeerd-nummer", L, r"\b(?:verkeerd nummer|verkeerde nummer)\b"),
-    ("nl.nooit-aangemeld", L, r"\bnooit (?:aangemeld|ingeschreven|toestemming)\b"),
+    ("nl.schrijf-me-uit", C, r"{NEG}\b(?:schrijf|schrijft|schrijven|meld|meldt|melden) (?:me|mij|"
+                             r"ons|mijn nummer|mijn gegevens)(?: (?:maar|even|nu|alsjeblieft|"
+                             r"alstublieft|aub|a u b|graag|direct|meteen|per|toch|svp|dan|ook|"
+                             r"van|voor|bij|de|het|jullie|je|uw|deze|die|alle|nieuwsbrief|lijst|"
+                             r"mailinglijst|verzendlijst|service|bestand|database|mailing|"
+                             r"mailings|sms|berichten|whatsapp)){0,4} (?:uit|af)\b|"
+                             r"{NEG}(?<!kan ik me )"
+                             r"(?<!kan ik mij )(?<!kan je je )\b(?:uitschrijven|afmelden|"
+                             r"afmelding|uitschrijving|afgemeld worden|"
+                             r"uitgeschreven worden|af te melden|uit te schrijven|uitgeschreven te "
+                             r"worden|afgemeld te worden|nieuwsbrief "
+                             r"opzeggen)\b"),
+    ("nl.van-de-lijst", C, r"\b(?:van|uit) (?:de|jullie|uw|je|deze|die|het|jouw|alle|dat|"
+                           r"al jullie|al "
+                           r"uw|al de) (?:\w+ )?"
+                           r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|bestanden|"
+                           r"klantenbestand|"
+                           r"database|adresbestand|nieuwsbrief|mailing|systeem|belbestand|"
+                           r"mailinglist|mailinglijsten|verzendlijsten|klantenlijst|groep|"
+                           r"groepsapp)\b(?: (?!niet"
+                           r"\b)\w+){0,3} (?:af|halen|haal|verwijderen|verwijder|verwijderd|"
+                           r"gehaald|weg|eraf|uit|schrappen|geschrapt|uitschrijven|uitgeschreven|"
+                           r"afmelden|afgemeld)\b|\b(?:mag ik|wil ik|ik wil|kan ik|graag|wil) "
+                           r"(?:\w+ )?(?:uit|van|af van) (?:de|jullie|uw|deze|die|het) (?:\w+ )?"
+                           r"(?:lijst|lijsten|mailinglijst|verzendlijst|bestand|bestanden|"
+                           r"klantenbestand|"
+                           r"database|nieuwsbrief|mailing)\b|\b(?:haal|haalt|halen|zet|verwijder|"
+                           r"verwijderen|schrap|schrappen) (?:me|mij|ons|mijn \w+)(?: \w+){0,2} "
+                           r"(?:uit|van) (?:de|jullie|uw|je|deze|die|het|alle|al jullie|al uw) "
+                           r"(?:\w+ )?(?:lijst|"
+                           r"lijsten|mailinglijst|verzendlijst|bestand|bestanden|klantenbestand|"
+                           r"database|"
+                           r"nieuwsbrief|mailing|groep|app groep|groepsapp)\b|\b(?:haal|haalt|"
+                           r"halen) "
+                           r"(?:me|mij|ons) (?:\w+ )?"
+                           r"(?:eraf|eruit|ervan af)\b"),
+    ("nl.verwijder-me", C, r"{NEG}\b(?:verwijder|verwijderen|verwijdert|schrap|schrappen|wis|"
+                           r"wissen) (?:aub |alstublieft |graag |)(?:me|mij|mijn nummer|mijn "
+                           r"telefoonnummer|mijn gsm nummer|mijn gegevens|mijn e mailadres|mijn "
+                           r"emailadres|mijn mailadres|mijn contactgegevens|mijn persoonsgegevens|"
+                           r"ons|mijn data)\b(?! niet)|\b(?:me|mij|ons|mijn (?:nummer|gegevens|"
+                           r"telefoonnummer|e mailadres|emailadres|data|persoonsgegevens|"
+                           r"contactgegevens)) (?:\w+ )?(?:te )?(?:verwijderen|schrappen|"
+                           r"wissen)\b"),
+    ("nl.geen-meer", C, r"(?<!ontvang )(?<!ontving )(?<!krijg )(?<!kreeg )\b(?:geen|niet langer|"
+                        r"nooit meer|niks|niets) (?:\w+ ){0,2}" + _NL_NOUN
+                        + r"\b(?: \w+){0,5} meer\b|\b(?:niet langer|nooit meer|niet meer) "
+                        r"(?:\w+ ){0,3}" + _NL_NOUN + r"\b|\b(?:wil|wens|hoef|willen|wensen|"
+                        r"hoeven) (?:\w+ ){0,3}(?:geen|niks|niets) (?:meer|(?:\w+ ){0,2}"
+                        + _NL_NOUN + r")\b|\b(?:wil|wens|hoef|willen|"
+                                     r"wensen) (?:\w+ ){0,3}" + _NL_NOUN
+                        + r" (?:\w+ )?niet (?:meer|langer)\b"),
+    ("nl.stuur-me-geen", C, r"\b(?:stuur|stuurt|sturen|app|appt|mail|mailt|bel|belt|sms|"
+                            r"contacteer|contacteert|benader|benadert|whatsapp|spam)(?: (?:me|"
+                            r"mij|ons))?(?: \w+){0,2} (?:geen (?:meer|(?:\w+ ){0,2}" + _NL_NOUN
+                            + r")|niets meer|niks meer|niet meer|nooit meer|niets$|niks$)"),
+    ("nl.niet-meer-sturen", C, r"\b(?:niet meer|nooit meer|niet langer) (?:\w+ ){0,3}(?:sturen|"
+                               r"toesturen|versturen|mailen|appen|sms en|smsen|bellen|benaderen|"
+                               r"contacteren|lastigvallen|lastig vallen|storen|berichten|"
+                               r"whatsappen|spammen|benaderd|gebeld|gemaild|gecontacteerd|"
+                               r"lastiggevallen|contact opnemen)\b|\bgeen contact (?:\w+ ){0,3}"
+                               r"(?:op|opnemen|meer)\b"),
+    ("nl.stop-met", C, r"{NEG}(?<!niet dat jullie )(?<!niet dat je )(?<!niet dat u )"
+                       r"\b(?:stop|stoppen|stopt|hou op|houd op|houden op|kap|kappen|kapt|"
+                       r"ophouden)(?! niet| nooit)(?: (?:maar|nu|alsjeblieft|aub|eens|nou|toch|a u "
+                       r"b|gewoon|eindelijk|direct|meteen))* met (?:(?:het|die|deze|jullie|al|"
+                       r"uw|je|dat|dit|de|al die|al deze) )?(?:\w+ )?(?:sturen|versturen|smsen|"
+                       r"sms en|appen|mailen|spammen|bellen|berichten|lastigvallen|"
+                       r"contacteren|me|mij|" + _NL_NOUN + r")\b|\b(?:kap|stop|hou|houd) (?:er )?"
+                       r"(?:nou |nu |maar |toch )?(?:mee op|ermee|er mee)\b"),
+    ("nl.nummer-verwijderen", C, r"\bnummer\b.*\b(?:verwijder|verwijderen|wis|schrap) (?:het|dat|"
+                                 r"hem)\b"),
+    ("nl.zie-af-van", C, r"\bzie af van (?:\w+ ){0,2}" + _NL_NOUN + r"\b"),
+    ("nl.toestemming", C, r"\b(?:trek|trekken|intrekken|ingetrokken|herroep|herroepen)\b"
+                          r"(?: \w+){0,3} (?:toestemming|akkoord|instemming)\b|\btoestemming "
+                          r"(?:\w+ ){0,2}(?:in te trekken|intrekken)\b"),
+    ("nl.geen-x", L, r"^(?:aub |graag )?(?:geen|niet langer) (?:\w+ )?" + _NL_NOUN + r"(?: meer)?"
+                     r"(?: aub| alstublieft| alsjeblieft| bedankt| graag| dank je| dank u)*$"),
+    ("nl.genoeg", L, r"^(?:nu )?(?:is het|het is) (?:nu )?genoeg(?: zo| geweest| nu)?$"),
+    ("nl.hou-op", L, r"^(?:(?:hou|houd) (?:nou |nu |toch |eens |er )*op(?: \w+){0,2}|(?:kap|"
+                     r"kappen)(?: (?:nou|nu|toch|eens|ermee|aub|alsjeblieft))*)$"),
+    ("nl.laat-me-met-rust", L, r"\blaat (?:me|mij|ons) (?:\w+ ){0,2}(?:met rust|in rust|gerust|"
+                               r"met vrede)\b"),
+    ("nl.wil-eraf", L, r"\b(?:wil|wens) (?:hier|er|ervan|daar) ?(?:vanaf|van af|af|uit)$"),
+    ("nl.geen-interesse-meer", L, r"\b(?:geen interesse meer|niet meer geinteresseerd)\b|\b(?:wil|"
+                                  r"wens) (?:hier |er )?niet (?:meer|langer) (?:in|op)(?: staan| "
+                                  r"zitten)?$"),
+    ("nl.verkeerd-nummer", L, r"\b(?:verkeerd nummer|verkeerde nummer|verkeerde persoon|niet "
+                              r"(?:meer )?mijn nummer)\b|\bnummer (?:is )?(?:niet meer|niet "
+                              r"langer) van\b"),
+    ("nl.nooit-aangemeld", L, r"\bnooit (?:\w+ ){0,2}(?:aangemeld|ingeschreven|toestemming|"
+                              r"geabonneerd|opgegeven)\b|\bgeen toestemming (?:gegeven|voor)\b"),
+    ("nl.hoe-afmelden", P, r"\bhoe (?:kan ik|kun je|moet ik|doe ik|meld ik|schrijf ik)(?: (?:me|"
+                           r"mij|hier|hiervoor|voor|van|uit|bij|jullie|de|deze|uw|nieuwsbrief|"
+                           r"sms|berichten|mailing|lijst|mailinglijst))* (?:afmelden|uitschrijven|"
+                           r"af|uit)$"),
+    ("nl.vragen-te-stoppen", L, r"\b(?:moeten|moet|jullie|om te|gevraagd te) (?:stoppen|ophouden)"
+                                r"\b(?! met (?:de|het) (?:uitverkoop|actie|korting))"),
+    ("nl.genoeg-met", C, r"\b(?:genoeg|klaar|het is genoeg|nu is het genoeg) met (?:\w+ ){0,2}"
+                         + _NL_NOUN + r"\b"),
+    ("nl.hoe-vaak", L, r"\bhoe (?:vaak|dikwijls|veel keer)\b.*\b(?:stoppen|stop|afmelden|"
+                       r"uitschrijven|ophouden|verwijderen|niet meer)\b"),
+    ("nl.dreigen", L, r"\b(?:klacht|aangifte|acm|advocaat|consumentenbond|rapporteren)\b.*"
+                      r"\b(?:doorgaat|door gaat|blijven sturen|blijft sturen|niet stopt|niet "
+                      r"stoppen|niet ophoudt)\b|\b(?:doorgaat|niet stopt|niet stoppen)\b.*"
+                      r"\b(?:klacht|aangifte|rapporteren)\b"),
     ("nl.te-veel", P, r"\b(?:te veel|teveel) (?:sms|smsjes|berichten|mails|reclame)\b"),
-    ("nl.niet-stoppen", VETO, r"\b(?:niet stoppen|stop niet|stoppen niet|niet afmelden|niet "
-                              r"uitschrijven)\b"),
+    ("nl.niet-stoppen", VETO, r"\bstop (?:\w+ )?nooit\b|(?<!jullie )(?<!als u )\b(?:niet "
+                              r"stoppen|stop niet|stoppen niet|niet afmelden|niet "
+                              r"uitschrijven)\b|\b(?:per ongeluk|weer aanmelden|al besteld|al "
+                              r"gekocht)\b|\bik (?:stop|ben gestopt|ga stoppen) met\b"),
+    ("nl.wauw", VETO, r"\b(?:wow|wauw|geweldig|prachtig|wat een|wat mooi|die prijs|zo goedkoop|te "
+                      r"gek|super goedkoop)\b"),
     # ---- Polish -----------------------------------------------------------------------------
-    ("pl.wypisz-mnie", C, r"{NEG}\b(?:wypisz|wypiszcie|wypisac|wypisanie|usun|usuncie|usunac|"
-                          r"usuniecie|wykresl|wykreslcie|wykreslic|skasujcie|skasuj) (?:mnie|moj "
-                          r"numer|moje dane|moj kontakt|z listy|z bazy)\b|\bmnie (?:wypisac|"
-                          r"usunac|wykreslic)\b"),
+    ("pl.wypisz-mnie", C, r"{NEG}\b(?:wypisz|wypiszcie|wypisac|wypisanie|wypisania|usun|usuncie|"
+                          r"usunac|usuniecie|usuniecia|wykresl|wykreslcie|wykreslic|wykreslenie|"
+                          r"skasujcie|skasuj|skasowac|wyrzuccie|wyrzuc|wyrzucic) (?:mnie|moj "
+                          r"(?:numer|mail|adres e mail|e mail|email|kontakt|telefon|nr)|moje "
+                          r"dane|mojego (?:numeru|maila|adresu|e maila|emaila|telefonu|nr)|moich "
+                          r"danych|ten numer|tego numeru|z listy|z bazy|z newslettera|z "
+                          r"subskrypcji|z mailingu)\b|(?<!jak )(?<!moge )(?<!mozna )\b(?:mnie|"
+                          r"sie) (?:wypisac|usunac|"
+                          r"wykreslic)\b|\b(?:wypisac|wypisze|wypisuje) sie\b"),
     ("pl.nie-piszcie", C, r"\bnie (?:piszcie|pisz|wysylajcie|wysylaj|przysylajcie|przysylaj|"
-                          r"spamujcie|dzwoncie|zawracajcie) (?:do mnie|mi|juz|wiecej|tu|na ten "
-                          r"numer)\b"),
-    ("pl.prosze-nie", C, r"\bprosze (?:o )?nie (?:wysylac|pisac|przysylac|dzwonic|spamowac|"
-                         r"kontaktowac|wysylanie)\b"),
-    ("pl.nie-chce", C, r"\bnie chce (?:juz |wiecej |dostawac |otrzymywac |zadnych |tych |"
-                       r"waszych )*" + _PL_MSG + r"\b"),
-    ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|prosze przestac|dosc|koniec z|koniec|"
-                          r"stop|skonczcie z) (?:mi |do mnie |z )?(?:pisac|wysylac|przysylac|"
-                          r"spamowac|dzwonic|wysylania|pisania|" + _PL_MSG + r")\b"),
-    ("pl.rezygnuje", C, r"\b(?:rezygnuje|rezygnacja|rezygnacje) (?:z )?(?:subskrypcji|"
-                        r"newslettera|listy|" + _PL_MSG + r")\b"),
+                          r"spamujcie|spamuj|dzwoncie|dzwon|zawracajcie|zawracaj|kontaktujcie|"
+                          r"kontaktuj|nekajcie|nekaj|przesylajcie|przesylaj|pisac|wysylac|"
+                          r"przysylac|dzwonic|kontaktowac|przesylac|nekac|spamowac) (?:(?:sie )?"
+                          r"(?:ze mna|do mnie|mi|juz|wiecej|tu|tutaj|na ten numer|na moj numer|"
+                          r"nigdy|prosze|nic|zadnych|mnie)|(?:\w+ )?" + _PL_NOUN + r")\b|\bnie "
+                          r"(?:piszcie|pisz|wysylajcie|dzwoncie|spamujcie)$"),
+    ("pl.prosze-nie", C, r"\bprosze (?:o |was |panstwa |juz |wiecej |mi |do mnie )*nie "
+                         r"(?:wysylac|pisac|przysylac|dzwonic|spamowac|kontaktowac|wysylanie|"
+                         r"przesylac|zawracac|nekac)\b|\bprosze o (?:niewysylanie|"
+                         r"niekontaktowanie|nieprzesylanie|wypisanie|wykreslenie|usuniecie "
+                         r"(?:mnie|moich|mojego|mojej|moj|moje))\b|\bzaprzestanie (?:kontaktu|"
+                         r"wysylania|przesylania|dzwonienia|pisania)\b"),
+    ("pl.nie-chce", C, r"\bnie (?:chce|chcemy|zycze sobie|zyczymy sobie|potrzebuje) (?:\w+ ){0,3}"
+                       r"(?:" + _PL_NOUN + r"|kontaktu|zebyscie (?:pisali|wysylali|dzwonili))\b"),
+    ("pl.przestancie", C, r"{NEG}\b(?:przestancie|przestan|przestac|przestali|przestaniecie|"
+                          r"skonczcie|skoncz|dosc|dosyc|koniec z|koniec|zaprzestancie|"
+                          r"zaprzestac|"
+                          r"mam dosc|starczy|wystarczy) (?:(?:juz|mi|do mnie|z|prosze|wreszcie|w "
+                          r"koncu|tego|z tym|to|tych|waszych|tymi|waszymi|mnie|ze mna|sie) )*"
+                          r"(?:pisac|wysylac|przysylac|spamowac|dzwonic|wysylania|pisania|nekac|"
+                          r"zawracac|przesylac|kontaktowac|spamowania|" + _PL_NOUN + r")\b"),
+    ("pl.rezygnuje", C, r"\b(?:rezygnuje|rezygnacja|rezygnacje|rezygnujemy) (?:z )?(?:"
+                        r"otrzymywania|subskrypcji(?: newslettera)?$|newslettera|listy|mailingu|"
+                        r"zgody|powiadomien|" + _PL_NOUN + r")\b"),
+    ("pl.zrezygnowac", C, r"\b(?:zrezygnowac|zrezygnuje|rezygnowac) z (?:otrzymywania|newslettera|"
+                          r"mailingu|powiadomien|" + _PL_NOUN + r")\b"),
+    ("pl.nie-zgadzam", C, r"\bnie zgadzam sie na (?:\w+ )?(?:otrzymywanie|wysylanie|kontakt|"
+                          r"marketing|" + _PL_NOUN + r")\b|\bnumer\b.*\b(?:usuncie|skasujcie|"
+                          r"wykreslcie) go\b"),
+    ("pl.numer-do-usuniecia", C, r"\bnumer (?:do usuniecia|prosze usunac)\b|\b(?:newsletter|sms|"
+                                 r"smsy|reklamy|maile|powiadomienia) (?:wypisz|wypiszcie|usun|"
+                                 r"usuncie)\b|\bnie chce byc (?:\w+ )?(?:kontaktowany|"
+                                 r"kontaktowana|nekany|nekana|niepokojony|niepokojona)\b"),
+    ("pl.zgoda", C, r"\b(?:wycofuje|cofam|odwoluje|wycofac|cofnac|odwolac|wycofanie|cofniecie|"
+                    r"odwolanie|wycofujemy) (?:\w+ ){0,2}(?:zgode|zgody|zgoda|zgod)\b"),
+    ("pl.zadnych", L, r"\b(?:zadnych|zadne|zadnej) (?:\w+ ){0,2}" + _PL_NOUN + r"\b"),
+    ("pl.musi-sie-skonczyc", L, r"\bto musi sie (?:skonczyc|natychmiast skonczyc)\b"),
+    ("pl.nie-zycze-sobie", L, r"\bnie zycze sobie (?:tego|takich|kontaktu|wiadomosci)\b"),
     ("pl.nie-chce-alone", L, r"^nie chce(?: juz)?(?: tego| tych)?(?: dziekuje)?$"),
-    ("pl.dajcie-spokoj", L, r"\b(?:dajcie|daj) mi (?:spokoj|swiety spokoj)\b"),
-    ("pl.nie-interesuje", L, r"\b(?:nie jestem zainteresowany|nie jestem zainteresowana|"
-                             r"nie interesuje mnie|nie interesuja mnie)\b"),
-    ("pl.zly-numer", L, r"\b(?:zly numer|pomylka)\b"),
-    ("pl.nie", VETO, r"\bnie (?:wypisujcie|przestawajcie|usuwajcie|wypisuj)\b"),
+    ("pl.przestancie-alone", L, r"{NEG}\b(?:przestancie|przestan|przestali|przestaniecie|"
+                                r"skonczcie)(?: (?:juz|wreszcie|w koncu|prosze|natychmiast|z tym|"
+                                r"tego))*$|\b(?:dosc tego|mam dosc|odczepcie sie|odczep sie|"
+                                r"odwalcie sie|spadajcie)\b"),
+    ("pl.dajcie-spokoj", L, r"\b(?:dajcie|daj|prosze dac) (?:mi |nam )?(?:spokoj|swiety spokoj)\b|"
+                            r"\bzostawcie (?:mnie|nas)\b"),
+    ("pl.nie-interesuje-juz", L, r"\b(?:juz mnie nie interesuje|nie interesuje mnie juz|nie jestem "
+                                 r"juz zainteresowany|nie jestem juz zainteresowana)\b"),
+    ("pl.zly-numer", L, r"\b(?:zly numer|pomylony numer|nie (?:jest )?(?:juz )?moj numer)\b|"
+                        r"\bnumer (?:\w+ ){0,2}nie nalezy\b"),
+    ("pl.pomylka", L, r"^(?:to )?pomylka$"),
+    ("pl.nigdy", L, r"\bnigdy (?:sie )?(?:nie )?(?:zapisywalem|zapisywalam|zapisalem|zapisalam|"
+                    r"zgadzalem|zgadzalam|wyrazalem|wyrazalam|zgodzilem|zgodzilam|rejestrowalem|"
+                    r"rejestrowalam|prosilem|prosilam)\b|\bnie (?:wyrazalem|wyrazalam|dawalem|"
+                    r"dawalam|udzielalem|udzielalam|wyrazilem|wyrazilam) zgody\b"),
+    ("pl.jak-wypisac", P, r"\bjak (?:sie |moge sie |mam sie |mozna sie |moge |mam )?(?:wypisac|"
+                          r"wypisuje)(?: (?:sie|z|tej|tego|waszej|waszego|listy|newslettera|"
+                          r"smsow|sms ow|wiadomosci|reklam|prosze))*$"),
+    ("pl.ile-razy", L, r"\bile (?:razy|jeszcze razy)\b.*\b(?:przestali|przestac|przestancie|"
+                       r"wypisac|usunac|nie pisac)\b"),
+    ("pl.grozba", L, r"\b(?:zglosze|zglaszam|skarge|skarga|uodo|uokik|prawnika|pozwe|policje|"
+                     r"prokurature|rzecznika)\b.*\b(?:nie przestaniecie|nie przestanie|dalej "
+                     r"bedziecie|nadal bedziecie)\b|\bjesli (?:nie przestaniecie|dalej "
+                     r"bedziecie)\b"),
+    ("pl.nie", VETO, r"\bnie (?:wypisujcie|przestawajcie|usuwajcie|wypisuj)\b|\b(?:przez pomylke|"
+                     r"zapisac ponownie|ponownie zapisac)\b|\bnie (?:dostalem|dostalam|dostaje|"
+                     r"otrzymalem|otrzymalam|otrzymuje|przyszly|przyszla|przyszlo|widze)\b"),
+    ("pl.cena", VETO, r"\b(?:wow|ale cena|co za|jaka cena|ale tanio|super cena|swietna cena|"
+                      r"rewelacja)\b"),
     ("pl.za-duzo", P, r"\b(?:za duzo|za wiele) " + _PL_MSG + r"\b"),
     # ---- Swedish ----------------------------------------------------------------------------
-    ("sv.sluta-skicka", C, r"{NEG}\b(?:sluta|sluta att) (?:skicka|smsa|messa|maila|mejla|hora av "
-                           r"er|kontakta|spamma|ringa|skriva)\b"),
-    ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|stryk|avanmal|avanmala|"
-                               r"radera) (?:mig|mitt nummer|min prenumeration|mina uppgifter)\b"),
-    ("sv.inga-fler", C, r"\b(?:inga fler |inte fler |inga mer |(?:inte ha|inte fa) (?:nagra |fler |"
-                        r"mer |era )+)" + _SV_MSG + r"\b"),
-    ("sv.vill-avsluta", C, r"\bvill (?:avregistrera|avsluta|avanmala|sluta fa|inte fa|inte ha) "
-                           r"(?:mig|prenumerationen|min prenumeration|" + _SV_MSG + r")\b"),
-    ("sv.inga-sms", L, r"^(?:inga|ingen) " + _SV_MSG + r"(?: tack)?$"),
-    ("sv.lat-mig-vara", L, r"\blat mig vara(?: ifred| i fred)?\b"),
-    ("sv.inte-intresserad", L, r"\binte (?:intresserad|intresserade)\b"),
-    ("sv.fel-nummer", L, r"\bfel nummer\b"),
+    ("sv.sluta-skicka", C, r"{NEG}\b(?:sluta|slutaa|slutaaa|slutaaaa|sluta upp) (?:(?:att|nu|"
+                           r"genast|bara|upp|med att|da|snalla|ni) )*(?:skicka|smsa|sms a|messa|"
+                           r"maila|mejla|hora av er|hora av dig|kontakta|spamma|ringa|skriva|"
+                           r"tjata|stora|hora)\b|{NEG}\b(?:sluta|sluta upp) med (?:\w+ ){0,2}"
+                           + _SV_NOUN + r"\b"),
+    ("sv.avregistrera-mig", C, r"{NEG}\b(?:avregistrera|avsluta|ta bort|tag bort|tar bort|stryk|"
+                               r"avanmal|avanmala|radera|raderar|plocka bort|lyft bort|"
+                               r"avprenumerera|ta av) "
+                               r"(?:mig|mej|oss|mitt nummer|mitt telefonnummer|mitt mobilnummer|"
+                               r"min e "
+                               r"post|min epost|min mejl|min mail|min mejladress|min mailadress|"
+                               r"min e postadress|min prenumeration|mina uppgifter|mina "
+                               r"personuppgifter|mina kontaktuppgifter|prenumerationen|mina data|"
+                               r"numret)\b|{NEG}\b(?:avsluta|stoppa|stang av|sag upp|saga upp) "
+                               r"(?:mina|era|alla|dessa|de har|prenumerationen pa|min "
+                               r"prenumeration pa)? ?(?:\w+ )?" + _SV_NOUN + r"\b|{NEG}\b(?:"
+                               r"avsluta|sag upp|saga upp|stoppa) (?:prenumerationen pa )?(?:"
+                               r"nyhetsbrevet|nyhetsbreven|utskicken|prenumerationen)\b|{NEG}\b(?:"
+                               r"avregistrera|avanmala|avregistrering|avanmalan|avprenumerera|"
+                               r"avregistrerar mig|avanmaler mig)\b"
+                               r"(?! (?:mig )?inte)"),
+    ("sv.fran-listan", C, r"\b(?:ta bort|tag bort|radera|stryk|avregistrera|plocka bort|avanmal|"
+                          r"avanmala|lyft ut|ta ut|plocka ut|ta mig|strykas|tas bort)\b(?: \w+)"
+                          r"{0,3} (?:fran|ur) (?:\w+ )?(?:listan|lista|listor|listorna|"
+                          r"utskickslistan|registret|register|maillistan|mejllistan|sms listan|"
+                          r"nyhetsbrevet|databasen|databas|kundregistret|utskicken|utskick|"
+                          r"sandlistan)\b|\b(?:vill|onskar) (?:bli |vara )?(?:borttagen|struken|"
+                          r"avregistrerad|avanmald|bort|ut)(?: \w+){0,2} (?:fran|ur)\b|\bvill "
+                          r"(?:bli )?(?:borttagen|struken|avregistrerad|avanmald)\b"),
+    ("sv.inga-fler", C, r"(?<!far )(?<!fick )\b(?:inga|inte|ingen|inget) (?:fler|mer|flera|mera|"
+                        r"nagra fler|nagra mer) (?:\w+ )?" + _SV_NOUN + r"\b|(?<!far )(?<!fick )"
+                        r"\b(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r" (?:mer|langre|"
+                        r"fler)\b|\b(?:vill|onskar|behover|orkar)(?: \w+)"
+                        r"{0,2} (?:inga|inte ha|inte fa|inte ta emot|inte motta|slippa|inte "
+                        r"langre fa|inte langre ha|inte langre ta emot|ingen|inte) (?:\w+ ){0,4}"
+                        + _SV_NOUN + r"\b|\bslipper (?:\w+ ){0,2}" + _SV_NOUN + r"\b"),
+    ("sv.skicka-inga", C, r"\b(?:skicka|smsa|maila|mejla|skriv|ring)(?: \w+){0,2} (?:inga|inte|"
+                          r"inget|ingenting|aldrig) (?:fler|mer|nagot mer|nagra|hit|igen)\b|"
+                          r"\b(?:kontakta|ring|"
+                          r"ringa|smsa|maila|mejla|skriv till|stor|skicka till) (?:mig|mej|oss|hit|"
+                          r"detta nummer|det har numret) (?:\w+ )?(?:inte|aldrig|ej)\b|\bhor "
+                          r"(?:inte|aldrig) (?:av er|av dig)\b|\binte (?:bli |att bli )?"
+                          r"(?:kontaktad|kontaktade|kontaktas|ringd|stord|storas|ringas)\b"),
+    ("sv.stoppa-utskicken", C, r"{NEG}\b(?:stoppa|stopp|avbryt|upphor med|stang av)(?! inte)"
+                               r" (?:(?:alla|era|dessa|de|den har|det har|allt|mina|med) )*"
+                               + _SV_NOUN + r"\b"),
+    ("sv.nummer-radera", C, r"\bnummer\b.*\b(?:radera|ta bort|stryk) (?:det|den)\b"),
+    ("sv.aterkallar", C, r"\b(?:aterkallar|aterkalla|drar tillbaka|tar tillbaka|drar in) (?:\w+ )"
+                         r"{0,2}(?:samtycke|medgivande|godkannande)\b"),
+    ("sv.sluta-med-det", L, r"\bsluta med det(?: nu| tack)?$"),
+    ("sv.nu-racker-det", L, r"^(?:nu )?racker det(?: nu)?$"),
+    ("sv.inga-sms", L, r"^(?:inga|ingen|inget) (?:\w+ )?" + _SV_NOUN + r"(?: tack| till mig| hit| "
+                       r"till detta nummer)*$"),
+    ("sv.sluta-end", L, r"(?<!ska )(?<!att )(?<!inte )(?<!aldrig )(?<!borde )(?<!kommer )(?<!kan )"
+                        r"(?<!vill )(?<!ej )\bsluta(?: nu| da| bara| tack| snalla| "
+                        r"genast| omedelbart)*$"),
+    ("sv.lat-mig-vara", L, r"\b(?:lat|lamna) (?:mig|mej|oss) (?:vara|ifred|i fred|"
+                           r"i lugn och ro)\b"),
+    ("sv.inte-intresserad-langre", L, r"\b(?:inte intresserad langre|inte langre intresserad)\b"),
+    ("sv.fel-nummer", L, r"\b(?:fel nummer|fel person|inte (?:langre )?mitt nummer)\b|\bnumret "
+                         r"(?:\w+ ){0,2}inte langre\b"),
+    ("sv.aldrig", L, r"\baldrig (?:\w+ )?(?:anmalt|registrerat|godkant|samtyckt|prenumererat|"
+                     r"bett om|anmalde)\b|\binget samtycke\b"),
+    ("sv.hur-avregistrera", P, r"\bhur (?:avregistrerar|avanmaler|avslutar|stoppar|slutar) "
+                               r"(?:jag|man|vi)(?: (?:mig|mej|oss|fran|fa|era|dessa|de|alla|er|"
+                               r"listan|nyhetsbrevet|utskicken|utskick|sms|reklamen|reklam|"
+                               r"mejlen|mejl|meddelanden|meddelandena|erbjudanden|tack|har|pa))*$|"
+                               r"\bhur (?:gor|kan) (?:jag|man) (?:for att )?(?:avregistrera|"
+                               r"avanmala) (?:mig|mej|oss)\b"),
+    ("sv.be-er-sluta", L, r"\b(?:att|ni ska|ni maste|be er|bett er) sluta\b(?! (?:inte|aldrig)\b)"),
+    ("sv.nog-med", C, r"\b(?:nog med|racker med|racker det med|nu racker det med) (?:\w+ ){0,2}"
+                      + _SV_NOUN + r"\b"),
+    ("sv.hur-manga-ganger", L, r"\bhur (?:manga ganger|ofta)\b.*\b(?:sluta|slutar|avregistrera|"
+                               r"stoppa|ta bort)\b"),
+    ("sv.hot", L, r"\b(?:anmaler er|anmala er|anmaler dig|polisanmaler|klagar till|klagomal till|"
+                  r"imy|konsumentverket|advokat)\b.*\b(?:inte slutar|inte sluta|fortsatter|igen|"
+                  r"en gang till)\b|\bom ni (?:inte slutar|fortsatter)\b"),
     ("sv.inte", VETO, r"\b(?:avregistrera|stoppa|ta bort|sluta) (?:mig )?inte\b|\binte "
-                      r"(?:avregistrera|stoppa|sluta)\b"),
+                      r"(?:avregistrera|stoppa|sluta)\b|\b(?:av misstag|lagga till mig igen)\b"),
+    ("sv.aldrig-sluta", VETO, r"\b(?:aldrig|ej) (?:sluta|stoppa)\b|\bsluta (?:roka|snusa|jobba|"
+                              r"dricka|plugga)\b"),
+    ("sv.stopp-vilket", VETO, r"^(?:stop|stopp|stoppa) (?:vilket|vilken|vilka|vad)\b"),
+    ("sv.pris", VETO, r"\b(?:wow|vilket pris|"
+                      r"vilka priser|sa billigt|vad billigt|grymt|"
+                      r"fantastiskt|underbart)\b"),
     ("sv.for-manga", P, r"\bfor manga " + _SV_MSG + r"\b"),
     # ---- Danish -----------------------------------------------------------------------------
-    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|afmelde|framelde) (?:venligst |"
-                         r"lige )?(?:mig|mit nummer|mine oplysninger)\b(?! ikke)"),
-    ("da.stop-med-at", C, r"\b(?:stop|hold op|lad vaere|stoppe) med at (?:sende|skrive|sms e|"
-                          r"smse|kontakte|spamme|ringe)\b"),
-    ("da.vil-ikke-have", C, r"\bvil ikke (?:have|modtage|fa) (?:flere|mere|nogen|jeres|nogle) "
-                            + _DA_MSG + r"\b"),
-    ("da.ingen-flere", C, r"\bingen (?:flere|mere) " + _DA_MSG + r"\b"),
-    ("da.lad-mig-vaere", L, r"\blad mig vaere(?: i fred)?\b"),
-    ("da.ikke-interesseret", L, r"\bikke interesseret\b"),
-    ("da.forkert-nummer", L, r"\bforkert nummer\b"),
-    ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b"),
+    ("da.afmeld-mig", C, r"{NEG}\b(?:afmeld|frameld|fjern|slet|slette|fjerne|afmelde|framelde|"
+                         r"afmelder|"
+                         r"framelder|stryg|udmeld|udmelde) (?:(?:venligst|lige|hermed|bare|straks|"
+                         r"nu|gerne) )?(?:mig|os|mit nummer|mit telefonnummer|mit mobilnummer|"
+                         r"mine oplysninger|min mail|min e mail|min email|mine data|min "
+                         r"mailadresse|min e mailadresse|mine kontaktoplysninger|nummeret)\b"
+                         r"(?! ikke)|{NEG}\b(?:meld|melde|meld venligst) (?:mig|os) (?:\w+ )?"
+                         r"(?:af|ud|fra)\b|{NEG}\b(?:afmeld|frameld|afmelde|framelde|opsig|"
+                         r"opsige) (?:(?:venligst|lige|gerne) )?(?:\w+ )?" + _DA_NOUN + r"\b|"
+                         r"{NEG}\b(?:afmeldes|frameldes|afmelding|framelding)\b"),
+    ("da.fra-listen", C, r"\b(?:fjern|slet|stryg|tag|afmeld|fjerne|slette|fjernet|slettet|taget|"
+                         r"frameld|fjernes|slettes|tages)\b(?: \w+){0,3} (?:fra|af|ud af|ud fra) "
+                         r"(?:\w+ )?(?:listen|liste|lister|listerne|mailinglisten|maillisten|"
+                         r"mailliste|sms listen|databasen|database|registret|register|registeret|"
+                         r"kartoteket|"
+                         r"kartotek|nyhedsbrevet|systemet|udsendelser|udsendelserne)\b"),
+    ("da.stop-med-at", C, r"{NEG}\b(?:stop|hold op|lad vaere|stoppe|hor op|hold jer fra|lade "
+                          r"vaere|holde op|stopper|stop dog|lad nu vaere)(?! ikke| aldrig) med "
+                          r"(?:at )?(?:sende|skrive|smse|kontakte|spamme|ringe|maile|"
+                          r"genere|forstyrre|plage|bombardere)\b"),
+    ("da.stop-med-x", C, r"{NEG}\b(?:stop|hold op|stoppe|hor op|holde op|stopper|lad vaere|lade "
+                         r"vaere)(?! ikke| aldrig) med (?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
+    ("da.skriv-ikke", C, r"\b(?:ikke|aldrig) (?:\w+ )?(?:skrive|sende|kontakte|ringe|maile|sms e|"
+                         r"smse|spamme|genere|forstyrre|skriv|send|kontakt|ring) (?:til )?(?:mig|"
+                         r"os) (?:\w+ ){0,2}(?:igen|mere|laengere)\b|\b(?:skriv|send|ring|kontakt|"
+                         r"sms|mail|"
+                         r"spam|kontakte|skrive)(?: \w+){0,2} (?:ikke|aldrig) (?:mere|flere|igen|"
+                         r"til mig igen|mig igen|mig flere|mig mere|til mig mere|laengere)\b|"
+                         r"\bikke (?:\w+ ){0,2}(?:kontaktes|kontaktet|forstyrres|ringes op)\b"),
+    ("da.vil-ikke-have", C, r"\b(?:vil|onsker|gider|behover|orker)(?: \w+)? (?:ikke|slet ikke)\b"
+                            r"(?: \w+){0,5} " + _DA_NOUN + r"\b|\bvil (?:gerne )?(?:slippe for|"
+                            r"undga|undvaere) (?:\w+ ){0,2}" + _DA_NOUN + r"\b"),
+    ("da.ingen-flere", C, r"(?<!far )(?<!fik )(?<!modtager )(?<!modtog )\b(?:ingen (?:flere|mere)|"
+                          r"ikke (?:flere|mere)) (?:\w+ )?" + _DA_NOUN + r"\b|(?<!far )(?<!fik )"
+                          r"(?<!modtager )(?<!modtog )\bingen (?:\w+ )?" + _DA_NOUN + r" (?:mere|"
+                          r"laengere|flere)\b|\bnummer\b.*\b(?:slet|fjern) (?:det|den)\b"),
+    ("da.samtykke", C, r"\b(?:traekker|traek|tilbagekalder|tilbagekald|trak)\b(?: \w+){0,2} "
+                       r"(?:samtykke|samtykket|tilladelse)\b|\bsamtykke (?:\w+ ){0,3}tilbage\b"),
+    ("da.det-skal-stoppe", L, r"(?<!hvornar )\bdet skal (?:stoppe|hore op|stop)\b"),
+    ("da.nu-er-det-nok", L, r"^(?:nu er det|det er) nok(?: nu)?$"),
+    ("da.ingen-sms", L, r"^(?:ingen|ikke flere|ingen flere|ingen mere) (?:\w+ )?" + _DA_NOUN
+                        + r"(?: tak| venligst| til mig| hertil)*$"),
+    ("da.stop-det", L, r"{NEG}\b(?:stop det|hold nu op|stop med det|hold op med det|stop "
+                       r"dog)\b"),
+    ("da.hold-op", L, r"^hold op(?: (?:nu|det|dog|venligst|tak|med det))*$"),
+    ("da.vil-af-listen", C, r"\bvil (?:gerne )?(?:af|ud af|fjernes fra|"
+                            r"slettes fra) (?:\w+ )?(?:liste|"
+                            r"listen|lister|listerne|mailinglisten|maillisten)\b"),
+    ("da.ikke-paa-listen", L, r"\bikke (?:vaere|sta) (?:med )?pa (?:\w+ )?(?:liste|listen|lister|"
+                              r"listerne|mailinglisten)\b"),
+    ("da.lad-mig-vaere", L, r"\blad (?:nu )?(?:mig|os) (?:vaere|i fred)\b"),
+    ("da.ikke-interesseret-mere", L, r"\b(?:ikke interesseret (?:mere|laengere)|ikke laengere "
+                                     r"interesseret)\b"),
+    ("da.forkert-nummer", L, r"\b(?:forkert nummer|forkert person|ikke (?:laengere )?mit "
+                             r"nummer)\b|\bnummer(?:et)? (?:\w+ ){0,2}ikke laengere\b"),
+    ("da.aldrig", L, r"\baldrig (?:\w+ )?(?:tilmeldt|meldt mig|givet samtykke|sagt ja|bedt om|"
+                     r"accepteret|abonneret|givet tilladelse)\b|\bikke (?:givet|giver) (?:mit |"
+                     r"noget )?samtykke\b"),
+    ("da.hvordan-afmelde", P, r"\bhvordan (?:afmelder|framelder|melder) (?:jeg|man|vi)(?: (?:mig|"
+                              r"os|af|fra|ud|jeres|jer|dine|disse|de|alle|her|herfra|listen|"
+                              r"nyhedsbrevet|sms er|sms|beskederne|beskeder|reklamerne|reklamer|"
+                              r"tilbud|tilbuddene|mails|venligst|tak))*$"),
+    ("da.bedt-jer-stoppe", L, r"\b(?:om at|at i skal|i skal) (?:stoppe|holde op)\b(?! med (?:at )?"
+                              r"(?:udsalg|tilbuddet))"),
+    ("da.nok-med", C, r"\b(?:nok med|det er nok med|nu er det nok med) (?:\w+ ){0,2}" + _DA_NOUN
+                      + r"\b"),
+    ("da.hvor-mange-gange", L, r"\bhvor (?:mange gange|tit|ofte)\b.*\b(?:stoppe|stop|holde op|"
+                               r"afmelde|fjerne|lade vaere)\b"),
+    ("da.trussel", L, r"\b(?:klager|klage|anmelder|forbrugerombudsmanden|datatilsynet|advokat|"
+                      r"politianmelder)\b.*\b(?:ikke stopper|ikke holder op|fortsaetter|bliver "
+                      r"ved|en gang til|skriver igen|sender igen)\b|\bhvis i (?:ikke stopper|"
+                      r"fortsaetter|ikke holder op)\b"),
+    ("da.ikke", VETO, r"\b(?:afmeld|stop|frameld) (?:mig )?ikke\b|\b(?:ved en fejl|tilmelde mig "
+                      r"igen)\b"),
+    ("da.pris", VETO, r"\b(?:wow|sikke|hvilken pris|hvilket tilbud|hvor billigt|"
+                      r"fantastisk|vildt)\b"),
     ("da.for-mange", P, r"\bfor mange " + _DA_MSG + r"\b"),
     # ---- Romanian ---------------------------------------------------------------------------
     ("ro.nu-mai-trimiteti", C, r"\bnu(?!.*\b(?:hartie|factura|facturile|coletul|comanda)\b) (?:"
@@ -1278,20 +1741,81 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("ro.prea-multe", P, r"\bprea multe " + _RO_MSG + r"\b|\bm ati (?:sacait|saturat|enervat|"
                          r"innebunit)\b"),
     # ---- Turkish ----------------------------------------------------------------------------
-    ("tr.listeden-cikarin", C, r"\b(?:listeden|listenizden|listenden|listelerinizden) "
-                               r"(?:cikarin|cikar|cikartin|silin|sil|cikmak istiyorum|cikmak)\b"),
-    ("tr.beni-silin", C, r"\bbeni (?:silin|cikarin|cikartin)\b|\bnumarami (?:silin|"
-                         r"sil|kaldirin)\b"),
-    ("tr.mesaj-gondermeyin", C, r"\b(?:reklam |kampanya )?" + _TR_MSG + r" (?:gondermeyin|"
-                                r"gonderme|atmayin|atma|yollamayin|yollama|istemiyorum|"
-                                r"gelmesin)\b"),
-    ("tr.abonelik", C, r"\b(?:abonelikten (?:cik|cikmak|cikar|cikarin|cikis)|aboneligimi iptal|"
-                       r"abonelik iptal|uyeligimi iptal)\b"),
-    ("tr.artik-istemiyorum", L, r"\bartik (?:istemiyorum|gondermeyin|yazmayin)\b"),
-    ("tr.rahatsiz-etmeyin", L, r"\b(?:rahatsiz etmeyin|rahatsiz etme|beni aramayin)\b"),
-    ("tr.ilgilenmiyorum", L, r"\bilgilenmiyorum\b"),
-    ("tr.yanlis-numara", L, r"\byanlis numara\b"),
-    ("tr.olumsuz", VETO, r"\b(?:cikarmayin|silmeyin|cikartmayin)\b"),
+    ("tr.listeden-cikarin", C, r"\b(?:listeden|listenizden|listenden|listelerinizden|bultenden|"
+                               r"bulteninizden|bultenlerinizden|aboneliginizden|abonelikten|"
+                               r"uyelikten|veritabanindan|veri tabanindan|sistemden|"
+                               r"sisteminizden|listesinden|listenizden|rehberinizden|"
+                               r"aboneligimden)(?: \w+)"
+                               r"{0,2} (?:cikarin|cikar|cikartin|cikart|silin|sil|cikmak "
+                               r"istiyorum|cikmak|cikayim|cikiyorum|kaldirin|kaldir|cikarilmak|"
+                               r"silinmek|cikarir misiniz|siler misiniz|cikarabilir misiniz|"
+                               r"silebilir misiniz|cikarmanizi|silmenizi|ayrilmak)\b"),
+    ("tr.beni-silin", C, r"\bbeni (?:\w+ ){0,2}(?:silin|sil|cikarin|cikartin|kaldirin|silebilir "
+                         r"misiniz|cikarir misiniz|cikarabilir misiniz)\b|\b(?:numarami|"
+                         r"numaramizi|bilgilerimi|verilerimi|mailimi|e postami|epostami|kaydimi|"
+                         r"telefonumu|iletisim bilgilerimi) (?:\w+ ){0,2}(?:silin|sil|kaldirin|"
+                         r"kaldir|cikarin|siliniz|silebilir misiniz|siler misiniz)\b"),
+    ("tr.mesaj-gondermeyin", C, r"(?<!kargoyu )(?<!urunu )(?<!siparisi )(?<!paketi )\b(?:"
+                                + _TR_NOUN + r"|bana|bize|artik|bir daha|hic|asla|daha fazla|bu "
+                                r"numaraya|numarama|bundan sonra)(?: (?!kargo|urun|siparis|paket|"
+                                r"fatura|hediye)\w+){0,3} (?:gondermeyin|"
+                                r"gondermeyiniz|gonderme|atmayin|atmayiniz|atma|yollamayin|"
+                                r"yollamayiniz|yollama|yazmayin|yazmayiniz|yazma|iletmeyin|"
+                                r"iletmeyiniz|aramayin|aramayiniz)\b|\b(?:gondermeyin|"
+                                r"gondermeyiniz|atmayin|atmayiniz|yollamayin|yazmayin|yazmayiniz|"
+                                r"aramayin|aramayiniz) (?:bana|bize|artik|bir daha)\b"),
+    ("tr.istemiyorum", C, r"\b" + _TR_NOUN + r"(?: \w+){0,4} (?:istemiyorum|istemiyoruz|istemem|"
+                          r"gelmesin|gelmesini istemiyorum|almayayim)\b"),
+    ("tr.birakin", C, r"\b(?:gondermeyi|atmayi|yollamayi|yazmayi|aramayi|rahatsiz etmeyi|"
+                      r"gondermeye|spamlamayi)(?: \w+)? (?:birakin|birak|kesin|kes|durdurun|durdur|"
+                      r"birakir misiniz|keser misiniz|birakiniz|kesiniz|birakabilir misiniz)\b"),
+    ("tr.durdurun", C, r"\b" + _TR_NOUN + r"(?: \w+){0,2} (?:durdurun|durdur|kesin|kapatin|"
+                       r"kapat|iptal edin|sonlandirin|engelleyin|durdurunuz|kesiniz|"
+                       r"durdurabilir misiniz|kesebilir misiniz)\b"),
+    ("tr.abonelik", C, r"\b(?:abonelikten (?:cik|cikmak|cikar|cikarin|cikis|cikiyorum|cikayim|"
+                       r"ayrilmak)|aboneligimi (?:iptal|sonlandir|sonlandirin|kapatin)|abonelik "
+                       r"(?:iptal|iptali)|uyeligimi (?:iptal|sonlandir|sonlandirin)|bultenden "
+                       r"(?:cik|cikar|cikmak))\b"),
+    ("tr.izin", C, r"\b(?:iznimi|onayimi|rizami)(?: \w+){0,2} (?:geri aliyorum|geri cekiyorum|"
+                   r"iptal ediyorum|kaldiriyorum|iptal edin|kaldirin|geri alin|geri cekin)\b"),
+    ("tr.iletisim", C, r"\b(?:iletisime|irtibata) (?:gecmeyin|gecmeyiniz|gecilmemesini|gecmeyi "
+                       r"birakin)\b|\b(?:verilerimin|bilgilerimin|numaramin|kayitlarimin) "
+                       r"(?:silinmesini|imha edilmesini)\b|\b(?:silinmemi|cikarilmami|silinmeyi|"
+                       r"cikarilmayi) (?:\w+ )?(?:talep|istiyorum|rica)\b"),
+    ("tr.sms-iptal", C, r"^(?:sms|mesaj|reklam|kampanya|bildirim|e posta|mail|bulten)[a-z]* "
+                        r"(?:iptal|ret|durdur|kapat)(?: lutfen)?$"),
+    ("tr.ret-marka", C, r"^ret (?!mi\b|mu\b|edildi\b|edilmis\b|oldu\b|etti\b)[a-z0-9]+$"),
+    ("tr.artik-istemiyorum", L, r"\bartik (?:istemiyorum|ilgilenmiyorum)\b"),
+    ("tr.rahatsiz-etmeyin", L, r"\b(?:rahatsiz etmeyin|rahatsiz etmeyiniz|rahatsiz etme|rahat "
+                               r"birakin|rahat birakiniz|rahat birak|beni aramayin|taciz "
+                               r"etmeyin)\b"),
+    ("tr.yeter", L, r"\b(?:yeter|biktim|biktik|bikdim|usandim)\b(?: \w+){0,2} " + _TR_NOUN
+                    + r"\b|\b" + _TR_NOUN + r" (?:\w+ )?(?:yeter|biktim|biktik|bikdim|usandim)\b|"
+                    r"\bilgilenmiyorum (?:\w+ )?(?:yazmayin|yazmayiniz|aramayin|gondermeyin|"
+                    r"atmayin)\b|\b(?:birakin artik|artik birakin)\b"),
+    ("tr.yazmayin-alone", L, r"^(?:lutfen )?(?:yazmayin|yazmayiniz|aramayin|aramayiniz|"
+                             r"gondermeyin|gondermeyiniz)(?: lutfen| artik)?$"),
+    ("tr.yeter-alone", L, r"^(?:yeter|yeter artik|bu kadar yeter|biktim artik|yeter ama)$"),
+    ("tr.rahatsiz-ediyor", L, r"\b" + _TR_NOUN + r" (?:\w+ ){0,2}rahatsiz (?:ediyor|"
+                       r"ediyorsunuz)\b"),
+    ("tr.durmayin", L, r"\b(?:arayip|yazip|atip|gonderip|rahatsiz edip) durmayin\b"),
+    ("tr.durun", L, r"(?<!onunde )(?<!orada )(?<!burada )(?<!kapida )\b(?:durun|yeter)(?: artik| "
+                    r"lutfen| ama| dedim)*$|\b(?:birakin|kesin) artik$"),
+    ("tr.kac-kere", L, r"\b(?:kac|kacinci) (?:kere|kez|defa)\b.*\b(?:birakin|soyleyecegim|"
+                       r"soyledim|yazmayin|"
+                       r"gondermeyin|istemiyorum|cikarin|silin)\b"),
+    ("tr.yanlis-numara", L, r"\b(?:yanlis numara|yanlis kisi|numara yanlis|benim numaram degil|"
+                            r"numaram degil)\b|\bnumara (?:\w+ ){0,3}ait degil\b"),
+    ("tr.uye-olmadim", L, r"\b(?:uye olmadim|kayit olmadim|abone olmadim|izin vermedim|onay "
+                          r"vermedim|iznim yok|iznim olmadan)\b"),
+    ("tr.nasil-cikarim", P, r"\b(?:abonelikten|listeden|listenizden|bultenden) (?:nasil )?"
+                            r"(?:cikarim|cikabilirim|cikilir)\b"),
+    ("tr.sikayet", L, r"\b(?:sikayet|sikayetci|btk|avukatima|dava)\b.*\b(?:devam ederseniz|devam "
+                      r"ederse|birakmazsaniz|kesmezseniz)\b|\b(?:devam ederseniz|birakmazsaniz|"
+                      r"kesmezseniz)\b.*\b(?:sikayet|sikayetci|btk|avukatima|dava)\b"),
+    ("tr.olumsuz", VETO, r"\b(?:cikarmayin|silmeyin|cikartmayin|birakmayin|durdurmayin)\b|"
+                         r"\b(?:yanlislikla|tekrar ekler)\b"),
+    ("tr.fiyat", VETO, r"\b(?:bu fiyat|ne fiyat|harika|muthis|super fiyat|cok ucuz|vay)\b"),
     ("tr.cok-fazla", P, r"\bcok fazla " + _TR_MSG + r"\b"),
 )
 # fmt: on

@@ -117,7 +117,7 @@ _KEYWORD_TABLE: Final[tuple[tuple[str, Intent, str, tuple[str, ...]], ...]] = (
     ("pl", Intent.OPT_IN, NATIVE, ("ZAPISZ",)),
     ("pl", Intent.HELP, BIRD, ("POMOCY",)),
     ("pl", Intent.HELP, NATIVE, ("POMOC",)),
-    ("sv", Intent.OPT_OUT, NATIVE, ("STOPPA", "AVSLUTA", "AVREGISTRERA")),
+    ("sv", Intent.OPT_OUT, NATIVE, ("STOPPA", "AVSLUTA", "AVREGISTRERA", "SLUTA")),
     ("sv", Intent.OPT_IN, NATIVE, ("STARTA",)),
     ("sv", Intent.HELP, NATIVE, ("HJÄLP",)),
     ("da", Intent.OPT_OUT, NATIVE, ("AFMELD", "FRAMELD", "STOPP")),

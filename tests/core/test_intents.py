@@ -577,3 +577,146 @@ def test_classify_refuses_an_unknown_language_in_one_sentence() -> None:
     result = CliRunner().invoke(cli, ["classify", "--languages", "en,klingon", "STOP"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "klingon" in result.output
+
+
+# --- Constructions of de, nl, pl, sv, da, tr (issue #15, the rules generalised) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bitte melden Sie mich vom Newsletter ab", "de"),
+        ("Meine Nummer bitte löschen", "de"),
+        ("Bitte kei Werbig meh, merci", "de"),  # Swiss German
+        ("Hiermit widerrufe ich meine Einwilligung zum Erhalt von Werbung.", "de"),
+        ("Keine weiteren Nachrichten bitte", "de"),
+        ("Ich möchte nicht mehr kontaktiert werden", "de"),
+        ("Gelieve mij uit te schrijven van uw mailinglijst", "nl"),  # Flemish
+        ("ik wil niks meer van jullie ontvangen", "nl"),
+        ("Kunnen jullie me niet meer mailen? Dank je", "nl"),
+        ("Ik trek mijn toestemming in voor marketingberichten", "nl"),
+        ("Bardzo proszę, żadnych SMS-ów więcej na ten numer", "pl"),
+        ("Nie życzę sobie kontaktu marketingowego", "pl"),
+        ("Cofam zgodę na otrzymywanie informacji handlowych", "pl"),
+        ("Dziękuję za rabat. Ale proszę już więcej nie pisać.", "pl"),
+        ("inga fler reklamutskick tack", "sv"),  # a compound noun
+        ("Hej, jag vill inte längre få marknadsföring från er", "sv"),
+        ("slutaaa skicka", "sv"),
+        ("Jag återkallar mitt samtycke till reklamutskick", "sv"),
+        ("meld mig af nyhedsbrevet", "da"),
+        ("I skal ikke skrive til mig igen!!", "da"),
+        ("Kan I lade være med at skrive på WhatsApp? Tak", "da"),
+        ("Jeg trækker mit samtykke til markedsføring tilbage", "da"),
+        ("sms atmayi birakin artik", "tr"),
+        ("Yeter art\u0131k, WhatsApp'tan yazmay\u0131n bana", "tr"),
+        ("SMS gönderimini durdurun lütfen", "tr"),
+        ("kişisel verilerimin silinmesini ve benimle iletişime geçilmemesini talep ediyorum", "tr"),
+        ("Bitte stellen Sie jegliche Werbekommunikation ein", "de"),
+        ("Ich möchte der Werbung widersprechen", "de"),
+        ("Wie heeft jullie mijn nummer gegeven? Verwijder het", "nl"),
+        ("Enligt GDPR begär jag att ni raderar mina uppgifter", "sv"),
+        ("inga sms mer tack", "sv"),
+        ("ingen sms mere tak", "da"),
+        ("Chcę zrezygnować z newslettera", "pl"),
+        ("sms iptal", "tr"),
+    ],
+)
+def test_plain_language_opt_outs_of_the_northern_and_eastern_languages_act(
+    text: str, language: str
+) -> None:
+    match = ALL.classify(text)
+    assert (match.intent, ALL.handling(match)) == (Intent.OPT_OUT, Handling.ACT), match
+    assert match.rule and match.rule.split(".")[0] in (language, "en", "any"), match.rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie oft soll ich noch sagen, dass ihr aufhören sollt?",  # exasperation
+        "Ich zeige euch an, wenn das weitergeht",  # a threat if it goes on
+        "Hoe vaak moet ik nog vragen om te stoppen?",
+        "Ik ga een klacht indienen als dit doorgaat",
+        "Zgłoszę to do UODO jeśli nie przestaniecie",
+        "Jag anmäler er om ni inte slutar",
+        "Jeg klager til Forbrugerombudsmanden hvis I ikke stopper",
+        "Kaç kere söyleyeceğim, b\u0131rak\u0131n art\u0131k!",
+        "Devam ederseniz şikayet edeceğim",
+        "Das ist nicht mehr meine Nummer, bitte aufhören",
+    ],
+)
+def test_exasperation_threats_and_wrong_numbers_are_likely_opt_outs(text: str) -> None:
+    match = ALL.classify(text)
+    assert (match.intent, ALL.handling(match)) == (Intent.OPT_OUT, Handling.ACT), match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kein Interesse",  # "not interested" alone is no request to stop
+        "Geen interesse",
+        "Nie jestem zainteresowany",
+        "Inte intresserad",
+        "Ikke interesseret",
+        "İlgilenmiyorum",
+        "Hört bloß nicht auf, mir Angebote zu schicken!",
+        "Ich melde mich ab Montag wieder",
+        "Ich habe keine SMS mit dem Code bekommen",
+        "Wie melde ich mich bei Netflix ab?",
+        "Stopp, das ist ja super!",
+        "Halt, das ist ja super günstig!",
+        "Ik stop met roken",
+        "Stop maar, ik heb al besteld",
+        "Stop niet met de aanbiedingen sturen, super handig!",
+        "Haal de trui uit mijn winkelmandje aub",
+        "Nie dostałem SMS-a z kodem",
+        "Jak zrezygnować z subskrypcji boxa z kosmetykami?",
+        "Stop, ale cena!",
+        "Nie wysyłajcie paczki, zmieniam adres",
+        "Sluta inte skicka erbjudanden, de är toppen!",
+        "Jag avregistrerade mig av misstag, kan ni lägga till mig igen?",
+        "Stopp, vilket pris!",
+        "I må ikke stoppe med at sende rabatkoder, de er super",
+        "Stop aldrig med de gode tilbud!",
+        "Hvordan melder jeg mig af Netflix via jeres tv-pakke?",
+        "Jeg fik ikke nogen sms med koden",
+        "Kargoyu art\u0131k göndermeyin",
+        "Kampanya göndermeyi b\u0131rakmay\u0131n, çok işime yar\u0131yor!",
+        "Ret mi edildi siparişim?",
+        "Sepetimden kazağ\u0131 ç\u0131kar\u0131n lütfen",
+        "Ich melde mich ab und zu bei euch",
+        "Ich möchte meine Bestellung abbestellen",
+        "Ik ontvang geen berichten meer van de bezorger, is er iets mis?",
+        "Ik wil niet dat jullie stoppen met de acties",
+        "Przestańcie się spóźniać z dostawą",
+        "Jeg får ikke flere sms'er fra budet, er der noget galt?",
+        "Bana faturay\u0131 göndermeyin, e-posta yeterli",
+    ],
+)
+def test_hard_negatives_of_the_northern_and_eastern_languages_do_nothing(text: str) -> None:
+    match = ALL.classify(text)
+    assert ALL.handling(match) is Handling.NONE, (text, match)
+
+
+def test_a_turkish_ret_with_the_brand_is_the_iys_keyword() -> None:
+    match = ALL.classify("RET Markam")
+    assert (match.band, match.rule, ALL.handling(match)) == (
+        "certain",
+        "tr.ret-marka",
+        Handling.ACT,
+    )
+    assert ALL.classify("SLUTA!").keyword == "sluta"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie kann ich mich abmelden?",
+        "Hoe kan ik me afmelden?",
+        "Jak się wypisać?",
+        "Hur avregistrerar jag mig?",
+        "Hvordan afmelder jeg mig?",
+    ],
+)
+def test_asking_how_to_unsubscribe_goes_to_review(text: str) -> None:
+    match = ALL.classify(text)
+    assert (match.band, ALL.handling(match)) == ("possible", Handling.REVIEW), match
