@@ -1121,7 +1121,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("de.nie-angemeldet", L, r"\b(?:nie|niemals) (?:\w+ )?(?:angemeldet|registriert|eingetragen|"
                              r"zugestimmt|eingewilligt|abonniert)\b|\b(?:keine einwilligung|"
                              r"keine zustimmung|nicht zugestimmt|nicht eingewilligt)\b"),
-    ("de.wie-abmelden", P, r"\bwie (?:kann ich mich|kann man sich|melde ich mich|trage ich mich|"
+    ("de.wie-abmelden", L, r"\bwie (?:kann ich mich|kann man sich|melde ich mich|trage ich mich|"
                            r"bestelle ich|kann ich|komme ich)(?: (?:hier|bitte|denn|eigentlich|"
                            r"von|vom|bei|ihnen|euch|ihrem|eurem|dem|den|diesen|dieser|die|das|"
                            r"newsletter|verteiler|liste|werbung|sms|nachrichten|mails|e mails|"
@@ -1385,7 +1385,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                               r"langer) van\b"),
     ("nl.nooit-aangemeld", L, r"\bnooit (?:\w+ ){0,2}(?:aangemeld|ingeschreven|toestemming|"
                               r"geabonneerd|opgegeven)\b|\bgeen toestemming (?:gegeven|voor)\b"),
-    ("nl.hoe-afmelden", P, r"\bhoe (?:kan ik|kun je|moet ik|doe ik|meld ik|schrijf ik)(?: (?:me|"
+    ("nl.hoe-afmelden", L, r"\bhoe (?:kan ik|kun je|moet ik|doe ik|meld ik|schrijf ik)(?: (?:me|"
                            r"mij|hier|hiervoor|voor|van|uit|bij|jullie|de|deze|uw|nieuwsbrief|"
                            r"sms|berichten|mailing|lijst|mailinglijst))* (?:afmelden|uitschrijven|"
                            r"af|uit)$"),
@@ -1471,7 +1471,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                     r"zgadzalem|zgadzalam|wyrazalem|wyrazalam|zgodzilem|zgodzilam|rejestrowalem|"
                     r"rejestrowalam|prosilem|prosilam)\b|\bnie (?:wyrazalem|wyrazalam|dawalem|"
                     r"dawalam|udzielalem|udzielalam|wyrazilem|wyrazilam) zgody\b"),
-    ("pl.jak-wypisac", P, r"\bjak (?:sie |moge sie |mam sie |mozna sie |moge |mam )?(?:wypisac|"
+    ("pl.jak-wypisac", L, r"\bjak (?:sie |moge sie |mam sie |mozna sie |moge |mam )?(?:wypisac|"
                           r"wypisuje)(?: (?:sie|z|tej|tego|waszej|waszego|listy|newslettera|"
                           r"smsow|sms ow|wiadomosci|reklam|prosze))*$"),
     ("pl.ile-razy", L, r"\bile (?:razy|jeszcze razy)\b.*\b(?:przestali|przestac|przestancie|"
@@ -1550,7 +1550,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                          r"(?:\w+ ){0,2}inte langre\b"),
     ("sv.aldrig", L, r"\baldrig (?:\w+ )?(?:anmalt|registrerat|godkant|samtyckt|prenumererat|"
                      r"bett om|anmalde)\b|\binget samtycke\b"),
-    ("sv.hur-avregistrera", P, r"\bhur (?:avregistrerar|avanmaler|avslutar|stoppar|slutar) "
+    ("sv.hur-avregistrera", L, r"\bhur (?:avregistrerar|avanmaler|avslutar|stoppar|slutar) "
                                r"(?:jag|man|vi)(?: (?:mig|mej|oss|fran|fa|era|dessa|de|alla|er|"
                                r"listan|nyhetsbrevet|utskicken|utskick|sms|reklamen|reklam|"
                                r"mejlen|mejl|meddelanden|meddelandena|erbjudanden|tack|har|pa))*$|"
@@ -1632,7 +1632,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
     ("da.aldrig", L, r"\baldrig (?:\w+ )?(?:tilmeldt|meldt mig|givet samtykke|sagt ja|bedt om|"
                      r"accepteret|abonneret|givet tilladelse)\b|\bikke (?:givet|giver) (?:mit |"
                      r"noget )?samtykke\b"),
-    ("da.hvordan-afmelde", P, r"\bhvordan (?:afmelder|framelder|melder) (?:jeg|man|vi)(?: (?:mig|"
+    ("da.hvordan-afmelde", L, r"\bhvordan (?:afmelder|framelder|melder) (?:jeg|man|vi)(?: (?:mig|"
                               r"os|af|fra|ud|jeres|jer|dine|disse|de|alle|her|herfra|listen|"
                               r"nyhedsbrevet|sms er|sms|beskederne|beskeder|reklamerne|reklamer|"
                               r"tilbud|tilbuddene|mails|venligst|tak))*$"),
@@ -1808,7 +1808,7 @@ _RULES: Final[tuple[tuple[str, Band | None, str], ...]] = (
                             r"numaram degil)\b|\bnumara (?:\w+ ){0,3}ait degil\b"),
     ("tr.uye-olmadim", L, r"\b(?:uye olmadim|kayit olmadim|abone olmadim|izin vermedim|onay "
                           r"vermedim|iznim yok|iznim olmadan)\b"),
-    ("tr.nasil-cikarim", P, r"\b(?:abonelikten|listeden|listenizden|bultenden) (?:nasil )?"
+    ("tr.nasil-cikarim", L, r"\b(?:abonelikten|listeden|listenizden|bultenden) (?:nasil )?"
                             r"(?:cikarim|cikabilirim|cikilir)\b"),
     ("tr.sikayet", L, r"\b(?:sikayet|sikayetci|btk|avukatima|dava)\b.*\b(?:devam ederseniz|devam "
                       r"ederse|birakmazsaniz|kesmezseniz)\b|\b(?:devam ederseniz|birakmazsaniz|"

@@ -403,6 +403,14 @@ def test_held_out_replies_keep_at_least_their_first_measured_figures() -> None:
     assert rates["negative_review_max"] is not None and rates["negative_review_max"] <= 0.05
 
 
+def test_the_fourth_held_out_set_meets_the_targets() -> None:
+    """Written blind, scored once after the rules were final, never tuned on (docs/languages.md:
+    95.8 % of opt-outs acted, 0.8 % of non-opt-outs acted and 0.8 % reviewed): it must stay so."""
+    rates = score.figures(score.classify(score.load([score.HERE / "heldout4.tsv"])))[0].rates()
+    assert score.meets_targets(rates) == []
+    assert rates["optout_acted"] is not None and rates["optout_acted"] >= 0.958
+
+
 def test_the_second_held_out_set_keeps_at_least_its_first_measured_figures() -> None:
     """Written before the rules were changed for the first held-out run's misses; measured once
     (docs/languages.md: 98.0 % of opt-outs acted, 2.0 % of non-opt-outs acted)."""
@@ -715,8 +723,13 @@ def test_a_turkish_ret_with_the_brand_is_the_iys_keyword() -> None:
         "Jak się wypisać?",
         "Hur avregistrerar jag mig?",
         "Hvordan afmelder jeg mig?",
+        "nasıl abonelikten çıkarım?",  # noqa: RUF001
+        "how do I unsubscribe?",
+        "¿cómo me doy de baja?",
     ],
 )
-def test_asking_how_to_unsubscribe_goes_to_review(text: str) -> None:
+def test_asking_how_to_unsubscribe_acts_in_every_language(text: str) -> None:
+    """A person asking how to unsubscribe wants to: a reasonable reading of a wish to stop
+    (the FCC's "any reasonable means"), so it acts, the same in every language."""
     match = ALL.classify(text)
-    assert (match.band, ALL.handling(match)) == ("possible", Handling.REVIEW), match
+    assert match.band in ("certain", "likely") and ALL.handling(match) is Handling.ACT, match
