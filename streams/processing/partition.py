@@ -19,15 +19,15 @@ from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
 from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
 from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
 from streams.processing.analytics import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
-from streams.processing.gate import Gate, Internal
+from streams.processing.gate import Gate
 from streams.processing.records import (
     KIND_HEADER,
     WATERMARK_KIND,
     InputKind,
     Output,
+    Routed,
     SourceRecord,
-    parse_origin_header,
-    split_internal,
+    routed,
 )
 from streams.settings import Settings
 from streams.state.consent_store import ConsentStore
@@ -49,29 +49,18 @@ def is_watermark(src: SourceRecord) -> bool:
     return len(hs) == 1 and hs[0][0] == KIND_HEADER and hs[0][1] == WATERMARK_KIND
 
 
-def order_key(src: SourceRecord) -> OrderKey | None:
-    """Where a routed record stands in event time (None: it lacks the router's headers)."""
-    placed = _place(src)
-    return None if placed is None else placed[0]
-
-
-def _place(src: SourceRecord) -> tuple[OrderKey, Internal] | None:
-    internal = split_internal(src.headers)
-    _, raw_kind, raw_origin = internal
-    if raw_kind is None or raw_origin is None:
-        return None
-    try:
-        topic, partition, offset, ts = parse_origin_header(raw_origin)
-    except ValueError:
-        return None
+def _place(src: SourceRecord) -> tuple[OrderKey | None, Routed]:
+    """The record with the router's headers read, and where it stands in event time (None: it
+    lacks them, or they cannot be read)."""
+    read = routed(src)
+    origin = read.origin
+    if read.kind is None or origin is None:
+        return None, read
+    topic, partition, offset, ts = origin
     if ts is None:
         ts = src.timestamp_ms if src.timestamp_ms is not None else 0
-    rank = SEND if raw_kind == _REQUEST else CONSENT
-    return OrderKey(ts, rank, topic, partition, offset), internal
-
-
-#: A held record: the record and its split headers.
-Held = tuple[SourceRecord, Internal]
+    rank = SEND if read.kind == _REQUEST else CONSENT
+    return OrderKey(ts, rank, topic, partition, offset), read
 
 
 def held_record_encoder(contract: Contract) -> Callable[[SourceRecord], bytes]:
@@ -156,7 +145,7 @@ class GatePartition:
             self.analytics,
         )
         consent_topics = frozenset(settings.consent_topics)
-        self.queue: HoldQueue[Held] = HoldQueue(
+        self.queue: HoldQueue[Routed] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )
         self._unsaved: dict[int, SourceRecord] = {}  # held, not in the changelog
@@ -182,9 +171,9 @@ class GatePartition:
                 value=rec["value"],
                 headers=[(h["key"], h["value"]) for h in rec["headers"]],
             )
-            placed = _place(src)
-            if placed is not None:
-                self.queue.hold(placed[0], (src, placed[1]), now_ms)
+            key, read = _place(src)
+            if key is not None:
+                self.queue.hold(key, read, now_ms)
                 self._saved.add(src.offset)
 
     def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
@@ -209,10 +198,10 @@ class GatePartition:
                 self.counters["bad_stats_deltas"] += 1
                 return []
             return self.stats.receive(delta, now_ms)
-        placed = _place(src)
-        if placed is None:
-            return self.gate.handle(src, now_ms)  # not routed by us: dead-lettered
-        self.queue.hold(placed[0], (src, placed[1]), now_ms)
+        key, read = _place(src)
+        if key is None:  # not routed by us: dead-lettered
+            return self.gate.handle(src, now_ms, read=read)
+        self.queue.hold(key, read, now_ms)
         self._unsaved[src.offset] = src
         return []
 
@@ -223,13 +212,14 @@ class GatePartition:
         handle = self.gate.handle
         unsaved, saved = self._unsaved, self._saved
         for r in self.queue.release(now_ms):
-            src, internal = r.item
+            read = r.item
+            src = read.src
             if unsaved.pop(src.offset, None) is None and src.offset in saved:
                 saved.discard(src.offset)
                 self.state.put(held_key(src.offset), None)
             if r.expired:
                 self.counters["hold_expired"] += 1
-            outputs = handle(src, now_ms, order_uncertain=r.expired, internal=internal)
+            outputs = handle(src, now_ms, order_uncertain=r.expired, read=read)
             decided.append((src, outputs))
         return decided
 
