@@ -158,10 +158,10 @@ class GatePartition:
     def _load(self, store: StateStore, now_ms: int) -> None:
         raw = store.get(self.partition, MARKS_KEY)
         if raw is not None:
-            for m in self.contract.decode(RecordName.WATERMARK, raw)["marks"]:
+            for m in self.contract.decode_own(RecordName.WATERMARK, raw)["marks"]:
                 self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"])
         for _, value in store.scan(self.partition, HELD_PREFIX):
-            rec = self.contract.decode(RecordName.HELD_RECORD, value)
+            rec = self.contract.decode_own(RecordName.HELD_RECORD, value)
             src = SourceRecord(
                 topic="",
                 partition=self.partition,
