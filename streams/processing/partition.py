@@ -16,8 +16,8 @@ from typing import Any
 
 from streams.core.intents import ReplyClassifier
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
-from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
-from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
+from streams.models.avro_write import record_encoder
+from streams.models.contract import Contract, DecodeError, RecordName
 from streams.processing.analytics import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.processing.gate import Gate
 from streams.processing.records import (
@@ -64,50 +64,15 @@ def _place(src: SourceRecord) -> tuple[OrderKey | None, Routed]:
 
 
 def held_record_encoder(contract: Contract) -> Callable[[SourceRecord], bytes]:
-    """Encodes a record held across a commit as a ``HeldRecord`` (v1): by hand, byte for byte as
-    the contract's encoder does, in a fifth of its time (a live stream holds nearly every campaign
-    across a commit); the contract's encoder if the bytes of probe records differ (a new
-    version of the schema)."""
-    current = contract.current(RecordName.HELD_RECORD)
-    prefix = MAGIC + current.fingerprint
+    """Encodes a record held across a commit as a ``HeldRecord``: the fast encoder given the
+    record's fields as they are (its headers as their pairs); a live stream holds nearly every
+    campaign across a commit."""
+    encode = record_encoder(contract, RecordName.HELD_RECORD, fields="tuple")
 
-    def by_hand(src: SourceRecord) -> bytes:
-        parts = [
-            prefix,
-            avro_long(src.offset),
-            optional_long(src.timestamp_ms),
-            optional_bytes(src.key),
-            optional_bytes(src.value),
-        ]
-        if src.headers:
-            parts.append(avro_long(len(src.headers)))
-            for name, data in src.headers:
-                parts.append(avro_string(name))
-                parts.append(optional_bytes(data))
-        parts.append(b"\x00")
-        return b"".join(parts)
+    def held(src: SourceRecord) -> bytes:
+        return encode(src.offset, src.timestamp_ms, src.key, src.value, src.headers)
 
-    def general(src: SourceRecord) -> bytes:
-        return contract.encode(
-            RecordName.HELD_RECORD,
-            {
-                "offset": src.offset,
-                "timestamp_ms": src.timestamp_ms,
-                "key": src.key,
-                "value": src.value,
-                "headers": [{"key": k, "value": v} for k, v in src.headers],
-            },
-        )
-
-    headers = [("h", b"x"), ("\u00e9", None)]
-    probes = [
-        SourceRecord("", 0, 2**40, 1_700_000_000_000, b"k", b"v" * 300, headers),
-        SourceRecord("", 0, 0, None, None, None, []),
-        SourceRecord("", 0, 63, -1, b"", b"", [("", b"")] * 70),
-    ]
-    if all(by_hand(p) == general(p) for p in probes):
-        return by_hand
-    return general
+    return held
 
 
 class GatePartition:
