@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -138,6 +137,7 @@ ROUTE_FIELDS = (
     "requested_at_ms",
 )
 Route = dict[str, Any]
+_ROUTE_LENGTH = len(ROUTE_FIELDS)
 
 # The route's JSON, without json.dumps/loads building an encoder (or checking its arguments) on
 # every call: CPython's C encoder and the decoder's scanner, made once (the same text either way;
@@ -155,17 +155,6 @@ def _route_json(values: list[Any]) -> str:
     if _encode_route is None:
         return json.dumps(values, separators=(",", ":"))
     return "".join(_encode_route(values, 0))
-
-
-def _route_values(text: str) -> Any:
-    """The JSON value that is all of ``text``; ValueError if it is not."""
-    try:
-        value, end = _scan_json(text, 0)
-    except StopIteration:
-        raise ValueError("not JSON") from None
-    if end != len(text):
-        raise ValueError("more than one JSON value")
-    return value
 
 
 def origin_header(src: SourceRecord, route: Route | None = None) -> bytes:
@@ -192,18 +181,22 @@ def read_origin_header(raw: bytes | None) -> tuple[Origin | None, Route | None]:
         fields = raw.decode().split("\x1f", 4)
     except ValueError:  # not UTF-8: not the router's
         return None, None
+    n = len(fields)
     origin: Origin | None = None
-    if len(fields) >= 4:
-        topic, partition, offset, ts = fields[:4]
-        with contextlib.suppress(ValueError):
-            origin = (topic, int(partition), int(offset), int(ts) if ts else None)
-    route: Route | None = None
-    if len(fields) == 5:
-        try:
-            values = _route_values(fields[4])
+    if n >= 4:
+        ts = fields[3]
+        try:  # (not contextlib.suppress: it costs a third of this function)
+            origin = (fields[0], int(fields[1]), int(fields[2]), int(ts) if ts else None)
         except ValueError:
-            values = None
-        if isinstance(values, list) and len(values) == len(ROUTE_FIELDS):
+            origin = None
+    route: Route | None = None
+    if n == 5:
+        text = fields[4]
+        try:  # the one JSON value that is all of the text
+            values, end = _scan_json(text, 0)
+        except (StopIteration, ValueError):  # (StopIteration: no JSON value at all)
+            values, end = None, 0
+        if end == len(text) and type(values) is list and len(values) == _ROUTE_LENGTH:
             route = dict(zip(ROUTE_FIELDS, values, strict=True))
     return origin, route
 
