@@ -14,6 +14,7 @@ import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
 from streams.logs import log_event, logging_config, setup_logging
+from streams.models.avro_internals import IncompatibleAvro, check_versions
 from streams.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -106,6 +107,10 @@ def main(ctx: click.Context, verbose: bool) -> None:
     """consent-gate: enforce marketing opt-outs per channel on Kafka."""
     ctx.obj = {"verbose": verbose}
     cli_logging(verbose)
+    try:
+        check_versions()  # the Avro libraries' internals the codec relies on
+    except IncompatibleAvro as exc:
+        _fail(str(exc))
 
 
 @main.command()

@@ -118,3 +118,26 @@ def test_an_unexpected_error_is_named_in_one_sentence(monkeypatch: pytest.Monkey
     )
     verbose = CliRunner().invoke(cli.main, ["--verbose", "settings"])
     assert isinstance(verbose.exception, ValueError)  # the traceback, asked for
+
+
+def test_another_avro_library_version_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command starts by checking the fastavro and Apache avro versions the codec's
+    internals were written for (streams/models/avro_internals.py)."""
+    from importlib import metadata
+
+    from click.testing import CliRunner
+
+    import streams.cli as cli
+
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, "version", lambda name: "1.14.0" if name == "fastavro" else real(name)
+    )
+    monkeypatch.setattr(cli, "cli_logging", lambda verbose: None)
+    done = CliRunner().invoke(cli.main, ["settings"])
+    assert done.exit_code == 2
+    assert done.output.strip() == (
+        "consent-gate: consent-gate's Avro codec was written for fastavro 1.13.x (it relies on "
+        "its internals: streams/models/avro_internals.py) but 1.14.0 is installed: install "
+        "fastavro==1.13.*."
+    )

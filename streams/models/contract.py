@@ -10,17 +10,16 @@ always uses the current version; the reader finds the writer's version by finger
 resolves it against the current one (schema evolution).
 
 Decoding is as strict as Apache avro, the reference implementation, plus two rules of the spec it
-lets pass (:func:`_strict_avro`): a value is read when Apache avro reads it, with the same result,
-and is refused (``UNDECODABLE``) otherwise. fastavro
-does the work whenever the body is *plain* (``wire_check.py``: nothing where the two libraries
-differ, such as an enum or union index of -1, which fastavro takes as the last symbol); any other
-body, which no ordinary writer produces, is read by Apache avro itself.
+lets pass (``avro_internals.strict_avro``): a value is read when Apache avro reads it, with the
+same result, and is refused (``UNDECODABLE``) otherwise. fastavro does the work whenever the body
+is *plain* (``wire_check.py``: nothing where the two libraries differ, such as an enum or union
+index of -1, which fastavro takes as the last symbol); any other body, which no ordinary writer
+produces, is read by Apache avro itself. The internals of both libraries the codec relies on are
+in ``avro_internals.py``, which checks their versions.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import io
 import json
 import os
@@ -35,6 +34,7 @@ import fastavro
 from fastavro.schema import fingerprint as _fingerprint
 from fastavro.schema import to_parsing_canonical_form
 
+from streams.models.avro_internals import body_reader, check_versions, strict_avro
 from streams.models.wire_check import PlainCheck, plain_check
 
 MAGIC = b"\xc3\x01"
@@ -103,70 +103,6 @@ class SchemaVersion:
     declared: dict[str, Any]  # the .avsc file as written (JSON)
 
 
-Reader = Any  # (file object) -> the record
-
-
-def _body_reader(schema: dict[str, Any]) -> Reader:
-    """A reader of bodies written with ``schema`` into the same schema: fastavro's own
-    ``_read_data`` with the schema parsed once (``schemaless_reader`` parses it again, and
-    compares writer and reader schema, on every call: a third of its time for our records).
-    A private function, so it is used only if it reads a sample exactly as ``schemaless_reader``
-    does (fastavro pinned to a minor version in pyproject.toml); else ``schemaless_reader``."""
-
-    def plain(fo: Any) -> Any:
-        return fastavro.schemaless_reader(fo, schema, None)
-
-    try:
-        internals = vars(importlib.import_module("fastavro._read"))
-        _read_data = internals["_read_data"]
-        named = internals["_default_named_schemas"]()
-        parsed = fastavro.parse_schema(schema, named["writer"])
-
-        def fast(fo: Any) -> Any:
-            return _read_data(fo, parsed, named, None, {})
-
-        sample = io.BytesIO()
-        fastavro.schemaless_writer(sample, schema, _sample(schema))
-        if fast(io.BytesIO(sample.getvalue())) != plain(io.BytesIO(sample.getvalue())):
-            return plain
-        return fast
-    except Exception:  # another fastavro: the public reader
-        return plain
-
-
-def _sample(schema: dict[str, Any]) -> dict[str, Any]:
-    """A record of ``schema`` with every field set (for the reader check)."""
-    return {f["name"]: _sample_value(f["type"]) for f in schema["fields"]}
-
-
-def _sample_value(t: Any) -> Any:
-    if isinstance(t, list):  # a union: its last branch (null first by convention)
-        return _sample_value(t[-1])
-    if isinstance(t, str):
-        return {
-            "null": None,
-            "boolean": True,
-            "int": 7,
-            "long": 1_700_000_000_000,
-            "float": 0.5,
-            "double": 0.25,
-            "bytes": b"\x00b",
-            "string": "s\u00e9",
-        }.get(t)
-    kind = t.get("type")
-    if kind == "record":
-        return _sample(t)
-    if kind == "enum":
-        return t["symbols"][-1]
-    if kind == "array":
-        return [_sample_value(t["items"])]
-    if kind == "map":
-        return {"k": _sample_value(t["values"])}
-    if kind == "fixed":
-        return b"\x01" * t["size"]
-    return _sample_value(kind)
-
-
 class _RecordCodec:
     """Encoder/decoder for one record, all of its versions known."""
 
@@ -187,7 +123,7 @@ class _RecordCodec:
             for v in versions
         }
         self._apache: dict[bytes, tuple[Any, Any]] = {}  # built on first use
-        self._current_reader = _body_reader(self.current.schema)
+        self._current_reader = body_reader(self.current.schema)
 
     def encode(self, record: Mapping[str, Any]) -> bytes:
         buf = io.BytesIO()
@@ -229,12 +165,29 @@ class _RecordCodec:
                     return record
         return self._decode_strictly(fp, data)
 
+    def decode_own(self, data: bytes) -> dict[str, Any]:
+        """:meth:`decode` for a value this program wrote itself in the current version (its
+        table's entries read back from RocksDB or the changelog): read by fastavro straight
+        away, without the plain-body check that guards the inputs; any other value (an older
+        version, or one fastavro cannot read to its end) goes the strict way."""
+        if data.startswith(self._prefix):
+            buf = io.BytesIO(data)
+            buf.seek(HEADER_LEN)
+            try:
+                record: dict[str, Any] = self._current_reader(buf)
+            except Exception:  # corrupt: the strict way says why
+                pass
+            else:
+                if buf.tell() == len(data):
+                    return record
+        return self.decode(data)
+
     def _decode_strictly(self, fp: bytes, data: bytes) -> dict[str, Any]:
         """Apache avro's reading of a body that is not plain, or ``UNDECODABLE``; stricter than
-        Apache avro in two places where the spec leaves no doubt (:func:`_strict_avro`)."""
+        Apache avro in two places where the spec leaves no doubt (``strict_avro``)."""
         import avro.schema  # only needed for bodies no ordinary writer produces
 
-        reader_class, decoder_class = _strict_avro()
+        reader_class, decoder_class = strict_avro()
 
         if fp not in self._apache:
             by_fp = {v.fingerprint: v for v in self.versions}
@@ -260,38 +213,6 @@ class _RecordCodec:
         return cast(dict[str, Any], record)
 
 
-@functools.cache
-def _strict_avro() -> tuple[Any, Any]:
-    """Apache avro's reader and decoder, refusing what the spec rules out but Apache avro 1.12
-    reads anyway: a boolean byte other than 0 or 1 (it reads False: a corrupt ``prefetch`` flag
-    would turn a scanner's click into an opt-out), and an enum index beyond the writer's symbols
-    (it reads the enum's default: but the writer is our own schema, whose symbols are all known,
-    so such an index can only be corrupt; the default is for *readers* that lack a symbol)."""
-    import avro.errors
-    import avro.io
-
-    class StrictDecoder(avro.io.BinaryDecoder):
-        def read_boolean(self) -> bool:
-            byte = self.read(1)
-            if byte not in (b"\x00", b"\x01"):
-                raise avro.errors.InvalidAvroBinaryEncoding(f"boolean byte {byte!r}")
-            return byte == b"\x01"
-
-    class StrictReader(avro.io.DatumReader):
-        def read_enum(self, writers_schema: Any, readers_schema: Any, decoder: Any) -> str:
-            start = decoder.reader.tell()
-            index = decoder.read_int()
-            if not 0 <= index < len(writers_schema.symbols):
-                raise avro.errors.InvalidAvroBinaryEncoding(
-                    f"enum index {index} outside the {len(writers_schema.symbols)} symbols of "
-                    f"{writers_schema.name}"
-                )
-            decoder.reader.seek(start)
-            return super().read_enum(writers_schema, readers_schema, decoder)
-
-    return StrictReader, StrictDecoder
-
-
 _VERSION_FILE = re.compile(r"^v(\d+)\.avsc$")
 
 
@@ -299,6 +220,7 @@ class Contract:
     """All records of the contract, loaded from a schema folder."""
 
     def __init__(self, schema_dir: Path | str = DEFAULT_SCHEMA_DIR) -> None:
+        check_versions()
         self.schema_dir = Path(schema_dir)
         self._codecs: dict[RecordName, _RecordCodec] = {}
         self._by_fingerprint: dict[bytes, SchemaVersion] = {}
@@ -360,6 +282,14 @@ class Contract:
                         f"expected {self.current(record).full_name}",
                     ) from None
             raise
+
+    def decode_own(self, record: RecordName, data: bytes) -> dict[str, Any]:
+        """Decode a ``record`` this program wrote itself (the table's own values, read back):
+        trusted when it is in the current version, else as strictly as :meth:`decode`."""
+        codec = self._codecs[record]
+        if data.startswith(codec._prefix):
+            return codec.decode_own(data)
+        return self.decode(record, data)  # (its errors name another record's schema)
 
 
 def parse_header(data: bytes) -> bytes | None:

@@ -44,6 +44,19 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
     return -1, -1
 
 
+def full_name(name: str, namespace: str | None) -> str:
+    """The full name of a named type called ``name`` in ``namespace`` (Avro spec, "Names")."""
+    return name if "." in name or not namespace else f"{namespace}.{name}"
+
+
+def define(named: dict[str, Mapping[str, Any]], schema: Any, namespace: str | None) -> Any:
+    """Note the named type ``schema`` (a record, enum or fixed) in ``named`` by its full name,
+    with the namespace its fields' names are resolved in; that definition."""
+    full = full_name(schema["name"], schema.get("namespace", namespace))
+    named[full] = {**schema, "namespace": full.rpartition(".")[0] or None}
+    return named[full]
+
+
 class _Recursive(Exception):
     """A recursive named type: not compiled (every body then goes to Apache avro)."""
 
@@ -136,7 +149,7 @@ class _Source:
             if schema in _PRIMITIVES:
                 self.primitive(schema, indent)
                 return
-            full = schema if "." in schema or not namespace else f"{namespace}.{schema}"
+            full = full_name(schema, namespace)
             self.named(self._named.get(full) or self._named[schema], indent)
             return
         if isinstance(schema, list):
@@ -144,11 +157,7 @@ class _Source:
             return
         kind = schema["type"]
         if kind in ("record", "error", "enum", "fixed"):
-            name: str = schema["name"]
-            space = schema.get("namespace", namespace)
-            full = name if "." in name or not space else f"{space}.{name}"
-            self._named[full] = {**schema, "namespace": full.rpartition(".")[0] or None}
-            self.named(self._named[full], indent)
+            self.named(define(self._named, schema, namespace), indent)
         elif kind == "array":
             self.collection(indent, lambda i: self.block(i, schema["items"], namespace))
         elif kind == "map":

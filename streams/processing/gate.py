@@ -55,11 +55,12 @@ from streams.processing.records import (
     InputKind,
     Output,
     Rejected,
+    Route,
+    Routed,
     SourceRecord,
     failure,
     gate_dead_letter,
-    parse_route,
-    split_internal,
+    routed,
 )
 from streams.processing.stats import Analytics
 from streams.processing.validate import Valid, Validator
@@ -69,9 +70,6 @@ from streams.state.consent_store import ConsentStore
 logger = logging.getLogger("consent_gate.gate")
 
 _REQUEST = InputKind.REQUEST.value.encode()
-
-#: A record of the internal topic split into (its original headers, kind header, origin header).
-Internal = tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]
 
 
 class Gate:
@@ -103,19 +101,24 @@ class Gate:
         now_ms: int | None = None,
         *,
         order_uncertain: bool = False,
-        internal: Internal | None = None,
+        read: Routed | None = None,
     ) -> list[Output]:
         """The outputs of one record of the by-contact topic. ``order_uncertain``: its hold
-        expired before the other inputs were shown to have caught up with it. ``internal``:
-        ``split_internal(src.headers)``, when the caller has it already."""
+        expired before the other inputs were shown to have caught up with it. ``read``:
+        ``routed(src)`` (the router's headers read), when the caller has it already."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        headers, raw_kind, raw_origin = internal or split_internal(src.headers)
+        read = read or routed(src)
         try:
-            if raw_kind == _REQUEST:
-                forwarded = self._forward_routed(src, headers, raw_origin, order_uncertain)
-                if forwarded is not None:
-                    return [forwarded]
-            return self._handle(src, headers, raw_kind, now_ms, order_uncertain)
+            route = read.route
+            if (
+                read.kind == _REQUEST
+                and route is not None
+                and route["channel"] in self.channel_topics
+            ):
+                # decided on what the router read of it, without decoding it again (a channel
+                # not ours: the full path rejects it)
+                return [self._send(src, read.headers, route, now_ms, order_uncertain)]
+            return self._handle(src, read, now_ms, order_uncertain)
         except Exception as exc:  # rejected input, or a bug / corrupt entry: fail closed, go on
             code, reason = failure(exc, "gate", src, logger)
         return [
@@ -127,46 +130,14 @@ class Gate:
                 reason=reason,
                 now_ms=now_ms,
                 max_bytes=self.settings.max_message_bytes,
+                read=read,
             )
         ]
 
-    def _forward_routed(
-        self,
-        src: SourceRecord,
-        headers: Headers,
-        raw_origin: bytes | None,
-        order_uncertain: bool,
-    ) -> Output | None:
-        """The forwarded send, decided on what the router read of it (its route), without
-        decoding it again; None when it is not to be forwarded (or carries no route): the full
-        path decides, and builds the suppression."""
-        route = parse_route(raw_origin)
-        if route is None:
-            return None
-        channel = route["channel"]
-        topic = self.channel_topics.get(channel)
-        if topic is None:
-            return None
-        state = self.store.get(route["contact_id"], channel)
-        origin = route["origin"]
-        decision = decide(
-            origin, state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
-        )
-        if not decision.forward:
-            return None
-        if consent_applies(origin):
-            self.analytics.sent(route, channel, True, _event_time(src))
-        assert src.value is not None
-        return Output(topic, src.key, src.value, headers)
-
     def _handle(
-        self,
-        src: SourceRecord,
-        headers: Headers,
-        raw_kind: bytes | None,
-        now_ms: int,
-        order_uncertain: bool,
+        self, src: SourceRecord, read: Routed, now_ms: int, order_uncertain: bool
     ) -> list[Output]:
+        raw_kind = read.kind
         if raw_kind is None:
             raise Rejected("UNKNOWN_INPUT", f"record has no {KIND_HEADER} header")
         try:
@@ -175,38 +146,43 @@ class Gate:
             raise Rejected("UNKNOWN_INPUT", f"unknown input kind {raw_kind!r}") from None
         valid = self.validator.check(kind, src.value)
         if kind is InputKind.REQUEST:
-            return [self._send(valid, src, headers, now_ms, order_uncertain)]
+            # the route the router would have sent with it
+            send = {**valid.record, "channel": valid.channel, "contact_id": valid.contact_id}
+            return [self._send(src, read.headers, send, now_ms, order_uncertain)]
         return self._consent(
             valid, now_ms, now_ms if src.timestamp_ms is None else src.timestamp_ms
         )
 
     def _send(
         self,
-        valid: Valid,
         src: SourceRecord,
         headers: Headers,
+        send: Route,
         now_ms: int,
         order_uncertain: bool,
     ) -> Output:
-        msg = valid.record
-        state = self.store.get(valid.contact_id, valid.channel)
+        """The one decision on a send request (``send``: its route, the fields the router read
+        of it): forwarded to its channel topic as it came, or the suppression built from it."""
+        contact_id: str = send["contact_id"]
+        channel: str = send["channel"]
+        origin = send["origin"]
+        state = self.store.get(contact_id, channel)
         decision = decide(
-            msg["origin"], state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
+            origin, state, order_uncertain=order_uncertain, fail_closed=self.fail_closed
         )
         assert src.value is not None
-        if consent_applies(msg["origin"]):
+        if consent_applies(origin):
             ts = now_ms if src.timestamp_ms is None else src.timestamp_ms
-            sent = {**msg, "contact_id": valid.contact_id}  # as the router's route has it
-            self.analytics.sent(sent, valid.channel, decision.forward, ts)
+            self.analytics.sent(send, channel, decision.forward, ts)
         if decision.forward:
-            return Output(self.channel_topics[valid.channel], src.key, src.value, headers)
+            return Output(self.channel_topics[channel], src.key, src.value, headers)
         assert decision.reason is not None
         suppressed = {
-            "message_id": msg["message_id"],
-            "contact_id": valid.contact_id,
-            "channel": valid.channel,
-            "campaign_id": msg.get("campaign_id"),
-            "message_type": msg.get("message_type"),
+            "message_id": send["message_id"],
+            "contact_id": contact_id,
+            "channel": channel,
+            "campaign_id": send.get("campaign_id"),
+            "message_type": send.get("message_type"),
             "reason": decision.reason.value,
             # The proof of the opt-out (none when the send was held too long, still subscribed).
             "opted_out_at_ms": None if state.subscribed else state.changed_at_ms,
@@ -218,7 +194,7 @@ class Gate:
             "original_size": None,
             "original_sha256": None,
         }
-        key = valid.contact_id.encode()
+        key = contact_id.encode()
         encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
         limit = self.settings.max_message_bytes
         if record_size(key, encoded, headers) > limit:
@@ -236,7 +212,7 @@ class Gate:
             room = max(0, limit - record_size(key, empty, headers) - 4)
             suppressed["original_value"] = src.value[:room]
             encoded = self.contract.encode(RecordName.SUPPRESSED_MESSAGE, suppressed)
-        return Output(self.settings.suppressed_topic, key, encoded, headers, tag=valid.channel)
+        return Output(self.settings.suppressed_topic, key, encoded, headers, tag=channel)
 
     def _trigger(self, valid: Valid) -> tuple[Trigger | None, KeywordMatch]:
         if valid.kind is InputKind.REPLY:
@@ -359,7 +335,3 @@ class Gate:
             encoded = self.contract.encode(RecordName.CONSENT_EVENT, event)
             outputs.append(self._event(valid.contact_id, encoded, event["type"]))
         return outputs
-
-
-def _event_time(src: SourceRecord) -> int:
-    return int(time.time() * 1000) if src.timestamp_ms is None else src.timestamp_ms

@@ -16,17 +16,17 @@ from typing import Any
 
 from streams.core.intents import ReplyClassifier
 from streams.core.ordering import CONSENT, SEND, HoldQueue, OrderKey
-from streams.models.avro_write import avro_long, avro_string, optional_bytes, optional_long
-from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
-from streams.processing.gate import Gate, Internal
+from streams.models.avro_write import record_encoder
+from streams.models.contract import Contract, DecodeError, RecordName
+from streams.processing.gate import Gate
 from streams.processing.records import (
     KIND_HEADER,
     WATERMARK_KIND,
     InputKind,
     Output,
+    Routed,
     SourceRecord,
-    parse_origin_header,
-    split_internal,
+    routed,
 )
 from streams.processing.stats import STATS_AGG_PREFIX, Analytics, StatsAggregator, is_stats
 from streams.settings import Settings
@@ -49,76 +49,30 @@ def is_watermark(src: SourceRecord) -> bool:
     return len(hs) == 1 and hs[0][0] == KIND_HEADER and hs[0][1] == WATERMARK_KIND
 
 
-def order_key(src: SourceRecord) -> OrderKey | None:
-    """Where a routed record stands in event time (None: it lacks the router's headers)."""
-    placed = _place(src)
-    return None if placed is None else placed[0]
-
-
-def _place(src: SourceRecord) -> tuple[OrderKey, Internal] | None:
-    internal = split_internal(src.headers)
-    _, raw_kind, raw_origin = internal
-    if raw_kind is None or raw_origin is None:
-        return None
-    try:
-        topic, partition, offset, ts = parse_origin_header(raw_origin)
-    except ValueError:
-        return None
+def _place(src: SourceRecord) -> tuple[OrderKey | None, Routed]:
+    """The record with the router's headers read, and where it stands in event time (None: it
+    lacks them, or they cannot be read)."""
+    read = routed(src)
+    origin = read.origin
+    if read.kind is None or origin is None:
+        return None, read
+    topic, partition, offset, ts = origin
     if ts is None:
         ts = src.timestamp_ms if src.timestamp_ms is not None else 0
-    rank = SEND if raw_kind == _REQUEST else CONSENT
-    return OrderKey(ts, rank, topic, partition, offset), internal
-
-
-#: A held record: the record and its split headers.
-Held = tuple[SourceRecord, Internal]
+    rank = SEND if read.kind == _REQUEST else CONSENT
+    return OrderKey(ts, rank, topic, partition, offset), read
 
 
 def held_record_encoder(contract: Contract) -> Callable[[SourceRecord], bytes]:
-    """Encodes a record held across a commit as a ``HeldRecord`` (v1): by hand, byte for byte as
-    the contract's encoder does, in a fifth of its time (a live stream holds nearly every campaign
-    across a commit); the contract's encoder if the bytes of probe records differ (a new
-    version of the schema)."""
-    current = contract.current(RecordName.HELD_RECORD)
-    prefix = MAGIC + current.fingerprint
+    """Encodes a record held across a commit as a ``HeldRecord``: the fast encoder given the
+    record's fields as they are (its headers as their pairs); a live stream holds nearly every
+    campaign across a commit."""
+    encode = record_encoder(contract, RecordName.HELD_RECORD, fields="tuple")
 
-    def by_hand(src: SourceRecord) -> bytes:
-        parts = [
-            prefix,
-            avro_long(src.offset),
-            optional_long(src.timestamp_ms),
-            optional_bytes(src.key),
-            optional_bytes(src.value),
-        ]
-        if src.headers:
-            parts.append(avro_long(len(src.headers)))
-            for name, data in src.headers:
-                parts.append(avro_string(name))
-                parts.append(optional_bytes(data))
-        parts.append(b"\x00")
-        return b"".join(parts)
+    def held(src: SourceRecord) -> bytes:
+        return encode(src.offset, src.timestamp_ms, src.key, src.value, src.headers)
 
-    def general(src: SourceRecord) -> bytes:
-        return contract.encode(
-            RecordName.HELD_RECORD,
-            {
-                "offset": src.offset,
-                "timestamp_ms": src.timestamp_ms,
-                "key": src.key,
-                "value": src.value,
-                "headers": [{"key": k, "value": v} for k, v in src.headers],
-            },
-        )
-
-    headers = [("h", b"x"), ("\u00e9", None)]
-    probes = [
-        SourceRecord("", 0, 2**40, 1_700_000_000_000, b"k", b"v" * 300, headers),
-        SourceRecord("", 0, 0, None, None, None, []),
-        SourceRecord("", 0, 63, -1, b"", b"", [("", b"")] * 70),
-    ]
-    if all(by_hand(p) == general(p) for p in probes):
-        return by_hand
-    return general
+    return held
 
 
 class GatePartition:
@@ -156,7 +110,7 @@ class GatePartition:
             self.analytics,
         )
         consent_topics = frozenset(settings.consent_topics)
-        self.queue: HoldQueue[Held] = HoldQueue(
+        self.queue: HoldQueue[Routed] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )
         self._unsaved: dict[int, SourceRecord] = {}  # held, not in the changelog
@@ -169,10 +123,10 @@ class GatePartition:
     def _load(self, store: StateStore, now_ms: int) -> None:
         raw = store.get(self.partition, MARKS_KEY)
         if raw is not None:
-            for m in self.contract.decode(RecordName.WATERMARK, raw)["marks"]:
+            for m in self.contract.decode_own(RecordName.WATERMARK, raw)["marks"]:
                 self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"])
         for _, value in store.scan(self.partition, HELD_PREFIX):
-            rec = self.contract.decode(RecordName.HELD_RECORD, value)
+            rec = self.contract.decode_own(RecordName.HELD_RECORD, value)
             src = SourceRecord(
                 topic="",
                 partition=self.partition,
@@ -182,9 +136,9 @@ class GatePartition:
                 value=rec["value"],
                 headers=[(h["key"], h["value"]) for h in rec["headers"]],
             )
-            placed = _place(src)
-            if placed is not None:
-                self.queue.hold(placed[0], (src, placed[1]), now_ms)
+            key, read = _place(src)
+            if key is not None:
+                self.queue.hold(key, read, now_ms)
                 self._saved.add(src.offset)
 
     def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
@@ -209,10 +163,10 @@ class GatePartition:
                 self.counters["bad_stats_deltas"] += 1
                 return []
             return self.stats.receive(delta, now_ms)
-        placed = _place(src)
-        if placed is None:
-            return self.gate.handle(src, now_ms)  # not routed by us: dead-lettered
-        self.queue.hold(placed[0], (src, placed[1]), now_ms)
+        key, read = _place(src)
+        if key is None:  # not routed by us: dead-lettered
+            return self.gate.handle(src, now_ms, read=read)
+        self.queue.hold(key, read, now_ms)
         self._unsaved[src.offset] = src
         return []
 
@@ -223,13 +177,14 @@ class GatePartition:
         handle = self.gate.handle
         unsaved, saved = self._unsaved, self._saved
         for r in self.queue.release(now_ms):
-            src, internal = r.item
+            read = r.item
+            src = read.src
             if unsaved.pop(src.offset, None) is None and src.offset in saved:
                 saved.discard(src.offset)
                 self.state.put(held_key(src.offset), None)
             if r.expired:
                 self.counters["hold_expired"] += 1
-            outputs = handle(src, now_ms, order_uncertain=r.expired, internal=internal)
+            outputs = handle(src, now_ms, order_uncertain=r.expired, read=read)
             decided.append((src, outputs))
         return decided
 

@@ -50,7 +50,7 @@ class ConsentStore:
         raw = self.table.get(state_key(contact_id, channel))
         if raw is None:
             return self.default
-        return state_from_record(self.contract.decode(RecordName.CONSENT_STATE, raw))
+        return state_from_record(self.contract.decode_own(RecordName.CONSENT_STATE, raw))
 
     def put(self, contact_id: str, channel: str, state: ConsentState) -> None:
         self.table.put(

@@ -34,7 +34,7 @@ confluent-kafka for this workload (benchmarks/compare import).
 Every batch's delivery is awaited; the first failure stops the import with the broker's error.
 The rows are checked and encoded in this one process: on this 2-core machine a pool of encoding
 processes measured no faster (the machine is the limit), and the fastavro encoding was the
-bottleneck, hence :class:`CommandEncoder`.
+bottleneck, hence the fast encoder (``streams.models.avro_write``).
 """
 
 from __future__ import annotations
@@ -57,10 +57,9 @@ from streams.kafka.command_topic import (
     CommandTooLarge,
     command_key,
     command_producer,
-    encode_command,
 )
-from streams.models.avro_write import avro_long, avro_string, optional_string
-from streams.models.contract import MAGIC, Contract, DecodeError, RecordName
+from streams.models.avro_write import record_encoder
+from streams.models.contract import Contract, DecodeError, RecordName
 from streams.processing.records import InputKind, Rejected
 from streams.processing.validate import Validator
 from streams.settings import Settings
@@ -319,88 +318,6 @@ def read_header(path: Path, reader: Iterator[list[str]]) -> list[str]:
     return header
 
 
-class CommandEncoder:
-    """Single-object encoding of the import's opt-out commands, about four times faster than the
-    general codec (fastavro), which was the import's bottleneck. It writes the fields of
-    ``schemas/consent_command`` v2 in order; at start it encodes probe records both ways, and
-    when the bytes differ (the current schema is no longer v2) the general codec is used."""
-
-    def __init__(self, contract: Contract) -> None:
-        self.contract = contract
-        current = contract.current(RecordName.CONSENT_COMMAND)
-        self.prefix = MAGIC + current.fingerprint
-        symbols = {f["name"]: f["type"] for f in current.declared["fields"]}
-        try:
-            self.opt_out = avro_long(symbols["action"]["symbols"].index("OPT_OUT"))
-            self.import_ = avro_long(symbols["source"]["symbols"].index("IMPORT"))
-        except (KeyError, TypeError, ValueError):
-            self.fast = False
-            return
-        probes = [
-            _probe(proof=True, ip="10.0.0.1", reason="why", campaign="c"),
-            _probe(proof=True, ip=None, reason=None, campaign=None),
-            _probe(proof=False, ip=None, reason="ü" * 200, campaign=None),
-        ]
-        self.fast = all(self._fast(p) == encode_command(contract, p) for p in probes)
-
-    def encode(self, r: dict[str, Any]) -> bytes:
-        if self.fast:
-            return self._fast(r)
-        return encode_command(self.contract, r)
-
-    def _fast(self, r: dict[str, Any]) -> bytes:
-        proof = r["proof"]
-        return b"".join(
-            (
-                self.prefix,
-                avro_string(r["command_id"]),
-                avro_string(r["contact_id"]),
-                avro_string(r["channel"]),
-                self.opt_out,
-                self.import_,
-                avro_long(r["issued_at_ms"]),
-                b"\x00"
-                if proof is None
-                else b"".join(
-                    (
-                        b"\x02",
-                        avro_long(proof["captured_at_ms"]),
-                        avro_string(proof["method"]),
-                        avro_string(proof["evidence"]),
-                        optional_string(proof["ip_address"]),
-                    )
-                ),
-                optional_string(r["reason"]),
-                optional_string(r["campaign_id"]),
-                optional_string(r["actor"]),
-            )
-        )
-
-
-def _probe(
-    *, proof: bool, ip: str | None, reason: str | None, campaign: str | None
-) -> dict[str, Any]:
-    return {
-        "command_id": "import-0",
-        "contact_id": "contact-ß-1",
-        "channel": "SMS",
-        "action": "OPT_OUT",
-        "source": "IMPORT",
-        "issued_at_ms": 1_700_000_000_123,
-        "proof": {
-            "captured_at_ms": -5,
-            "method": "import",
-            "evidence": "file.csv:2",
-            "ip_address": ip,
-        }
-        if proof
-        else None,
-        "reason": reason,
-        "campaign_id": campaign,
-        "actor": "consent-gate import file.csv",
-    }
-
-
 #: One row read from the file: (line number, its fields, its original text).
 Row = tuple[int, list[str], str]
 #: What a chunk of rows gives: (key, encoded command) per good row, (line, reason, text) per bad.
@@ -423,7 +340,7 @@ class ChunkEncoder:
         self.contract = contract
         self.builder = RowBuilder(settings, self.contract, file_name)
         self.header = header
-        self.commands = CommandEncoder(self.contract)
+        self.commands = record_encoder(self.contract, RecordName.CONSENT_COMMAND, fields="mapping")
         self.recorded = recorded
         self.skipped: Counter[str] = Counter()  # rows already there, per why
 
@@ -431,7 +348,7 @@ class ChunkEncoder:
         good: list[tuple[bytes, bytes]] = []
         bad: list[tuple[int, str, str]] = []
         width = len(self.header)
-        encode = self.commands.encode
+        encode = self.commands
         recorded = self.recorded
         for line, fields, text in rows:
             try:

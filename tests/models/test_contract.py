@@ -637,3 +637,50 @@ def test_corrupted_sample_raises_only_decode_error(index: int, data: st.DataObje
         _CONTRACT.decode(record, bytes(encoded))
     except DecodeError as exc:
         assert exc.code == "UNDECODABLE"
+
+
+# --- The trusted decoder of the table's own values -----------------------------------------------
+
+
+@pytest.mark.parametrize(("record", "value"), SAMPLES, ids=SAMPLE_IDS)
+def test_own_values_read_back_as_the_strict_decoder_reads_them(
+    record: RecordName, value: dict[str, Any]
+) -> None:
+    data = _CONTRACT.encode(record, value)
+    assert _CONTRACT.decode_own(record, data) == _CONTRACT.decode(record, data) == value
+
+
+@pytest.mark.parametrize(("record", "field", "default"), EVOLVED_FIELDS)
+def test_own_value_of_an_older_version_is_resolved_as_strictly(
+    record: RecordName, field: str, default: Any, tmp_path: Path
+) -> None:
+    old_dir, new_dir = schema_dirs(tmp_path, record, field)
+    old, new = Contract(old_dir), Contract(new_dir)
+    old_value = {k: v for k, v in sample_of(record).items() if k != field}
+    assert new.decode_own(record, old.encode(record, old_value)) == {**old_value, field: default}
+
+
+@PROPERTY
+@given(
+    st.sampled_from(list(range(len(SAMPLES)))),
+    st.data(),
+)
+def test_a_corrupt_own_value_is_refused_as_the_strict_decoder_refuses_it(
+    index: int, data: st.DataObject
+) -> None:
+    """Cut short, with bytes after it, or another record's: the same DecodeError either way."""
+    record, value = SAMPLES[index]
+    encoded = _CONTRACT.encode(record, value)
+    how = data.draw(st.sampled_from(["cut", "trailing", "other record"]))
+    if how == "cut":
+        damaged = encoded[: data.draw(st.integers(0, len(encoded) - 1))]
+    elif how == "trailing":
+        damaged = encoded + data.draw(st.binary(min_size=1, max_size=8))
+    else:
+        other = [s for s in SAMPLES if s[0] != record]
+        damaged = _CONTRACT.encode(*other[data.draw(st.integers(0, len(other) - 1))])
+    with pytest.raises(DecodeError) as strict:
+        _CONTRACT.decode(record, damaged)
+    with pytest.raises(DecodeError) as own:
+        _CONTRACT.decode_own(record, damaged)
+    assert (own.value.code, str(own.value)) == (strict.value.code, str(strict.value))

@@ -12,7 +12,9 @@ import avro.schema
 import fastavro
 import pytest
 
-from streams.models.contract import HEADER_LEN, Contract, RecordName, _body_reader, _sample
+import streams.models.contract as contract_module
+from streams.models.avro_internals import IncompatibleAvro, _sample, body_reader, check_versions
+from streams.models.contract import HEADER_LEN, Contract, RecordName
 
 CONTRACT = Contract()
 
@@ -23,7 +25,7 @@ def test_the_fast_reader_is_in_use_and_reads_as_the_public_reader_and_apache_avr
 ) -> None:
     codec = CONTRACT._codecs[name]
     schema = codec.current.schema
-    reader = _body_reader(schema)
+    reader = body_reader(schema)
     assert reader.__name__ == "fast"  # the pinned fastavro has the internals relied on
     record = _sample(schema)
     data = CONTRACT.encode(name, record)
@@ -38,7 +40,7 @@ def test_the_fast_reader_is_in_use_and_reads_as_the_public_reader_and_apache_avr
 def test_realistic_outbound_messages_decode_the_same_both_ways() -> None:
     rng = random.Random(5)
     schema = CONTRACT._codecs[RecordName.OUTBOUND_MESSAGE].current.schema
-    reader = _body_reader(schema)
+    reader = body_reader(schema)
     for i in range(200):
         record = {
             "message_id": f"m{i}",
@@ -61,3 +63,27 @@ def test_realistic_outbound_messages_decode_the_same_both_ways() -> None:
             == record
             == fastavro.schemaless_reader(io.BytesIO(raw), schema, None)
         )
+
+
+def test_the_avro_libraries_are_the_versions_their_internals_were_written_for() -> None:
+    check_versions()  # the installed ones
+
+
+@pytest.mark.parametrize(
+    ("installed", "named"),
+    [
+        ({"fastavro": "1.14.0", "avro": "1.12.2"}, "fastavro 1.13.x"),
+        ({"fastavro": "1.13.1", "avro": "1.11.3"}, "avro 1.12.x"),
+        ({"fastavro": "1.13.1", "avro": "none"}, "avro 1.12.x"),
+    ],
+)
+def test_another_version_fails_in_one_sentence(
+    installed: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(IncompatibleAvro) as failed:
+        check_versions(installed)
+    said = str(failed.value)
+    assert named in said and "\n" not in said and said.endswith(".")
+    monkeypatch.setattr(contract_module, "check_versions", lambda: check_versions(installed))
+    with pytest.raises(IncompatibleAvro):
+        Contract()  # the contract checks them first

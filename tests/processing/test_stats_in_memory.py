@@ -156,24 +156,6 @@ def test_aggregates_survive_a_restart_from_the_table(contract: Contract) -> None
     assert again.aggregates == agg.aggregates and len(again.aggregates) == 2
 
 
-def test_the_hot_path_encoder_writes_what_the_contract_writes(contract: Contract) -> None:
-    from streams.processing.stats import last_campaign_encoder
-
-    encode = last_campaign_encoder(contract)
-    for args in (
-        ("msg-1", "spring", "promotion", 1_700_000_000_000),
-        ("m", None, None, 0),
-        ("ünï ✓", "", "x" * 300, -1),
-        ("m" * 200, "c", None, 2**63 - 1),
-        ("m", None, "t", -(2**63)),
-    ):
-        record = dict(
-            zip(("message_id", "campaign_id", "message_type", "sent_at_ms"), args, strict=True)
-        )
-        assert encode(*args) == contract.encode(R.LAST_CAMPAIGN, record)
-        assert contract.decode(R.LAST_CAMPAIGN, encode(*args)) == record
-
-
 def imported_row(h: InMemoryGate, file_name: str, line: int, **row: str) -> dict[str, Any]:
     """The command `consent-gate import` makes of one CSV row of ``file_name``."""
     from streams.tools.importer import RowBuilder

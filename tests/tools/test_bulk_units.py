@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from streams.models.avro_write import record_encoder
 from streams.models.contract import Contract, RecordName
 from streams.processing.records import InputKind, Rejected
 from streams.settings import Settings
 from streams.tools.common import parse_time
-from streams.tools.importer import ChunkEncoder, CommandEncoder, RowBuilder, command_id
+from streams.tools.importer import ChunkEncoder, RowBuilder, command_id
 from streams.tools.replay import (
     SKIP_INTERNAL,
     SKIP_NO_VALUE,
@@ -160,26 +161,13 @@ def test_the_fast_encoder_writes_what_the_contract_writes(
         "campaign_id": campaign,
         "actor": "consent-gate import x.csv",
     }
-    encoded = _ENCODER.encode(record)
+    encoded = _ENCODER(record)
     assert encoded == contract.encode(RecordName.CONSENT_COMMAND, record)
     assert APACHE.decode(encoded, "consent_command") == record
 
 
 _CONTRACT = Contract()
-_ENCODER = CommandEncoder(_CONTRACT)
-
-
-def test_the_fast_encoder_is_in_use() -> None:
-    assert _ENCODER.fast
-
-
-def test_the_fast_encoder_steps_aside_for_another_schema(
-    contract: Contract, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Should the current schema change, the probes differ and the general codec is used."""
-    real = contract.encode
-    monkeypatch.setattr(contract, "encode", lambda r, v: real(r, v) + b"\x00")
-    assert not CommandEncoder(contract).fast
+_ENCODER = record_encoder(_CONTRACT, RecordName.CONSENT_COMMAND, fields="mapping")
 
 
 def test_import_rows_pass_the_gates_command_validation(contract: Contract) -> None:
