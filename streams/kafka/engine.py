@@ -355,15 +355,8 @@ class Engine:
                 self.outage.up()
             async with self.lock:
                 try:
-                    decided = await self._process(batch)
-                    since_s = time.monotonic() - self._last_commit
-                    # A decision waits for its commit: when the worker keeps up (the batch was
-                    # not full), commit it sooner (not more often than 4 times an interval); a
-                    # backlog keeps the interval, so transactions stay large.
-                    keeping_up = sum(map(len, batch.values())) < self.s.fetch_max_records
-                    if since_s >= interval_s or (
-                        decided and keeping_up and since_s >= interval_s / 4
-                    ):
+                    await self._process(batch)
+                    if time.monotonic() - self._last_commit >= interval_s:
                         await self._commit()
                 except ProducerFenced as exc:
                     await self._producer_fenced(exc)
@@ -418,10 +411,8 @@ class Engine:
         if not self.checkpoint.in_txn:
             await self.checkpoint.begin()
 
-    async def _process(self, batch: dict[TopicPartition, list[Any]]) -> int:
-        """Route and hold the batch, decide what is due; how many records were decided."""
+    async def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         now_ms = _now_ms()
-        decided = 0
         if batch and self._expected:
             await self._begin()
         emit = self._emit
@@ -460,7 +451,6 @@ class Engine:
             if len(part.queue):
                 released = part.release(now_ms)
                 if released:
-                    decided += len(released)
                     await self._begin()
                 for src, outputs in released:
                     self.observer.decided(src, now_ms)
@@ -468,7 +458,6 @@ class Engine:
                         emit(out, src)
         if self.out.has_full:
             await self.out.send_full()
-        return decided
 
     def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
         """The records of a batch to process: none of a partition we no longer own, none before
