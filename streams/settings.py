@@ -210,13 +210,13 @@ class Settings(BaseSettings):
         "the producers' delay is not measured (and always, with ORDER_GRACE_MIN_MS at or above "
         "it)",
     )
-    order_grace_min_ms: int = Field(
-        50,
+    order_grace_min_ms: int | None = Field(
+        None,
         ge=0,
         le=600_000,
-        description="The grace follows the producers' measured delay (twice the largest seen "
-        "in the last 30 s on each input) but never goes below this; at or above "
-        "ORDER_GRACE_MS: a fixed grace",
+        description="Set: the grace follows the producers' measured delay (twice the largest "
+        "seen in the last 30 s on each input) and may go down to this; unset, or at or above "
+        "ORDER_GRACE_MS: a fixed grace (ORDER_GRACE_MS, widened while producers lag)",
     )
     max_hold_ms: int = Field(
         60_000,

@@ -431,3 +431,12 @@ def test_bad_reply_settings_are_refused_in_one_sentence(
     with pytest.raises(SettingsError) as err:
         load_settings(_env_file=None)
     assert says in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_grace_is_fixed_unless_a_floor_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (settings().order_grace_ms, settings().order_grace_min_ms) == (200, None)
+    monkeypatch.setenv("CONSENT_GATE_ORDER_GRACE_MIN_MS", "50")
+    assert settings().order_grace_min_ms == 50
+    monkeypatch.setenv("CONSENT_GATE_ORDER_GRACE_MIN_MS", "-1")
+    with pytest.raises(SettingsError, match="CONSENT_GATE_ORDER_GRACE_MIN_MS"):
+        load_settings()
