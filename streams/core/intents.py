@@ -2007,11 +2007,13 @@ def rules_for(language: str) -> tuple[Rule, ...]:
 
 def _search(rule: Rule, compiled: re.Pattern[str], padded: str) -> bool:
     """Whether ``rule`` matches the space-padded reply, not right after a negation."""
-    if not rule.negations:
-        return compiled.search(padded) is not None
-    for match in compiled.finditer(padded):
+    match = compiled.search(padded)
+    if match is None or not rule.negations:
+        return match is not None
+    while match is not None:  # the matches finditer would give, without its iterator
         if not padded.endswith(rule.negations, 0, match.start() + 1):
             return True
+        match = compiled.search(padded, match.end())
     return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -733,3 +734,20 @@ def test_asking_how_to_unsubscribe_acts_in_every_language(text: str) -> None:
     (the FCC's "any reasonable means"), so it acts, the same in every language."""
     match = ALL.classify(text)
     assert match.band in ("certain", "likely") and ALL.handling(match) is Handling.ACT, match
+
+
+def _search_by_finditer(rule: intents.Rule, compiled: re.Pattern[str], padded: str) -> bool:
+    """The reference: any match of the rule not right after one of its negations."""
+    return any(
+        not padded.endswith(rule.negations, 0, m.start() + 1) for m in compiled.finditer(padded)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_VOCABULARY, "not", "don t", "nie", "non"]), max_size=9))
+def test_a_rule_is_searched_as_finditer_would(words: list[str]) -> None:
+    padded = " " + " ".join(words)
+    for rule, compiled, _ in ALL._rules:
+        assert intents._search(rule, compiled, padded) == _search_by_finditer(
+            rule, compiled, padded
+        ), (rule.id, padded)
