@@ -8,7 +8,7 @@ import contextlib
 import logging
 import signal
 
-from streams.kafka.engine import Engine, FatalError
+from streams.kafka.engine import STOP_TIMEOUT_S, Engine, FatalError
 from streams.logs import log_event
 from streams.settings import Settings
 
@@ -43,6 +43,11 @@ def run(settings: Settings) -> int:
     return uvloop.run(serve(settings))
 
 
+async def _start_and_run(engine: Engine) -> None:
+    await engine.start()
+    await engine.run()
+
+
 async def serve(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
     clean stop, 2 when the worker cannot go on (the reason is logged in one sentence)."""
@@ -67,16 +72,35 @@ async def serve(settings: Settings) -> int:
             )
             return 2
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, engine.stop_soon)
     code = 0
     progress = asyncio.create_task(_progress(engine, settings.progress_interval_s))
+    main = asyncio.create_task(_start_and_run(engine))
+
+    def stop() -> None:
+        # The loop ends its batch and stops; if Kafka is down it may be waiting for it (a
+        # recovery, a start): then it is cancelled, as a crash would end it (nothing more is
+        # committed, the next start goes on from the last commit).
+        engine.stop_soon()
+        loop.call_later(STOP_TIMEOUT_S, main.cancel)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
     try:
-        await engine.start()
-        await engine.run()
+        await main
     except FatalError as exc:
         logger.critical("%s", exc)
         code = 2
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if not main.cancelled() or (task is not None and task.cancelling()):
+            raise  # serve itself was cancelled
+        log_event(
+            logger,
+            "worker.stop_forced",
+            logging.WARNING,
+            waited_s=STOP_TIMEOUT_S,
+            reason="the loop waited for Kafka; nothing more was committed",
+        )
     finally:
         progress.cancel()
         with contextlib.suppress(asyncio.CancelledError):

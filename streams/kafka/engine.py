@@ -102,6 +102,12 @@ STUCK_COMMIT_S = 5.0
 TWIN_WINDOW_S = 60.0
 
 
+#: How long a stop waits for Kafka, twice (the loop to end its batch, then the final commit and
+#: leaving the group): a stop during an outage ends within about twice this, well inside
+#: Kubernetes' grace period (deploy/kubernetes: 60 s).
+STOP_TIMEOUT_S = 15.0
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -314,9 +320,28 @@ class Engine:
     def stop_soon(self) -> None:
         self._stopping.set()
 
-    async def stop(self) -> None:
-        """Commit what was processed, leave the group, close everything."""
+    async def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Commit what was processed, leave the group, close everything; Kafka gets
+        ``timeout_s`` for it (it may be down), then the clients are left as a crash would leave
+        them: nothing more is committed, and the next start goes on from the last commit."""
         self._stopping.set()
+        try:
+            await asyncio.wait_for(self._stop_clients(), timeout_s)
+        except TimeoutError:
+            log_event(
+                logger,
+                "engine.stop_timeout",
+                logging.WARNING,
+                waited_s=timeout_s,
+                action="stopped without the final commit; the next start goes on from the last",
+            )
+        if self.store is not None:
+            self.store.close()
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(self._log_filter)
+        log_event(logger, "engine.stopped", **dict(sorted(self.counters.items())))
+
+    async def _stop_clients(self) -> None:
         async with self.lock:
             if self.checkpoint is not None and self.consumer is not None and not self._failed:
                 try:
@@ -332,11 +357,6 @@ class Engine:
             await self.changelog.stop()
         if self.checkpoint is not None:
             await self.checkpoint.stop()
-        if self.store is not None:
-            self.store.close()
-        for handler in logging.getLogger().handlers:
-            handler.removeFilter(self._log_filter)
-        log_event(logger, "engine.stopped", **dict(sorted(self.counters.items())))
 
     # --- the loop ----------------------------------------------------------------------------
     async def run(self) -> None:

@@ -198,3 +198,26 @@ def test_the_http_api_during_an_outage_is_bounded_and_honest(
         assert body["channels"]["SMS"]["subscribed"] is True and body["stale"] is False
     finally:
         worker.stop()
+
+
+def test_a_stop_during_an_outage_ends_within_its_bound(
+    own_broker: dict[str, str], tmp_path: Path, contract: Contract
+) -> None:
+    """SIGTERM while Kafka is down: the worker cannot commit; it gives the loop and then the
+    final commit STOP_TIMEOUT_S each and ends, saying so, instead of waiting for Kafka."""
+    from streams.kafka.engine import STOP_TIMEOUT_S
+
+    settings = gate_settings(local_broker.bootstrap_servers(own_broker), tmp_path)
+    asyncio.run(create_topics(settings))
+    gate = LiveGate(settings, tmp_path, contract)
+    worker = gate.worker = WorkerProcess(settings, tmp_path / "worker.log").start()
+    gate.produce(gate.reply("c1", "SMS", "STOP"))
+    gate.wait(lambda g: len(g.events()) == 1)
+    local_broker.stop(own_broker)
+    eventually(lambda: "event=kafka.unavailable" in worker.log(), 60, what="the outage noticed")
+    started = time.monotonic()
+    code = worker.stop(timeout_s=2 * STOP_TIMEOUT_S + 30)
+    took = time.monotonic() - started
+    log = worker.log()
+    assert code == 0 and took < 2 * STOP_TIMEOUT_S + 15, (code, took, log[-3000:])
+    assert "event=engine.stopped" in log, log[-3000:]
