@@ -218,6 +218,12 @@ class Settings(BaseSettings):
         "seen in the last 30 s on each input) and may go down to this; unset, or at or above "
         "ORDER_GRACE_MS: a fixed grace (ORDER_GRACE_MS, widened while producers lag)",
     )
+    local_path: bool = Field(
+        True,
+        description="Hand a routed copy, and the watermarks, directly to the gate partition when "
+        "this worker owns it (saves a commit and a fetch per decision); false: always through the "
+        "by-contact topic",
+    )
     max_hold_ms: int = Field(
         60_000,
         ge=100,

@@ -178,11 +178,12 @@ class InMemoryGate:
         headers: Any = (),
         ts: int = 1000,
         arrived_ms: int = 0,
+        local: bool = False,
     ) -> list[Output] | None:
         """Route one input record (event time ``ts``). None: it is for the gate, and the
-        partition holds it from ``arrived_ms`` on; else what comes out instead: the router's
-        output (an INBOX message, a dead letter), or nothing for a tombstone (the engine skips
-        it)."""
+        partition holds it from ``arrived_ms`` on (read from the topic, or given directly with
+        ``local``: the engine's local path); else what comes out instead: the router's output
+        (an INBOX message, a dead letter), or nothing for a tombstone (the engine skips it)."""
         self.offset += 1
         src = SourceRecord(topic, 0, self.offset, ts, key, value, list(headers))
         if self.router.skips(src):
@@ -190,16 +191,22 @@ class InMemoryGate:
         routed = self.router.route(src)
         if routed.topic != self.s.by_contact_topic:
             return [routed]
+        if local:
+            self.part.hold_local(routed, now_ms=arrived_ms)
+            return None
         held = SourceRecord(
             routed.topic, self.partition, self.offset, ts, routed.key, routed.value, routed.headers
         )
         assert self.part.receive(held, now_ms=arrived_ms) == []
         return None
 
-    def hold(self, topic: str, name: RecordName, record: dict[str, Any], ts: int) -> None:
+    def hold(
+        self, topic: str, name: RecordName, record: dict[str, Any], ts: int, local: bool = False
+    ) -> None:
         """``record`` encoded and routed, keyed by its contact id: the partition holds it."""
         value = self.c.encode(name, record)
-        assert self.route(topic, value, str(record["contact_id"]).encode(), ts=ts) is None
+        key = str(record["contact_id"]).encode()
+        assert self.route(topic, value, key, ts=ts, local=local) is None
 
     def watermark(self, ts: int) -> None:
         """The routers' promise: every input is routed up to ``ts``."""

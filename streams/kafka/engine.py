@@ -51,6 +51,7 @@ from streams.kafka import aiokafka_internals as internals
 from streams.kafka.aiokafka_internals import GroupMetadata
 from streams.kafka.checkpoint import Checkpoint, CrashPoints
 from streams.kafka.directory import DirectoryAssignor, assignors
+from streams.kafka.local_path import LocalPath
 from streams.kafka.observer import Observer
 from streams.kafka.outage import KafkaLogFilter, Outage
 from streams.kafka.output import BatchedOutput, TooLarge
@@ -148,6 +149,9 @@ class Engine:
             floor_ms=settings.order_grace_min_ms,
         )
         self.input_partitions: dict[str, int] = {}
+        #: Routed copies and watermarks handed to this worker's own gate partitions directly.
+        self.local = LocalPath(settings.local_path, self.by_contact, self._state_of)
+        self._local_marks: list[tuple[str, int, int]] = []  # the last batch's (see _process)
         self.out = BatchedOutput(settings.producer_batch_bytes, self._max_request_size())
         self._counter_of: dict[str, str] = {}  # topic -> counter name (_counter)
         #: Partitions with records processed since the last commit.
@@ -315,6 +319,7 @@ class Engine:
             commit_interval_ms=self.s.commit_interval_ms,
             order_grace_ms=self.s.order_grace_ms,
             order_grace_min_ms=self.s.order_grace_min_ms,
+            local_path=self.s.local_path,
         )
 
     def stop_soon(self) -> None:
@@ -455,6 +460,8 @@ class Engine:
                 if progress is None:
                     continue
                 route = self.router.route
+                by_contact = self.by_contact
+                local = self.parts if self.local.enabled else {}
                 for src in msgs:
                     ts = src.timestamp_ms
                     if ts is not None and not progress.seen(ts):
@@ -462,11 +469,25 @@ class Engine:
                     if self.router.skips(src):  # a tombstone: nothing to decide
                         self.counters["tombstones"] += 1
                         continue
-                    emit(route(src), src)
+                    out = route(src)
+                    if out.topic == by_contact and out.partition in local:
+                        local[out.partition].hold_local(out, now_ms)  # the local path
+                        self.counters["routed"] += 1
+                        continue
+                    emit(out, src)
             self._expected[tp] = msgs[-1].offset + 1
             self._dirty.add(tp)
             if self.out.has_full:
                 await self.out.send_full()
+        if self.local.enabled and marks.progress:
+            # The router's marks as of the previous batch, now that the fetch after them is
+            # routed too: a record that reached Kafka just after a partition was seen at its end
+            # is held before they let anything go (the margin the topic's fetch gave).
+            live = self.local.live()
+            if live and self._local_marks:
+                for p in live:
+                    self.parts[p].observe(self._local_marks)
+            self._local_marks = marks.current(now_ms)
         for part in self.parts.values():
             if len(part.queue):
                 released = part.release(now_ms)
@@ -577,6 +598,8 @@ class Engine:
             self._refresh_input_partitions()
         if not final or self.marks.progress:
             await self._publish_watermarks(now_ms)
+        if self.local.enabled and self.local.unknown():
+            await self._learn_ends()
         for p, part in self.parts.items():
             stats = part.stats_outputs(now_ms)  # statistics deltas and rows
             if stats:
@@ -598,6 +621,16 @@ class Engine:
         self._dirty.clear()
         self._last_commit = time.monotonic()
         self._commit_checked = True
+
+    async def _learn_ends(self) -> None:
+        """The ends of the by-contact partitions just assigned, for the local path (on a Kafka
+        error: asked again at the next commit; the partition waits for the topic's watermarks
+        meanwhile)."""
+        assert self.changelog is not None
+        tps = [TopicPartition(self.by_contact, p) for p in self.local.unknown()]
+        with contextlib.suppress(KafkaError, OSError, TimeoutError):
+            ends = await asyncio.wait_for(self.changelog.high_watermarks(tps), 10)
+            self.local.learned({tp.partition: end for tp, end in ends.items()})
 
     async def _recover(self, exc: BaseException) -> None:
         """Abort, and go back to the last commit: positions, table, held records."""
@@ -631,12 +664,16 @@ class Engine:
                 self.consumer.seek(tp, committed)
             self._expected[tp] = committed
         self.marks.reset()
+        self.local.rewound()
+        self._local_marks = []
         await self._open_partitions(list(self.parts))
 
     def _lost(self) -> None:
         """The partitions are no longer this worker's (Kafka's ``onPartitionsLost``): forget
         them without committing; the consumer rejoins and gets partitions afresh."""
         self.parts.clear()
+        self.local.forget()
+        self._local_marks = []
         self.marks.progress.clear()
         self._expected.clear()
         self._committed.clear()
@@ -662,6 +699,8 @@ class Engine:
                 self._expected.pop(tp, None)
                 if tp.topic == self.by_contact:
                     self.parts.pop(tp.partition, None)
+            self.local.forget()
+            self._local_marks = []
             self._member = None
             if revoked:
                 log_event(logger, "partitions.revoked", count=len(revoked))
@@ -699,6 +738,12 @@ class Engine:
             self._expected.update(await internals.committed_offsets(self.consumer, assigned))
             gate = [tp.partition for tp in assigned if tp.topic == self.by_contact]
             await self._open_partitions(gate)
+            # The local path (streams.kafka.local_path): from now on this worker writes no
+            # routed copy to these partitions; the ends they have now bound every copy written.
+            self.local.assigned(gate, None)
+            self._local_marks = []
+            if self.local.enabled and gate:
+                await self._learn_ends()
             log_event(
                 logger,
                 "partitions.assigned",

@@ -85,6 +85,11 @@ class ChangelogReader:
             if consumer is not None:
                 await consumer.stop()
 
+    async def high_watermarks(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        """The ends of ``tps`` with the records of open transactions (read_uncommitted)."""
+        assert self.probe is not None
+        return dict(await self.probe.end_offsets(tps))
+
     async def _stable_ends(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
         """The last stable offsets, once no transaction is open on ``tps`` (or the transaction
         timeout has passed: the coordinator aborts what is still open then)."""

@@ -111,6 +111,10 @@ class Watermarks:
         if new:
             lag = before - min(new)
             self.lag.observe(lag, now_ms)
+            if 2 * lag > self.grace_ms:
+                # Longer than the grace allows: wider at once, for the marks of this very batch
+                # (the local path gives them to the gate before the next commit).
+                self._set_grace(now_ms)
             if self.floor_ms is None:
                 return  # a fixed grace: the measure of every input together is all it uses
             topic = self.lags.get(tp.topic)
@@ -196,16 +200,29 @@ class Watermarks:
             return []
         self.published_ms = now_ms
         self._set_grace(now_ms)
+        return [
+            {"topic": topic, "partition": partition, "timestamp_ms": wm}
+            for topic, partition, wm in self.current(now_ms)
+        ]
+
+    def current(self, now_ms: int) -> list[tuple[str, int, int]]:
+        """The mark of every input partition the worker routes, as of now (topic, partition,
+        timestamp): published into the by-contact topic at a commit (:meth:`due`), and given at
+        once to the gate partitions of the local path (``streams.kafka.local_path``). A record
+        at or below a mark given is late (:meth:`late`)."""
         marks = []
+        fallback = self._fallback_ms
+        graces = self.graces
         for tp, progress in self.progress.items():
             heard = self.caught_up(tp)
             wm = watermark(
                 progress.max_timestamp_ms,
                 heard is not None,
                 heard if heard is not None else now_ms,
-                self.graces.get(tp.topic, self._fallback_ms),
+                graces.get(tp.topic, fallback),
             )
             if wm is not None:
-                progress.published_ms = wm
-                marks.append({"topic": tp.topic, "partition": tp.partition, "timestamp_ms": wm})
+                if progress.published_ms is None or wm > progress.published_ms:
+                    progress.published_ms = wm
+                marks.append((tp.topic, tp.partition, wm))
         return marks

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from streams.core.intents import ReplyClassifier
@@ -118,6 +118,9 @@ class GatePartition:
         self._marks_dirty = False
         self._marks_saved_ms = 0
         self._held_record = held_record_encoder(contract)
+        #: The offset given to the next record of the local path: below 0 and below every one
+        #: held, so it names the record among those held (the topic's offsets are >= 0).
+        self._next_local = -1
         self._load(store, now_ms)
 
     def _load(self, store: StateStore, now_ms: int) -> None:
@@ -140,6 +143,7 @@ class GatePartition:
             if key is not None:
                 self.queue.hold(key, read, now_ms)
                 self._saved.add(src.offset)
+                self._next_local = min(self._next_local, src.offset - 1)
 
     def set_input_partitions(self, input_partitions: Mapping[str, int]) -> None:
         self.queue.set_partitions(input_partitions)
@@ -152,9 +156,7 @@ class GatePartition:
             except DecodeError:  # not one of ours: it promises nothing
                 self.counters["bad_watermarks"] += 1
                 return []
-            for m in marks:
-                if self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"]):
-                    self._marks_dirty = True
+            self.observe((m["topic"], m["partition"], m["timestamp_ms"]) for m in marks)
             return []
         if is_stats(src):
             try:
@@ -169,6 +171,27 @@ class GatePartition:
         self.queue.hold(key, read, now_ms)
         self._unsaved[src.offset] = src
         return []
+
+    def observe(self, marks: Iterable[tuple[str, int, int]]) -> None:
+        """Take watermarks (topic, partition, timestamp): of a watermark record, or of this
+        worker's router directly (``streams.kafka.local_path``)."""
+        observe = self.queue.observe
+        for topic, partition, timestamp_ms in marks:
+            if observe(topic, partition, timestamp_ms):
+                self._marks_dirty = True
+
+    def hold_local(self, out: Output, now_ms: int) -> None:
+        """Hold a routed copy this worker's router gave directly (the local path), as if it had
+        been read from the by-contact topic, under an offset of its own below 0."""
+        src = SourceRecord(
+            out.topic, self.partition, self._next_local, out.timestamp_ms, out.key, out.value,
+            out.headers,
+        )  # fmt: skip
+        self._next_local -= 1
+        key, read = _place(src)
+        assert key is not None  # the router's own headers
+        self.queue.hold(key, read, now_ms)
+        self._unsaved[src.offset] = src
 
     def release(self, now_ms: int) -> list[tuple[SourceRecord, list[Output]]]:
         """Decide everything whose turn has come (or whose hold expired), in event-time order:

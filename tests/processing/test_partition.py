@@ -5,9 +5,11 @@ changelog writes, and so in RocksDB once they commit)."""
 from __future__ import annotations
 
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from streams.models import builders as b
@@ -124,3 +126,60 @@ def test_held_records_are_encoded_exactly_as_the_contract_encodes_them(
         },
     )
     assert encode(src) == expected
+
+
+# --- the local path (streams.kafka.local_path) ----------------------------------------------
+
+
+def test_a_copy_held_by_the_local_path_survives_a_restart_under_an_offset_of_its_own(
+    h: InMemoryGate,
+) -> None:
+    h.hold(h.s.replies_topic, R.INBOUND_REPLY, b.inbound_reply("c1", "SMS", "STOP"), 1_000, True)
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), 2_000, True)
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c2", "SMS"), 2_500)
+    h.commit()
+    keys = [k for k, _ in h.store.scan(0, HELD_PREFIX)]
+    held = sorted(int.from_bytes(k[1:], "big", signed=True) for k in keys)
+    assert held[:2] == [-2, -1] and held[2] > 0  # the topic's offsets are >= 0
+
+    h.restart()
+    assert h.part.held() == 3
+    # A copy held after the restart gets an offset below every one held: nothing is overwritten.
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c3", "SMS"), 3_000, True)
+    h.commit()
+    assert len(list(h.store.scan(0, HELD_PREFIX))) == 4
+    h.part.observe((t, 0, 5_000) for t in h.inputs)  # the router's marks, given directly
+    out = h.part.release(now_ms=0)
+    sms = h.s.channel_topic("SMS")
+    assert topics(out) == [h.s.events_topic, sms, h.s.suppressed_topic, sms, sms]
+    h.commit()
+    assert list(h.store.scan(0, HELD_PREFIX)) == []
+
+
+_kind = st.sampled_from(["STOP", "START", "send"])
+
+
+@hsettings(deadline=None, max_examples=40)
+@given(st.lists(st.tuples(_kind, st.integers(0, 20), st.booleans()), min_size=1, max_size=25))
+def test_the_local_path_decides_as_the_topic_does(
+    contract: Contract, inputs: list[tuple[str, int, bool]]
+) -> None:
+    """The same inputs, each held from the topic or given directly, in any mix: the same
+    decisions in the same order (the hold queue orders by event time, not by how a record came)."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    def decide(local: list[bool]) -> list[tuple[str, bytes | None]]:
+        with TemporaryDirectory() as tmp:
+            g = InMemoryGate(settings, contract, Path(tmp) / "db")
+            for (kind, second, _), here in zip(inputs, local, strict=True):
+                ts = 1_000 + second * 100
+                if kind == "send":
+                    record = b.outbound_message("c1", "SMS")
+                    g.hold(g.s.requests_topic, R.OUTBOUND_MESSAGE, record, ts, here)
+                else:
+                    record = b.inbound_reply("c1", "SMS", kind)
+                    g.hold(g.s.replies_topic, R.INBOUND_REPLY, record, ts, here)
+            g.watermark(10_000)
+            return [(o.topic, o.key) for _, outs in g.release(now_ms=0) for o in outs]
+
+    assert decide([here for *_, here in inputs]) == decide([False] * len(inputs))
