@@ -219,10 +219,10 @@ class Settings(BaseSettings):
         "ORDER_GRACE_MS: a fixed grace (ORDER_GRACE_MS, widened while producers lag)",
     )
     local_path: bool = Field(
-        True,
+        False,
         description="Hand a routed copy, and the watermarks, directly to the gate partition when "
-        "this worker owns it (saves a commit and a fetch per decision); false: always through the "
-        "by-contact topic",
+        "this worker owns it (saves a commit and a fetch per decision; opt-in: it fell behind "
+        "sooner under sustained load in the benchmark); false: always through the by-contact topic",
     )
     max_hold_ms: int = Field(
         60_000,
