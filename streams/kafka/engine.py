@@ -151,7 +151,6 @@ class Engine:
         self.input_partitions: dict[str, int] = {}
         #: Routed copies and watermarks handed to this worker's own gate partitions directly.
         self.local = LocalPath(settings.local_path, self.by_contact, self._state_of)
-        self._local_marks: list[tuple[str, int, int]] = []  # the last batch's (see _process)
         self.out = BatchedOutput(settings.producer_batch_bytes, self._max_request_size())
         self._counter_of: dict[str, str] = {}  # topic -> counter name (_counter)
         #: Partitions with records processed since the last commit.
@@ -480,14 +479,7 @@ class Engine:
             if self.out.has_full:
                 await self.out.send_full()
         if self.local.enabled and marks.progress:
-            # The router's marks as of the previous batch, now that the fetch after them is
-            # routed too: a record that reached Kafka just after a partition was seen at its end
-            # is held before they let anything go (the margin the topic's fetch gave).
-            live = self.local.live()
-            if live and self._local_marks:
-                for p in live:
-                    self.parts[p].observe(self._local_marks)
-            self._local_marks = marks.current(now_ms)
+            self.local.give(self.parts, lambda: marks.current(now_ms))
         for part in self.parts.values():
             if len(part.queue):
                 released = part.release(now_ms)
@@ -665,7 +657,6 @@ class Engine:
             self._expected[tp] = committed
         self.marks.reset()
         self.local.rewound()
-        self._local_marks = []
         await self._open_partitions(list(self.parts))
 
     def _lost(self) -> None:
@@ -673,7 +664,6 @@ class Engine:
         them without committing; the consumer rejoins and gets partitions afresh."""
         self.parts.clear()
         self.local.forget()
-        self._local_marks = []
         self.marks.progress.clear()
         self._expected.clear()
         self._committed.clear()
@@ -700,7 +690,6 @@ class Engine:
                 if tp.topic == self.by_contact:
                     self.parts.pop(tp.partition, None)
             self.local.forget()
-            self._local_marks = []
             self._member = None
             if revoked:
                 log_event(logger, "partitions.revoked", count=len(revoked))
@@ -740,8 +729,7 @@ class Engine:
             await self._open_partitions(gate)
             # The local path (streams.kafka.local_path): from now on this worker writes no
             # routed copy to these partitions; the ends they have now bound every copy written.
-            self.local.assigned(gate, None)
-            self._local_marks = []
+            self.local.assigned(gate)
             if self.local.enabled and gate:
                 await self._learn_ends()
             log_event(

@@ -1,7 +1,7 @@
-"""The local path: a record routed to a by-contact partition this worker owns is held by that
-partition at once, instead of being written to the by-contact topic and read back after the
-router's commit; and the router's watermarks reach those partitions at once, instead of at the
-next commit and the fetch after it. It saves a commit and a fetch on the way of every decision,
+"""The local path (opt-in): a record routed to a by-contact partition this worker owns is held by
+that partition at once, instead of being written to the by-contact topic and read back after the
+router's commit; and the router's watermarks reach those partitions one batch later, instead of at
+the next commit and the fetch after it. It saves a commit and a fetch on the way of every decision,
 and the writing, fetching and reading of the copy (``docs/architecture.md``, "The local path").
 
 Why the order still holds. A watermark ``W`` of input partition ``i`` promises the gate partition
@@ -22,14 +22,21 @@ of ``q`` finds it there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from aiokafka import TopicPartition
 
+Mark = tuple[str, int, int]  # input topic, partition, watermark
+
+
+class Marked(Protocol):
+    def observe(self, marks: Iterable[Mark]) -> None: ...
+
 
 class LocalPath:
-    """Which gate partitions may take this worker's watermarks directly (see the module)."""
+    """Which gate partitions may take this worker's watermarks directly, and the marks they get
+    (see the module)."""
 
     def __init__(
         self, enabled: bool, by_contact: str, state_of: Callable[[TopicPartition], Any]
@@ -41,11 +48,13 @@ class LocalPath:
         #: known yet, asked again at the next commit).
         self._ends: dict[int, int | None] = {}
         self._live: set[int] = set()
+        #: The marks of the previous batch, given after the next one (:meth:`give`).
+        self._marks: list[Mark] = []
 
-    def assigned(self, partitions: Iterable[int], ends: dict[int, int] | None) -> None:
-        """The by-contact partitions of a new assignment, with their ends (None: unknown)."""
-        self._ends = {p: (ends or {}).get(p) for p in partitions}
-        self._live.clear()
+    def assigned(self, partitions: Iterable[int]) -> None:
+        """The by-contact partitions of a new assignment (their ends: :meth:`learned`)."""
+        self._ends = dict.fromkeys(partitions)
+        self.rewound()
 
     def unknown(self) -> list[int]:
         """The owned partitions whose end is not known yet."""
@@ -57,12 +66,25 @@ class LocalPath:
                 self._ends[p] = end
 
     def rewound(self) -> None:
-        """Positions went back to the last commit: each partition passes its end again first."""
+        """Positions went back to the last commit: each partition passes its end again first,
+        and marks of what was routed since are void."""
         self._live.clear()
+        self._marks = []
 
     def forget(self) -> None:
         self._ends.clear()
-        self._live.clear()
+        self.rewound()
+
+    def give(self, parts: Mapping[int, Marked], current: Callable[[], list[Mark]]) -> None:
+        """After a batch was routed: the marks of the batch before go to the live partitions,
+        now that the fetch after them is routed too (a record that reached Kafka just after its
+        partition was seen at its end is held before they let anything go: the margin the
+        topic's fetch gave); then ``current()`` are the marks kept for the next batch."""
+        live = self.live()
+        if live and self._marks:
+            for p in live:
+                parts[p].observe(self._marks)
+        self._marks = current()
 
     def live(self) -> set[int]:
         """The partitions that take the local marks now: owned, and read past their end."""

@@ -111,16 +111,15 @@ class Watermarks:
         if new:
             lag = before - min(new)
             self.lag.observe(lag, now_ms)
+            if self.floor_ms is not None:  # a fixed grace uses the measure of every input alone
+                topic = self.lags.get(tp.topic)
+                if topic is None:
+                    topic = self.lags[tp.topic] = ProducerLag()
+                topic.observe(lag, now_ms)
             if 2 * lag > self.grace_ms:
                 # Longer than the grace allows: wider at once, for the marks of this very batch
                 # (the local path gives them to the gate before the next commit).
                 self._set_grace(now_ms)
-            if self.floor_ms is None:
-                return  # a fixed grace: the measure of every input together is all it uses
-            topic = self.lags.get(tp.topic)
-            if topic is None:
-                topic = self.lags[tp.topic] = ProducerLag()
-            topic.observe(lag, now_ms)
 
     def late(self, tp: TopicPartition, timestamp_ms: int, progress: InputProgress) -> None:
         """An input older than the watermark already published for its partition: the clock

@@ -168,9 +168,13 @@ class GatePartition:
         key, read = _place(src)
         if key is None:  # not routed by us: dead-lettered
             return self.gate.handle(src, now_ms, read=read)
-        self.queue.hold(key, read, now_ms)
-        self._unsaved[src.offset] = src
+        self._hold(key, read, now_ms)
         return []
+
+    def _hold(self, key: OrderKey, read: Routed, now_ms: int) -> None:
+        """Hold a record until its turn; into the changelog at the next commit if still held."""
+        self.queue.hold(key, read, now_ms)
+        self._unsaved[read.src.offset] = read.src
 
     def observe(self, marks: Iterable[tuple[str, int, int]]) -> None:
         """Take watermarks (topic, partition, timestamp): of a watermark record, or of this
@@ -190,8 +194,7 @@ class GatePartition:
         self._next_local -= 1
         key, read = _place(src)
         assert key is not None  # the router's own headers
-        self.queue.hold(key, read, now_ms)
-        self._unsaved[src.offset] = src
+        self._hold(key, read, now_ms)
 
     def release(self, now_ms: int) -> list[tuple[SourceRecord, list[Output]]]:
         """Decide everything whose turn has come (or whose hold expired), in event-time order:
