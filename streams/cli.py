@@ -743,18 +743,27 @@ def export_segment(channel: str, status: Any, fmt: Any, output: Path | None) -> 
     """The contacts of a channel in a state, from the table's changelog (README: Bulk tools)."""
     from rich.console import Console
 
+    from streams.analytics.export import ExportError, cannot_write
+    from streams.analytics.run import check_writable
     from streams.tools.common import ToolError
     from streams.tools.segment import read_segment, write_segment
 
     settings = _settings()
     if fmt == "parquet" and output is None:
         _fail("--format parquet needs --output FILE")
+    if output is not None:
+        try:
+            check_writable(output)  # before the table is read, as the other exports do
+        except ExportError as exc:
+            _fail(str(exc))
     console = Console(stderr=True)
     segment = _tool(read_segment(settings, channel, status, console=console))
     try:
         write_segment(segment, fmt, output)
-    except (ToolError, OSError) as exc:
+    except ToolError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(cannot_write(output, exc) if output is not None else str(exc))
     console.print(segment.summary() + (f" -> {output}" if output else ""))
 
 

@@ -42,6 +42,9 @@ def run(args: list[str], cwd: Path, port: int) -> tuple[int, str, str, float]:
     return done.returncode, done.stdout, done.stderr, time.monotonic() - started
 
 
+SEGMENT = ["export", "segment", "--channel", "SMS", "--status", "unsubscribed"]
+
+
 def test_every_error_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
     port = closed_port()
     rows = tmp_path / "list.csv"
@@ -55,11 +58,12 @@ def test_every_error_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
         "consent history": ["consent", "history", "+15550100001"],
         "import": ["import", str(rows)],
         "deadletter replay": ["deadletter", "replay"],
-        "export segment": ["export", "segment", "--channel", "SMS", "--status", "unsubscribed"],
+        "export segment": SEGMENT,
         "topics list": ["topics", "list"],
         # a path that cannot be written (today a 62-line traceback), said before any reading
         "report --html": ["report", "--html", "a-file/report.html"],
         "export --output": ["export", "stats", "--output", "/proc/no/such/dir/stats.csv"],
+        "segment --output": [*SEGMENT, "--output", "a-file/segment.csv"],
         # a bad option value (today --code NOPE was accepted and matched nothing)
         "--code NOPE": ["deadletter", "replay", "--code", "NOPE"],
         "--since": ["report", "--since", "last tuesday"],
@@ -79,6 +83,7 @@ def test_every_error_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
     assert "127.0.0.1:" in results["report"][2] and "broker" in results["report"][2]
     assert "a-file is a file, not a folder" in results["report --html"][2]
     assert "/proc/no/such/dir/stats.csv" in results["export --output"][2]
+    assert "a-file is a file, not a folder" in results["segment --output"][2]  # before reading
     assert "'NOPE' is no dead-letter code" in results["--code NOPE"][2]
     assert "UNKNOWN_CHANNEL" in results["--code NOPE"][2]
 
