@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import (
+    KafkaError,
+    TopicAlreadyExistsError,
+    UnknownTopicOrPartitionError,
+    for_code,
+)
 
 from streams.kafka.security import client_options, connection_problem
 from streams.logs import log_event
@@ -194,22 +200,35 @@ async def describe_topic_configs(
         await admin.close()
 
 
+#: How long a topic just created may stay unknown to the broker asked for its configuration (on
+#: several brokers, each learns of a new topic from the controller a moment after it is made).
+NEW_TOPIC_WAIT_S = 5.0
+
+
 async def _configs(
     admin: AIOKafkaAdminClient, topics: list[str]
 ) -> dict[str, dict[str, str | None]]:
-    responses = await admin.describe_configs(
-        [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
-    )
-    out: dict[str, dict[str, str | None]] = {}
-    for response in responses:
-        for code, message, _type, name, entries in response.resources:
-            if code:
-                raise StartupError(
-                    f"Cannot read the configuration of topic {name}: {for_code(code).__name__} "
-                    f"({message or for_code(code).description})."
-                )
-            out[name] = {entry[0]: entry[1] for entry in entries}
-    return out
+    deadline = time.monotonic() + NEW_TOPIC_WAIT_S
+    while True:
+        responses = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
+        )
+        out: dict[str, dict[str, str | None]] = {}
+        unknown = False
+        for response in responses:
+            for code, message, _type, name, entries in response.resources:
+                if code == UnknownTopicOrPartitionError.errno and time.monotonic() < deadline:
+                    unknown = True
+                elif code:
+                    raise StartupError(
+                        f"Cannot read the configuration of topic {name}: "
+                        f"{for_code(code).__name__} ({message or for_code(code).description})."
+                    )
+                else:
+                    out[name] = {entry[0]: entry[1] for entry in entries}
+        if not unknown:
+            return out
+        await asyncio.sleep(0.2)
 
 
 async def _wait_for_leaders(

@@ -164,3 +164,37 @@ def test_new_topics_carry_min_insync_replicas() -> None:
     topic = new_topic("t", 4, (3, 2), {"cleanup.policy": "compact"})
     assert (topic.num_partitions, topic.replication_factor) == (4, 3)
     assert topic.topic_configs == {"cleanup.policy": "compact", "min.insync.replicas": "2"}
+
+
+class _Described:
+    def __init__(self, resources: list[tuple[Any, ...]]) -> None:
+        self.resources = resources
+
+
+class _Admin:
+    """Answers describe_configs from a script: a topic just created is unknown to this broker
+    for the first answers (on several brokers, each learns of it a moment later)."""
+
+    def __init__(self, unknown_for: int) -> None:
+        self.unknown_for = unknown_for
+        self.asked = 0
+
+    async def describe_configs(self, resources: list[Any]) -> list[_Described]:
+        self.asked += 1
+        code = 3 if self.asked <= self.unknown_for else 0  # UNKNOWN_TOPIC_OR_PARTITION
+        entries = [] if code else [("cleanup.policy", "compact")]
+        return [_Described([(code, None, 2, r.name, entries) for r in resources])]
+
+
+def test_a_topic_just_created_that_a_broker_does_not_know_yet_is_asked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streams.kafka import admin as admin_module
+
+    fake = _Admin(unknown_for=2)
+    configs = asyncio.run(admin_module._configs(fake, ["t"]))
+    assert configs == {"t": {"cleanup.policy": "compact"}} and fake.asked == 3
+
+    monkeypatch.setattr(admin_module, "NEW_TOPIC_WAIT_S", 0.3)
+    with pytest.raises(StartupError, match="Cannot read the configuration of topic t"):
+        asyncio.run(admin_module._configs(_Admin(unknown_for=1000), ["t"]))
