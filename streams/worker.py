@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 
@@ -13,6 +14,13 @@ from streams.logs import log_event
 from streams.settings import Settings
 
 logger = logging.getLogger("consent_gate.worker")
+
+#: The cyclic garbage collector's thresholds in the worker (Python's: 700, 10, 10). The hot path
+#: allocates a few dozen objects per record and makes almost no cycles, yet with the default a
+#: collection ran every ~60 records and a full one every few seconds, scanning everything alive:
+#: 0.9-1.8 s of a 100,000-record backlog, 9-18 µs a record (measured with gc.callbacks, 5 runs);
+#: with these and gc.freeze() after the start, 0.07-0.2 s. Cycles are still collected, later.
+GC_THRESHOLDS = (50_000, 20, 20)
 
 
 async def _progress(engine: Engine, interval_s: float) -> None:
@@ -35,7 +43,9 @@ async def _progress(engine: Engine, interval_s: float) -> None:
 
 
 def run(settings: Settings) -> int:
-    """Run the worker on uvloop (a faster event loop) where it is installed, else asyncio's."""
+    """Run the worker on uvloop (a faster event loop) where it is installed, else asyncio's, as
+    the whole process (its garbage collector tuned: :data:`GC_THRESHOLDS`)."""
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         import uvloop
     except ImportError:
@@ -45,12 +55,14 @@ def run(settings: Settings) -> int:
 
 async def _start_and_run(engine: Engine) -> None:
     await engine.start()
+    gc.freeze()  # what start-up built lives as long as the process: old collections skip it
     await engine.run()
 
 
 async def serve(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
-    clean stop, 2 when the worker cannot go on (the reason is logged in one sentence)."""
+    clean stop, 2 when the worker cannot go on (the reason is logged in one sentence). The
+    process's: it freezes what the start built out of the garbage collector's reach."""
     engine = Engine(settings)
     api = None
     if settings.http_port:
