@@ -55,11 +55,14 @@ class Validator:
             record = self.contract.decode(RECORD_OF_KIND[kind], value)
         except DecodeError as exc:
             raise Rejected(exc.code, str(exc)) from None
-        return self.check_record(kind, record)
+        return self.check_record(kind, record, len(value))
 
-    def check_record(self, kind: InputKind, record: dict[str, Any]) -> Valid:
+    def check_record(
+        self, kind: InputKind, record: dict[str, Any], encoded_size: int | None = None
+    ) -> Valid:
         """The field rules alone, on a decoded record (``consent-gate import`` checks the
-        commands it builds with them before it publishes them)."""
+        commands it builds with them before it publishes them). ``encoded_size``: the length of
+        the bytes it was decoded from, if known (no string in them is longer, in characters)."""
         contact_id = record["contact_id"].strip()
         if not contact_id:
             raise Rejected("INVALID_FIELD", "contact_id is empty")
@@ -80,15 +83,16 @@ class Validator:
                 f"channel {record['channel']!r} is not one of the configured channels "
                 f"({', '.join(sorted(self.channels))})",
             )
-        too_long = [f for f in _COPIED[kind] if len(record.get(f) or "") > MAX_FIELD_LENGTH]
-        proof = record.get("proof") or {}
-        too_long += [
-            f"proof.{f}" for f in _PROOF_FIELDS if len(proof.get(f) or "") > MAX_FIELD_LENGTH
-        ]
-        if too_long:
-            raise Rejected(
-                "INVALID_FIELD", f"{too_long[0]} is longer than {MAX_FIELD_LENGTH} characters"
-            )
+        if encoded_size is None or encoded_size > MAX_FIELD_LENGTH:
+            too_long = [f for f in _COPIED[kind] if len(record.get(f) or "") > MAX_FIELD_LENGTH]
+            proof = record.get("proof") or {}
+            too_long += [
+                f"proof.{f}" for f in _PROOF_FIELDS if len(proof.get(f) or "") > MAX_FIELD_LENGTH
+            ]
+            if too_long:
+                raise Rejected(
+                    "INVALID_FIELD", f"{too_long[0]} is longer than {MAX_FIELD_LENGTH} characters"
+                )
         if kind is InputKind.REPLY and len(record["text"]) > self.max_text_length:
             raise Rejected(
                 "TEXT_TOO_LONG",

@@ -5,6 +5,7 @@ the original with its size and hash, and absurdly long fields are refused up fro
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,9 +13,9 @@ from hypothesis import strategies as st
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.oversize import record_size, within
-from streams.processing.records import Output, SourceRecord
+from streams.processing.records import InputKind, Output, Rejected, SourceRecord
 from streams.processing.router import HELD_OVERHEAD, Router
-from streams.processing.validate import MAX_FIELD_LENGTH
+from streams.processing.validate import MAX_FIELD_LENGTH, Validator
 from streams.settings import Settings
 from tests.harness import InMemoryGate
 
@@ -102,6 +103,37 @@ def test_an_absurdly_long_field_is_refused_before_it_reaches_an_output(
     assert (letter["error_code"], letter["error"]) == (
         "INVALID_FIELD",
         f"feedback_reason is longer than {MAX_FIELD_LENGTH} characters",
+    )
+
+
+_SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
+_VALIDATOR = (Contract(), Validator(Contract(), _SETTINGS.channels, _SETTINGS.max_text_length))
+
+
+@given(
+    chars=st.text(min_size=1, max_size=3),
+    extra=st.integers(-40, 3),
+    url=st.integers(0, 40),
+)
+def test_the_length_rule_skipped_for_a_short_record_decides_as_the_full_rule(
+    chars: str, extra: int, url: int
+) -> None:
+    """The router skips the field-length rule when the whole encoded record is no longer than
+    the limit: whatever the characters' widths, it refuses exactly what the full rule does."""
+    c, v = _VALIDATOR
+    reason = (chars * MAX_FIELD_LENGTH)[: MAX_FIELD_LENGTH + extra]
+    click = b.link_click("c1", "EMAIL", url="u" * url, feedback_reason=reason)
+    value = c.encode(R.LINK_CLICK, click)
+
+    def outcome(check: Callable[[], object]) -> str:
+        try:
+            check()
+        except Rejected as exc:
+            return str(exc)
+        return "valid"
+
+    assert outcome(lambda: v.check(InputKind.CLICK, value)) == outcome(
+        lambda: v.check_record(InputKind.CLICK, c.decode(R.LINK_CLICK, value))
     )
 
 
