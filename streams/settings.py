@@ -195,6 +195,14 @@ class Settings(BaseSettings):
     commit_interval_ms: int = Field(
         100, ge=10, le=10_000, description="How often a transaction is committed"
     )
+    commit_interval_behind_ms: int = Field(
+        500,
+        ge=10,
+        le=10_000,
+        description="How often a transaction is committed while the worker is behind (its last "
+        "fetch was full: a backlog): fewer, larger transactions work through it sooner; at most "
+        "CONSENT_GATE_COMMIT_INTERVAL_MS disables it",
+    )
     transaction_timeout_ms: int = Field(
         10_000,
         ge=1_000,

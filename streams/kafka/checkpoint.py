@@ -42,6 +42,29 @@ from streams.kafka.outage import Outage
 logger = logging.getLogger("consent_gate.engine")
 
 
+class Cadence:
+    """When the next commit is due: ``interval_ms`` after the last one, or ``behind_ms`` while
+    the worker is behind, as its last fetch was full (``max_records``: a backlog, after a start,
+    a pause or an outage). A transaction costs round trips to every leader and the group
+    coordinator however few records it carries. While behind, records already wait for the
+    backlog, so fewer and larger transactions work through it sooner. Once a fetch is not full,
+    commits are ``interval_ms`` apart again."""
+
+    def __init__(self, interval_ms: int, behind_ms: int, max_records: int) -> None:
+        self.interval_s = interval_ms / 1000
+        self.behind_s = max(interval_ms, behind_ms) / 1000
+        self.max_records = max_records
+        self.behind = False
+
+    def fetched(self, records: int) -> None:
+        """A fetch returned ``records``."""
+        self.behind = records >= self.max_records
+
+    def due_in_s(self, last_commit: float, now: float) -> float:
+        """Seconds until the next commit is due (0 or less: it is)."""
+        return last_commit + (self.behind_s if self.behind else self.interval_s) - now
+
+
 class CrashPoints:
     """Fault injection for the tests: ``CG_TEST_CRASH_AT=point:n`` ends the process (as
     ``kill -9`` would) the n-th time the engine reaches ``point``: ``produced`` (a transaction

@@ -49,7 +49,7 @@ from aiokafka.errors import (
 
 from streams.kafka import aiokafka_internals as internals
 from streams.kafka.aiokafka_internals import GroupMetadata
-from streams.kafka.checkpoint import Checkpoint, CrashPoints
+from streams.kafka.checkpoint import Cadence, Checkpoint, CrashPoints
 from streams.kafka.directory import DirectoryAssignor, assignors
 from streams.kafka.local_path import LocalPath
 from streams.kafka.observer import Observer
@@ -161,6 +161,11 @@ class Engine:
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
+        self.cadence = Cadence(
+            settings.commit_interval_ms,
+            settings.commit_interval_behind_ms,
+            settings.fetch_max_records,
+        )
         self._commit_checked = False  # a commit (or the check that none is due) happened
         self._fenced_at = -TWIN_WINDOW_S  # when the producer was last found fenced
         self._stopping = asyncio.Event()
@@ -367,20 +372,21 @@ class Engine:
         assert self.consumer is not None
         self.started.set()
         poll_ms = max(10, self.s.commit_interval_ms // 2)
-        interval_s = self.s.commit_interval_ms / 1000
+        cadence = self.cadence
         while not self._stopping.is_set():
             # Wait for records at most until the next commit is due, so a commit is not late
             # by up to a whole poll (what it carries waits for it).
-            due_ms = (self._last_commit + interval_s - time.monotonic()) * 1000
+            due_ms = cadence.due_in_s(self._last_commit, time.monotonic()) * 1000
             batch = await self.consumer.getmany(
                 timeout_ms=int(min(poll_ms, max(1, due_ms))), max_records=self.s.fetch_max_records
             )
+            cadence.fetched(sum(map(len, batch.values())))
             if batch:
                 self.outage.up()
             async with self.lock:
                 try:
                     await self._process(batch)
-                    if time.monotonic() - self._last_commit >= interval_s:
+                    if cadence.due_in_s(self._last_commit, time.monotonic()) <= 0:
                         await self._commit()
                 except ProducerFenced as exc:
                     await self._producer_fenced(exc)

@@ -10,7 +10,7 @@ import pytest
 from aiokafka import TopicPartition
 
 from streams.kafka.aiokafka_internals import GroupMetadata, MemberFenced
-from streams.kafka.checkpoint import Checkpoint, CrashPoints
+from streams.kafka.checkpoint import Cadence, Checkpoint, CrashPoints
 from streams.kafka.outage import Outage
 from tests.harness import FakeOutput, FakeProducer, Log
 
@@ -128,3 +128,21 @@ def test_a_producer_that_cannot_abort_is_replaced() -> None:
     assert checkpoint.producer is not first
     assert log[-5:] == ["abort", "stop", "start", "attach", "discard"]
     assert checkpoint.open_for_s() == 0.0
+
+
+def test_commits_are_spaced_further_while_the_worker_works_through_a_backlog() -> None:
+    cadence = Cadence(interval_ms=100, behind_ms=500, max_records=2000)
+    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.0)  # caught up: every 100 ms
+    cadence.fetched(2000)  # a full fetch: behind
+    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.4)
+    assert cadence.due_in_s(10.0, 10.5) == pytest.approx(0.0)
+    cadence.fetched(1999)  # caught up again
+    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.0)
+    cadence.fetched(0)
+    assert cadence.due_in_s(10.0, 10.05) == pytest.approx(0.05)
+
+
+def test_a_behind_interval_shorter_than_the_interval_changes_nothing() -> None:
+    cadence = Cadence(interval_ms=200, behind_ms=50, max_records=10)
+    cadence.fetched(10)
+    assert cadence.due_in_s(0.0, 0.1) == pytest.approx(0.1)
