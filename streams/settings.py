@@ -581,6 +581,21 @@ class Settings(BaseSettings):
         return prices
 
     @model_validator(mode="after")
+    def _commits_within_the_transaction_timeout(self) -> Settings:
+        """A transaction stays open at least a commit interval: one near the transaction
+        timeout would be aborted by the broker, again and again, and nothing would commit."""
+        timeout = self.transaction_timeout_ms
+        for name in ("commit_interval_ms", "commit_interval_behind_ms"):
+            value = getattr(self, name)
+            if value * 2 > timeout:
+                raise ValueError(
+                    f"{ENV_PREFIX}{name.upper()} ({value}) is more than half of "
+                    f"{ENV_PREFIX}TRANSACTION_TIMEOUT_MS ({timeout}): a transaction could outlive "
+                    f"the timeout and be aborted; set it to at most {timeout // 2}"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _replication(self) -> Settings:
         rf, isr = self.replication_factor, self.min_insync_replicas
         if rf is not None and isr is not None and isr > rf:

@@ -55,14 +55,18 @@ def run(settings: Settings) -> int:
 
 async def _start_and_run(engine: Engine) -> None:
     await engine.start()
-    gc.freeze()  # what start-up built lives as long as the process: old collections skip it
+    # What start-up built mostly lives as long as the process: collections skip it from now on
+    # (what of it becomes garbage later stays: a few objects, once). The garbage made so far is
+    # collected first, or it would be frozen too.
+    gc.collect()
+    gc.freeze()
     await engine.run()
 
 
 async def serve(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM (then commit what was processed and leave the group); 0 on a
-    clean stop, 2 when the worker cannot go on (the reason is logged in one sentence). The
-    process's: it freezes what the start built out of the garbage collector's reach."""
+    clean stop, 2 when the worker cannot go on (the reason is logged in one sentence).
+    Process-wide: once the engine has started, it calls ``gc.freeze()``."""
     engine = Engine(settings)
     api = None
     if settings.http_port:

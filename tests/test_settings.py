@@ -241,6 +241,19 @@ def test_a_value_that_would_disable_the_gate_is_refused(env: str, value: str, sa
             "'my env/messaging.inbound.replies' is not a Kafka topic name",
         ),
         ({"CONSENT_GATE_APP_ID": "gate 1"}, "'gate 1-by-contact' is not a Kafka topic name"),
+        (
+            {"CONSENT_GATE_COMMIT_INTERVAL_BEHIND_MS": "6000"},
+            "CONSENT_GATE_COMMIT_INTERVAL_BEHIND_MS (6000) is more than half of "
+            "CONSENT_GATE_TRANSACTION_TIMEOUT_MS (10000): a transaction could outlive the timeout "
+            "and be aborted; set it to at most 5000",
+        ),
+        (
+            {
+                "CONSENT_GATE_COMMIT_INTERVAL_MS": "800",
+                "CONSENT_GATE_TRANSACTION_TIMEOUT_MS": "1500",
+            },
+            "CONSENT_GATE_COMMIT_INTERVAL_MS (800) is more than half",
+        ),
     ],
 )
 def test_a_combination_that_would_not_do_what_it_says_is_refused(

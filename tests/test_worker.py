@@ -26,5 +26,5 @@ def test_the_worker_process_collects_garbage_less_often(
         assert worker.run(settings) == 0
     finally:
         gc.set_threshold(*before)
-    assert seen == [worker.GC_THRESHOLDS]
+    assert [t[:2] for t in seen] == [worker.GC_THRESHOLDS[:2]]  # (3.14+ ignores the third)
     assert worker.GC_THRESHOLDS[0] > before[0]

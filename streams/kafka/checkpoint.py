@@ -42,6 +42,11 @@ from streams.kafka.outage import Outage
 logger = logging.getLogger("consent_gate.engine")
 
 
+#: The smallest CONSENT_GATE_FETCH_MAX_RECORDS whose full fetches :class:`Cadence` reads as a
+#: backlog.
+MIN_BACKLOG_FETCH = 500
+
+
 class Cadence:
     """When the next commit is due: ``interval_ms`` after the last one, or ``behind_ms`` while
     the worker is behind, as its last fetch was full (``max_records``: a backlog, after a start,
@@ -53,12 +58,13 @@ class Cadence:
     def __init__(self, interval_ms: int, behind_ms: int, max_records: int) -> None:
         self.interval_s = interval_ms / 1000
         self.behind_s = max(interval_ms, behind_ms) / 1000
-        self.max_records = max_records
+        # A full fetch of a few records says little (every fetch would be full): then never.
+        self.max_records = max_records if max_records >= MIN_BACKLOG_FETCH else None
         self.behind = False
 
     def fetched(self, records: int) -> None:
         """A fetch returned ``records``."""
-        self.behind = records >= self.max_records
+        self.behind = self.max_records is not None and records >= self.max_records
 
     def due_in_s(self, last_commit: float, now: float) -> float:
         """Seconds until the next commit is due (0 or less: it is)."""

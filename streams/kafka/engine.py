@@ -8,7 +8,8 @@ Streams' exactly-once v2) writes everything the worker produces. The parts:
 * the loop (:meth:`Engine.run`, :meth:`Engine._process`): a batch is routed (inputs) or decided
   (by-contact records, :class:`~streams.processing.partition.GatePartition`) once, and what it
   gives is added to the open transaction;
-* the checkpoint (:mod:`streams.kafka.checkpoint`): every ``commit_interval_ms`` the
+* the checkpoint (:mod:`streams.kafka.checkpoint`): every ``commit_interval_ms`` (while
+  behind, every ``commit_interval_behind_ms``: :class:`~streams.kafka.checkpoint.Cadence`) the
   transaction commits the outputs, the watermarks (:mod:`streams.kafka.watermarks`), the
   statistics, the table's changelog writes and the offsets of every owned partition, fenced by
   the group's generation and member id (KIP-447, :mod:`streams.kafka.aiokafka_internals`);
@@ -161,7 +162,7 @@ class Engine:
         # The next offset to process of each partition we own (None: whatever comes first).
         self._expected: dict[TopicPartition, int | None] = {}
         self._last_commit = time.monotonic()
-        self.cadence = Cadence(
+        self._cadence = Cadence(
             settings.commit_interval_ms,
             settings.commit_interval_behind_ms,
             settings.fetch_max_records,
@@ -321,6 +322,7 @@ class Engine:
             "engine.started",
             transactional_id=self.s.transactional_id,
             commit_interval_ms=self.s.commit_interval_ms,
+            commit_interval_behind_ms=self.s.commit_interval_behind_ms,
             order_grace_ms=self.s.order_grace_ms,
             order_grace_min_ms=self.s.order_grace_min_ms,
             local_path=self.s.local_path,
@@ -372,7 +374,7 @@ class Engine:
         assert self.consumer is not None
         self.started.set()
         poll_ms = max(10, self.s.commit_interval_ms // 2)
-        cadence = self.cadence
+        cadence = self._cadence
         while not self._stopping.is_set():
             # Wait for records at most until the next commit is due, so a commit is not late
             # by up to a whole poll (what it carries waits for it).

@@ -62,7 +62,9 @@ class Validator:
     ) -> Valid:
         """The field rules alone, on a decoded record (``consent-gate import`` checks the
         commands it builds with them before it publishes them). ``encoded_size``: the length of
-        the bytes it was decoded from, if known (no string in them is longer, in characters)."""
+        the bytes it was decoded from, if known: no string decoded from them has more characters
+        (every field the length rule measures is an Avro string, or null, in every schema
+        version; an enum or a default filled in by schema resolution would break this)."""
         contact_id = record["contact_id"].strip()
         if not contact_id:
             raise Rejected("INVALID_FIELD", "contact_id is empty")

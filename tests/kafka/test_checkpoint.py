@@ -10,7 +10,7 @@ import pytest
 from aiokafka import TopicPartition
 
 from streams.kafka.aiokafka_internals import GroupMetadata, MemberFenced
-from streams.kafka.checkpoint import Cadence, Checkpoint, CrashPoints
+from streams.kafka.checkpoint import MIN_BACKLOG_FETCH, Cadence, Checkpoint, CrashPoints
 from streams.kafka.outage import Outage
 from tests.harness import FakeOutput, FakeProducer, Log
 
@@ -143,6 +143,13 @@ def test_commits_are_spaced_further_while_the_worker_works_through_a_backlog() -
 
 
 def test_a_behind_interval_shorter_than_the_interval_changes_nothing() -> None:
-    cadence = Cadence(interval_ms=200, behind_ms=50, max_records=10)
-    cadence.fetched(10)
+    cadence = Cadence(interval_ms=200, behind_ms=50, max_records=1000)
+    cadence.fetched(1000)
     assert cadence.due_in_s(0.0, 0.1) == pytest.approx(0.1)
+
+
+def test_full_fetches_of_a_few_records_are_no_backlog() -> None:
+    cadence = Cadence(interval_ms=100, behind_ms=500, max_records=MIN_BACKLOG_FETCH - 1)
+    cadence.fetched(MIN_BACKLOG_FETCH - 1)
+    assert not cadence.behind
+    assert cadence.due_in_s(0.0, 0.1) == pytest.approx(0.0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from streams.models import builders as b
@@ -107,34 +107,48 @@ def test_an_absurdly_long_field_is_refused_before_it_reaches_an_output(
 
 
 _SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
-_VALIDATOR = (Contract(), Validator(Contract(), _SETTINGS.channels, _SETTINGS.max_text_length))
+_CONTRACT = Contract()
+_VALIDATOR = Validator(_CONTRACT, _SETTINGS.channels, _SETTINGS.max_text_length)
+
+
+def _outcome(check: Callable[[], object]) -> str:
+    try:
+        check()
+    except Rejected as exc:
+        return str(exc)
+    return "valid"
 
 
 @given(
     chars=st.text(min_size=1, max_size=3),
-    extra=st.integers(-40, 3),
+    length=st.integers(MAX_FIELD_LENGTH // 4, MAX_FIELD_LENGTH + 3),
     url=st.integers(0, 40),
 )
+@example(chars="a", length=MAX_FIELD_LENGTH - 100, url=0)  # the shortcut: ASCII, under the limit
+@example(chars="é", length=MAX_FIELD_LENGTH - 100, url=0)  # two bytes each: the full rule
+@example(chars="a", length=MAX_FIELD_LENGTH + 1, url=0)  # too long: refused either way
 def test_the_length_rule_skipped_for_a_short_record_decides_as_the_full_rule(
-    chars: str, extra: int, url: int
+    chars: str, length: int, url: int
 ) -> None:
-    """The router skips the field-length rule when the whole encoded record is no longer than
-    the limit: whatever the characters' widths, it refuses exactly what the full rule does."""
-    c, v = _VALIDATOR
-    reason = (chars * MAX_FIELD_LENGTH)[: MAX_FIELD_LENGTH + extra]
+    """``Validator.check`` skips the field-length rule when the whole encoded record is no
+    longer than the limit: whatever the characters' widths, it decides exactly as the full
+    rule does (both branches are taken: the examples)."""
+    reason = (chars * MAX_FIELD_LENGTH)[:length]
     click = b.link_click("c1", "EMAIL", url="u" * url, feedback_reason=reason)
-    value = c.encode(R.LINK_CLICK, click)
-
-    def outcome(check: Callable[[], object]) -> str:
-        try:
-            check()
-        except Rejected as exc:
-            return str(exc)
-        return "valid"
-
-    assert outcome(lambda: v.check(InputKind.CLICK, value)) == outcome(
-        lambda: v.check_record(InputKind.CLICK, c.decode(R.LINK_CLICK, value))
+    value = _CONTRACT.encode(R.LINK_CLICK, click)
+    decoded = _CONTRACT.decode(R.LINK_CLICK, value)
+    assert _outcome(lambda: _VALIDATOR.check(InputKind.CLICK, value)) == _outcome(
+        lambda: _VALIDATOR.check_record(InputKind.CLICK, decoded)
     )
+
+
+def test_the_length_rule_is_skipped_only_for_a_record_short_enough() -> None:
+    """The examples above take both branches: an ASCII reason 100 characters under the limit
+    fits in the limit's bytes, a two-byte one does not."""
+    ascii_reason = b.link_click("c1", "EMAIL", feedback_reason="a" * (MAX_FIELD_LENGTH - 100))
+    wide_reason = b.link_click("c1", "EMAIL", feedback_reason="é" * (MAX_FIELD_LENGTH - 100))
+    assert len(_CONTRACT.encode(R.LINK_CLICK, ascii_reason)) <= MAX_FIELD_LENGTH
+    assert len(_CONTRACT.encode(R.LINK_CLICK, wide_reason)) > MAX_FIELD_LENGTH
 
 
 _maybe_bytes = st.one_of(st.none(), st.binary(max_size=400))
