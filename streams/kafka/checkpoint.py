@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -59,12 +60,12 @@ class Cadence:
         self.interval_s = interval_ms / 1000
         self.behind_s = max(interval_ms, behind_ms) / 1000
         # A full fetch of a few records says little (every fetch would be full): then never.
-        self.max_records = max_records if max_records >= MIN_BACKLOG_FETCH else None
+        self.backlog_at = max_records if max_records >= MIN_BACKLOG_FETCH else math.inf
         self.behind = False
 
     def fetched(self, records: int) -> None:
         """A fetch returned ``records``."""
-        self.behind = self.max_records is not None and records >= self.max_records
+        self.behind = records >= self.backlog_at
 
     def due_in_s(self, last_commit: float, now: float) -> float:
         """Seconds until the next commit is due (0 or less: it is)."""
