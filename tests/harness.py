@@ -24,7 +24,13 @@ from streams.kafka.checkpoint import Checkpoint, CrashPoints
 from streams.kafka.outage import Outage
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
-from streams.processing.partition import HELD_PREFIX, MARKS_KEY, GatePartition
+from streams.processing.partition import (
+    HELD_OFFSETS_KEY,
+    HELD_PREFIX,
+    MARKS_KEY,
+    GatePartition,
+    held_offsets,
+)
 from streams.processing.records import KIND_HEADER, WATERMARK_KIND, Output, SourceRecord
 from streams.processing.router import Router
 from streams.processing.stats import STATS_PREFIX
@@ -152,11 +158,14 @@ class InMemoryGate:
         )
         asyncio.run(self.checkpoint.start())
         self.offset = 0  # of the input and the by-contact topic alike
+        self.by_contact: dict[int, SourceRecord] = {}  # what the partition read of the topic
         self.stats: list[Output] = []  # the statistics records of every commit
         self.part = self.restart()
 
     def restart(self, now_ms: int = 0) -> GatePartition:
-        """The partition opened again from its table (what a restart or a move does)."""
+        """The partition opened again from its table, and the records it held read again from
+        the by-contact topic (what a restart or a move does)."""
+        held = [self.by_contact[o] for o in held_offsets(self.store, self.partition, self.c)]
         self.part = GatePartition(
             self.partition,
             settings=self.s,
@@ -166,8 +175,14 @@ class InMemoryGate:
             input_partitions=self.inputs,
             counters=self.counters,
             now_ms=now_ms,
+            held=held,
         )
         return self.part
+
+    def receive(self, src: SourceRecord, now_ms: int) -> list[Output]:
+        """The partition reads ``src`` from the by-contact topic."""
+        self.by_contact[src.offset] = src
+        return self.part.receive(src, now_ms)
 
     # --- the steps --------------------------------------------------------------------------
     def route(
@@ -197,7 +212,7 @@ class InMemoryGate:
         held = SourceRecord(
             routed.topic, self.partition, self.offset, ts, routed.key, routed.value, routed.headers
         )
-        assert self.part.receive(held, now_ms=arrived_ms) == []
+        assert self.receive(held, now_ms=arrived_ms) == []
         return None
 
     def hold(
@@ -217,7 +232,7 @@ class InMemoryGate:
             self.s.by_contact_topic, self.partition, self.offset, 0, None, value,
             [(KIND_HEADER, WATERMARK_KIND)],
         )  # fmt: skip
-        assert self.part.receive(src, now_ms=0) == []
+        assert self.receive(src, now_ms=0) == []
 
     def release(self, now_ms: int = 0) -> list[tuple[SourceRecord, list[Output]]]:
         """Decide what the watermarks (or the hold bound at ``now_ms``) let go."""
@@ -320,7 +335,7 @@ class InMemoryGate:
         return {
             k: v
             for k, v in self.store.scan(self.partition, b"")
-            if not k.startswith((MARKS_KEY, HELD_PREFIX, STATS_PREFIX, b"\xff"))
+            if not k.startswith((MARKS_KEY, HELD_OFFSETS_KEY, HELD_PREFIX, STATS_PREFIX, b"\xff"))
         }
 
     def put(self, key: bytes, value: bytes | None) -> None:

@@ -61,7 +61,7 @@ from streams.kafka.security import client_options
 from streams.kafka.watermarks import Watermarks
 from streams.logs import log_event
 from streams.models.contract import Contract, RecordName
-from streams.processing.partition import GatePartition
+from streams.processing.partition import GatePartition, held_offsets
 from streams.processing.records import (
     KIND_HEADER,
     WATERMARK_KIND,
@@ -759,7 +759,7 @@ class Engine:
         for part in self.parts.values():
             part.set_input_partitions(self.input_partitions)
 
-    def _open_partition(self, partition: int) -> GatePartition:
+    def _open_partition(self, partition: int, held: list[SourceRecord]) -> GatePartition:
         assert self.store is not None
         return GatePartition(
             partition,
@@ -770,10 +770,16 @@ class Engine:
             input_partitions=self.input_partitions,
             counters=self.counters,
             now_ms=_now_ms(),
+            held=held,
         )
 
     async def _open_partitions(self, partitions: list[int]) -> None:
-        assert self.changelog is not None
+        """Restore the tables of ``partitions``, read the records they held at their last
+        commit again from the by-contact topic, and open them."""
+        assert self.changelog is not None and self.store is not None
         await self.changelog.restore(partitions)
         for p in partitions:
-            self.parts[p] = self._open_partition(p)
+            tp = TopicPartition(self.by_contact, p)
+            offsets = held_offsets(self.store, p, self.contract)
+            held = await self.changelog.read_again(tp, offsets) if offsets else []
+            self.parts[p] = self._open_partition(p, held)

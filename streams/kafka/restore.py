@@ -11,7 +11,9 @@ transaction is open on those changelog partitions (the last stable offset equals
 watermark): a partition's changelog is written only by its owner, so an open transaction there
 is the previous owner's, and reading past it before it ends could miss table writes whose
 offsets are already committed. The wait is bounded by the transaction timeout, after which the
-coordinator has aborted any transaction still open.
+coordinator has aborted any transaction still open. :meth:`ChangelogReader.read_again` then reads
+the records a gate partition held at its last commit again from the by-contact topic (the table
+holds only their offsets).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.kafka.checkpoint import CrashPoints
 from streams.logs import log_event
+from streams.processing.records import SourceRecord
 from streams.state.store import StateStore
 
 logger = logging.getLogger("consent_gate.engine")
@@ -135,3 +138,28 @@ class ChangelogReader:
             store.apply(tps[tp], (), end)
         if count:
             log_event(logger, "state.restored", partitions=len(partitions), records=count)
+
+    async def read_again(self, tp: TopicPartition, offsets: list[int]) -> list[SourceRecord]:
+        """The records at ``offsets`` (increasing) of ``tp``, read committed: the records a gate
+        partition held at its last commit (``streams.processing.partition.held_offsets``).
+        Those the topic no longer has (deleted by its retention while no worker ran, or lost
+        with a broker) are logged, in a warning, and missing from what is returned."""
+        assert self.restorer is not None
+        wanted = set(offsets)
+        self.restorer.assign([tp])
+        end = min(offsets[-1] + 1, (await self.restorer.end_offsets([tp]))[tp])
+        self.restorer.seek(tp, offsets[0])
+        found: list[SourceRecord] = []
+        async for _, msgs in batches_to_end(self.restorer, {tp: end}):
+            found += [m for m in msgs if m.offset in wanted]
+        if len(found) < len(wanted):
+            log_event(
+                logger,
+                "state.held_missing",
+                logging.WARNING,
+                partition=tp.partition,
+                held=len(wanted),
+                missing=len(wanted) - len(found),
+                why="the by-contact topic no longer has them (retention, or a lost broker)",
+            )
+        return found

@@ -69,6 +69,7 @@ class RecordName(StrEnum):
     CONSENT_STATE = "consent_state"
     WATERMARK = "watermark"
     HELD_RECORD = "held_record"
+    HELD_OFFSETS = "held_offsets"
     CONSENT_STATS = "consent_stats"
     DELIVERY_REPORT = "delivery_report"
     LAST_CAMPAIGN = "last_campaign"

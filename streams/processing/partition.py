@@ -1,10 +1,14 @@
 """One partition of the by-contact topic at the gate: its consent table, the records it holds until
 event-time order is proven (``streams.core.ordering``), and the watermarks the routers sent.
 
-What it holds and the watermarks are part of its state: whatever is still held when a transaction
-commits is written to the changelog with it (and deleted once decided), so a crash or a partition
-moving to another worker loses nothing that was read. A record read and decided within one
-transaction never reaches the changelog.
+What it holds and the watermarks are part of its state, so a crash or a partition moving to another
+worker loses nothing that was read. A record held when a transaction commits stays where it is, on
+the by-contact topic: the transaction writes the offsets of every record still held to the
+changelog (one ``HeldOffsets`` entry, rewritten at a commit only when what is held changed), and
+whoever opens the partition next reads those records again from the topic (``streams.kafka.
+restore``) and holds them again. A copy the local path handed over, which is not on the topic,
+is written to the changelog itself (a ``HeldRecord``) and deleted once decided; so were all held
+records before (their entries are still read).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from streams.state.store import PartitionState, StateStore
 
 #: Engine-owned keys of the table (consent keys are ``CHANNEL/contact_id``).
 MARKS_KEY = b"\x00marks"
+#: The offsets of the by-contact records held at the last commit (:func:`held_offsets`).
+HELD_OFFSETS_KEY = b"\x00held"
+#: A held record itself (a ``HeldRecord``): a copy of the local path.
 HELD_PREFIX = b"\x01"
 
 _REQUEST = InputKind.REQUEST.value.encode()
@@ -42,6 +49,36 @@ _REQUEST = InputKind.REQUEST.value.encode()
 
 def held_key(offset: int) -> bytes:
     return HELD_PREFIX + struct.pack(">q", offset)
+
+
+def runs_of(offsets: list[int]) -> list[int]:
+    """``offsets`` (increasing, distinct) as runs of consecutive ones: first offset, count, ..."""
+    runs: list[int] = []
+    start = prev = None
+    for o in offsets:
+        if prev is not None and o == prev + 1:
+            prev = o
+            continue
+        if start is not None and prev is not None:
+            runs += (start, prev - start + 1)
+        start = prev = o
+    if start is not None and prev is not None:
+        runs += (start, prev - start + 1)
+    return runs
+
+
+def offsets_of(runs: list[int]) -> list[int]:
+    """The offsets :func:`runs_of` gave ``runs`` for."""
+    return [o for i in range(0, len(runs) - 1, 2) for o in range(runs[i], runs[i] + runs[i + 1])]
+
+
+def held_offsets(store: StateStore, partition: int, contract: Contract) -> list[int]:
+    """The offsets (increasing) of the by-contact records ``partition`` held at its last commit:
+    the engine reads them again from the topic and gives them to :class:`GatePartition`."""
+    raw = store.get(partition, HELD_OFFSETS_KEY)
+    if raw is None:
+        return []
+    return offsets_of(contract.decode_own(RecordName.HELD_OFFSETS, raw)["runs"])
 
 
 def is_watermark(src: SourceRecord) -> bool:
@@ -87,7 +124,9 @@ class GatePartition:
         input_partitions: Mapping[str, int],
         counters: Counter[str],
         now_ms: int,
+        held: Iterable[SourceRecord] = (),
     ) -> None:
+        """``held``: the records of :func:`held_offsets`, read again from the by-contact topic."""
         self.partition = partition
         self.contract = contract
         self.counters = counters
@@ -113,21 +152,33 @@ class GatePartition:
         self.queue: HoldQueue[Routed] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )
-        self._unsaved: dict[int, SourceRecord] = {}  # held, not in the changelog
-        self._saved: set[int] = set()  # held and in the changelog
+        self._held: set[int] = set()  # the offsets of the by-contact records held
+        self._held_changed = False  # since the last save
+        self._held_stored = False  # whether the table has held offsets
+        self._unsaved: dict[int, SourceRecord] = {}  # local-path copies held, not in the changelog
+        self._saved: set[int] = set()  # HeldRecords held and in the changelog
         self._marks_dirty = False
         self._marks_saved_ms = 0
         self._held_record = held_record_encoder(contract)
         #: The offset given to the next record of the local path: below 0 and below every one
         #: held, so it names the record among those held (the topic's offsets are >= 0).
         self._next_local = -1
-        self._load(store, now_ms)
+        self._load(store, now_ms, held)
 
-    def _load(self, store: StateStore, now_ms: int) -> None:
+    def _load(self, store: StateStore, now_ms: int, held: Iterable[SourceRecord]) -> None:
         raw = store.get(self.partition, MARKS_KEY)
         if raw is not None:
             for m in self.contract.decode_own(RecordName.WATERMARK, raw)["marks"]:
                 self.queue.observe(m["topic"], m["partition"], m["timestamp_ms"])
+        for src in held:
+            key, read = _place(src)
+            if key is not None:
+                self.queue.hold(key, read, now_ms)
+                self._held.add(src.offset)
+        # Written again at the first save (what is held may differ: a record the topic lost).
+        self._held_stored = self._held_changed = (
+            store.get(self.partition, HELD_OFFSETS_KEY) is not None
+        )
         for _, value in store.scan(self.partition, HELD_PREFIX):
             rec = self.contract.decode_own(RecordName.HELD_RECORD, value)
             src = SourceRecord(
@@ -172,9 +223,15 @@ class GatePartition:
         return []
 
     def _hold(self, key: OrderKey, read: Routed, now_ms: int) -> None:
-        """Hold a record until its turn; into the changelog at the next commit if still held."""
+        """Hold a record until its turn; its offset (a local-path copy: itself) into the
+        changelog at the next commit if still held."""
         self.queue.hold(key, read, now_ms)
-        self._unsaved[read.src.offset] = read.src
+        offset = read.src.offset
+        if offset >= 0:  # read from the topic
+            self._held.add(offset)
+            self._held_changed = True
+        else:
+            self._unsaved[offset] = read.src
 
     def observe(self, marks: Iterable[tuple[str, int, int]]) -> None:
         """Take watermarks (topic, partition, timestamp): of a watermark record, or of this
@@ -201,13 +258,17 @@ class GatePartition:
         each record with its outputs."""
         decided: list[tuple[SourceRecord, list[Output]]] = []
         handle = self.gate.handle
-        unsaved, saved = self._unsaved, self._saved
+        held, unsaved, saved = self._held, self._unsaved, self._saved
         for r in self.queue.release(now_ms):
             read = r.item
             src = read.src
-            if unsaved.pop(src.offset, None) is None and src.offset in saved:
-                saved.discard(src.offset)
-                self.state.put(held_key(src.offset), None)
+            offset = src.offset
+            if offset in held:
+                held.discard(offset)
+                self._held_changed = True
+            elif unsaved.pop(offset, None) is None and offset in saved:
+                saved.discard(offset)
+                self.state.put(held_key(offset), None)
             if r.expired:
                 self.counters["hold_expired"] += 1
             outputs = handle(src, now_ms, order_uncertain=r.expired, read=read)
@@ -231,6 +292,14 @@ class GatePartition:
 
         Watermarks only ever grow, so saving them late is safe: a restart with older ones holds
         records a little longer, never less."""
+        if self._held_changed and (self._held or self._held_stored):
+            runs = runs_of(sorted(self._held))
+            self.state.put(
+                HELD_OFFSETS_KEY,
+                self.contract.encode(RecordName.HELD_OFFSETS, {"runs": runs}) if runs else None,
+            )
+            self._held_stored = bool(runs)
+        self._held_changed = False
         for offset, src in self._unsaved.items():
             self.state.put(held_key(offset), self._held_record(src))
             self._saved.add(offset)

@@ -77,7 +77,7 @@ def make_api(
     engine = Engine(settings)
     engine.store = StateStore(tmp / name / "state")
     for p in owned:
-        engine.parts[p] = engine._open_partition(p)
+        engine.parts[p] = engine._open_partition(p, [])
     metrics = Metrics(engine)
     engine.observer = metrics
     api = ConsentApi(settings, engine, metrics)

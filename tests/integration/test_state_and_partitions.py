@@ -114,3 +114,39 @@ def test_mismatched_upstream_partitioning_still_meets_consent(
     gate.wait(lambda g: len(g.suppressed()) + len(g.on("SMS")) == len(contacts))
     assert sorted(x["contact_id"] for x in gate.suppressed()) == sorted(stoppers)
     assert len(gate.on("SMS")) == len(contacts) - len(stoppers)
+
+
+async def _held_offsets_written(bootstrap: str, topic: str, timeout_s: float = 60) -> bool:
+    """Whether the changelog comes to hold a partition's held offsets (the key ``\\x00held``)."""
+    collector = await Collector(bootstrap, [topic]).start()
+    try:
+        return await collector.wait_for(
+            lambda c: any(r.key == b"\x00held" and r.value for r in c.all(topic)), timeout_s
+        )
+    finally:
+        await collector.stop()
+
+
+def test_records_held_at_a_stop_are_read_again_from_the_topic_and_decided_once(
+    make_gate: Callable[..., LiveGate],
+) -> None:
+    """A grace of ten minutes holds everything; the worker stops with it held. The table keeps
+    only the held offsets; the next worker reads the records again from the by-contact topic
+    and decides each once, the STOP before the campaign it precedes."""
+    gate = make_gate(order_grace_ms=600_000, max_hold_ms=3_600_000)
+    gate.start_worker()
+    gate.produce(gate.reply("c1", "SMS", "STOP"))
+    gate.produce(gate.send("c1", "SMS"), gate.send("c2", "SMS"))
+    bootstrap, changelog = gate.s.bootstrap_servers, gate.s.changelog_topic
+    assert asyncio.run(_held_offsets_written(bootstrap, changelog)), gate.worker.log()  # type: ignore[union-attr]
+    assert gate.stop_worker() == 0
+    assert gate.collector.count(gate.s.events_topic) == 0  # nothing was decided
+
+    worker = gate.start_worker(order_grace_ms=0)
+    gate.wait(lambda g: len(g.suppressed()) == 1 and len(g.on("SMS")) == 1, settle_s=2.0)
+    assert [(e["contact_id"], e["type"]) for e in gate.events()] == [("c1", "OPTED_OUT")]
+    assert [s["contact_id"] for s in gate.suppressed()] == ["c1"]
+    assert "state.held_missing" not in worker.log()
+    # The records themselves never went to the changelog (only their offsets).
+    keys = {k for k, _ in asyncio.run(_read_all(bootstrap, changelog))}
+    assert not [k for k in keys if k.startswith(b"\x01")]

@@ -255,6 +255,7 @@ SAMPLES: list[tuple[RecordName, dict[str, Any]]] = [
             "raw_payload": '{"ErrorCode": "21610"}',
         },
     ),
+    (R.HELD_OFFSETS, {"runs": [3, 2, 7, 1, 1_000_000_000_000, 40_000]}),
     (
         R.LAST_CAMPAIGN,
         {

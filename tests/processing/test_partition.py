@@ -1,6 +1,7 @@
 """A gate partition without Kafka (tests/harness.py): routed records wait for the watermarks, go
-in event-time order, and what is still held at a commit survives a restart (it is in the
-changelog writes, and so in RocksDB once they commit)."""
+in event-time order, and what is still held at a commit survives a restart (its offsets are in
+the changelog writes, and so in RocksDB once they commit; the records are read again from the
+by-contact topic)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ from hypothesis import strategies as st
 from streams.models import builders as b
 from streams.models.contract import Contract, RecordName
 from streams.processing.partition import (
+    HELD_OFFSETS_KEY,
     HELD_PREFIX,
     MARKS_KEY,
+    held_offsets,
     held_record_encoder,
+    offsets_of,
+    runs_of,
 )
 from streams.processing.records import Output, SourceRecord
 from streams.settings import Settings
@@ -53,16 +58,62 @@ def test_held_records_and_watermarks_survive_a_restart(h: InMemoryGate) -> None:
     h.watermark(1_500)  # lets the STOP go (event and confirmation), not the send
     assert topics(h.part.release(now_ms=0)) == [h.s.events_topic, h.s.channel_topic("SMS")]
     h.commit()
-    assert [k for k, _ in h.store.scan(0, HELD_PREFIX)] != []
+    assert held_offsets(h.store, 0, h.c) == [2]  # the send's offset, not the record itself
+    assert list(h.store.scan(0, HELD_PREFIX)) == []
     assert h.store.get(0, MARKS_KEY) is not None
 
-    h.restart()  # a restart: everything comes from RocksDB
+    h.restart()  # a restart: the table from RocksDB, the send read again from the topic
     assert h.part.held() == 1
     assert h.part.release(now_ms=0) == []  # the restored watermark still holds the send
     h.watermark(3_000)
     assert topics(h.part.release(now_ms=0)) == [h.s.suppressed_topic]
     h.commit()
-    assert list(h.store.scan(0, HELD_PREFIX)) == []  # decided: deleted from the changelog
+    assert h.store.get(0, HELD_OFFSETS_KEY) is None  # decided: nothing held any more
+    h.restart()
+    assert h.part.held() == 0
+
+
+def test_the_held_offsets_are_written_at_a_commit_only_when_what_is_held_changed(
+    h: InMemoryGate,
+) -> None:
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    h.part.save(now_ms=10_000, marks_every_ms=10_000)
+    assert HELD_OFFSETS_KEY in h.part.state.pending
+    h.commit()
+    h.part.save(now_ms=10_000, marks_every_ms=10_000)
+    assert HELD_OFFSETS_KEY not in h.part.state.pending  # the same record still held
+
+
+def test_a_held_record_whose_old_entry_is_in_the_changelog_is_still_restored_and_deleted(
+    h: InMemoryGate,
+) -> None:
+    # What the gate wrote before the offsets: the held record itself, under its offset.
+    value = h.c.encode(R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"))
+    routed = h.router.route(SourceRecord(h.s.requests_topic, 0, 7, 2_000, b"c1", value, []))
+    src = SourceRecord(routed.topic, 0, 7, 2_000, routed.key, routed.value, routed.headers)
+    h.put(HELD_PREFIX + (7).to_bytes(8, "big"), held_record_encoder(h.c)(src))
+    h.restart()
+    assert h.part.held() == 1
+    h.watermark(3_000)
+    assert topics(h.part.release(now_ms=0)) == [h.s.channel_topic("SMS")]
+    h.commit()
+    assert list(h.store.scan(0, HELD_PREFIX)) == []
+
+
+@given(st.sets(st.integers(0, 2**40), max_size=200), st.sets(st.integers(0, 300), max_size=200))
+def test_held_offsets_are_kept_as_runs_and_read_back_exactly(
+    scattered: set[int], dense: set[int]
+) -> None:
+    offsets = sorted(scattered | dense)
+    runs = runs_of(offsets)
+    assert offsets_of(runs) == offsets
+    assert len(runs) <= 2 * len(offsets)
+    assert all(runs[i] + runs[i + 1] < runs[i + 2] for i in range(0, len(runs) - 2, 2))
+
+
+def test_a_run_of_consecutive_offsets_is_one_pair() -> None:
+    assert runs_of([5, 6, 7, 8, 10, 20, 21]) == [5, 4, 10, 1, 20, 2]
+    assert runs_of([]) == []
 
 
 def test_a_record_decided_within_one_transaction_never_reaches_the_changelog(
@@ -73,6 +124,7 @@ def test_a_record_decided_within_one_transaction_never_reaches_the_changelog(
     assert topics(h.part.release(now_ms=0)) == [h.s.channel_topic("SMS")]
     h.part.save(now_ms=10_000, marks_every_ms=0)
     assert not [k for k in h.part.state.pending if k.startswith(HELD_PREFIX)]
+    assert HELD_OFFSETS_KEY not in h.part.state.pending  # nothing held before or after
 
 
 def test_an_expired_campaign_is_suppressed_as_order_uncertain(
@@ -140,14 +192,15 @@ def test_a_copy_held_by_the_local_path_survives_a_restart_under_an_offset_of_its
     h.commit()
     keys = [k for k, _ in h.store.scan(0, HELD_PREFIX)]
     held = sorted(int.from_bytes(k[1:], "big", signed=True) for k in keys)
-    assert held[:2] == [-2, -1] and held[2] > 0  # the topic's offsets are >= 0
+    assert held == [-2, -1]  # the copies themselves; the topic's offsets are >= 0
+    assert held_offsets(h.store, 0, h.c) == [h.offset]  # the third, read from the topic
 
     h.restart()
     assert h.part.held() == 3
     # A copy held after the restart gets an offset below every one held: nothing is overwritten.
     h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c3", "SMS"), 3_000, True)
     h.commit()
-    assert len(list(h.store.scan(0, HELD_PREFIX))) == 4
+    assert len(list(h.store.scan(0, HELD_PREFIX))) == 3
     h.part.observe((t, 0, 5_000) for t in h.inputs)  # the router's marks, given directly
     out = h.part.release(now_ms=0)
     sms = h.s.channel_topic("SMS")
