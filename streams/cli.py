@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from streams.kafka.admin import StartupError, create_topics, existing_topics, preflight
+from streams.kafka.outage import connection_errors_unsaid
 from streams.logs import log_event, logging_config, setup_logging
 from streams.models.avro_internals import IncompatibleAvro, check_versions
 from streams.settings import Settings, SettingsError, load_settings
@@ -131,7 +132,8 @@ def worker(check: bool) -> None:
     )
     if check:
         try:
-            asyncio.run(preflight(settings))
+            with connection_errors_unsaid():  # the sentence below says it
+                asyncio.run(preflight(settings))
         except StartupError as exc:
             _fail(str(exc))
     from streams.worker import run

@@ -88,6 +88,18 @@ def test_every_error_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
     assert "UNKNOWN_CHANNEL" in results["--code NOPE"][2]
 
 
+def test_the_worker_with_the_broker_down_says_so_once_without_aiokafkas_errors(
+    tmp_path: Path,
+) -> None:
+    rc, out, err, seconds = run(["worker"], tmp_path, closed_port())
+    lines = err.splitlines()
+    assert rc == 2 and seconds < 45 and out == "", err
+    assert lines[-1].startswith("consent-gate: ") and "127.0.0.1:" in lines[-1], err
+    # Before it, only its own start line (structured, info): no ERROR of the client library.
+    assert [line for line in lines[:-1] if "worker.start" not in line] == [], err
+    assert "Unable connect" not in err and "Traceback" not in err
+
+
 def test_library_log_lines_show_only_when_asked(tmp_path: Path) -> None:
     rc, _, err, _ = run(["--verbose", "consent", "history", "c1"], tmp_path, closed_port())
     assert rc == 2 and err.splitlines()[-1].startswith("consent-gate: ")

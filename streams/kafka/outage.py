@@ -7,8 +7,11 @@ state is also what the HTTP API's readiness asks (:meth:`Outage.down_for_s`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import time
+from collections.abc import Iterator
 
 from streams.logs import log_event
 
@@ -90,3 +93,18 @@ class KafkaLogFilter(logging.Filter):
         if not message.startswith(_NOISE):
             self.outage.down(record.getMessage())
         return False
+
+
+@contextlib.contextmanager
+def connection_errors_unsaid() -> Iterator[None]:
+    """aiokafka's connection errors left out of the log while the block runs: for a check that
+    says itself, in one sentence, that the broker cannot be reached (the worker's start-up)."""
+    unsaid = KafkaLogFilter(Outage(quiet_s=math.inf))
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(unsaid)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(unsaid)
