@@ -778,8 +778,11 @@ class Engine:
         commit again from the by-contact topic, and open them."""
         assert self.changelog is not None and self.store is not None
         await self.changelog.restore(partitions)
+        held = await self.changelog.read_again(
+            {
+                TopicPartition(self.by_contact, p): held_offsets(self.store, p, self.contract)
+                for p in partitions
+            }
+        )
         for p in partitions:
-            tp = TopicPartition(self.by_contact, p)
-            offsets = held_offsets(self.store, p, self.contract)
-            held = await self.changelog.read_again(tp, offsets) if offsets else []
-            self.parts[p] = self._open_partition(p, held)
+            self.parts[p] = self._open_partition(p, held[TopicPartition(self.by_contact, p)])

@@ -139,27 +139,37 @@ class ChangelogReader:
         if count:
             log_event(logger, "state.restored", partitions=len(partitions), records=count)
 
-    async def read_again(self, tp: TopicPartition, offsets: list[int]) -> list[SourceRecord]:
-        """The records at ``offsets`` (increasing) of ``tp``, read committed: the records a gate
-        partition held at its last commit (``streams.processing.partition.held_offsets``).
-        Those the topic no longer has (deleted by its retention while no worker ran, or lost
-        with a broker) are logged, in a warning, and missing from what is returned."""
+    async def read_again(
+        self, held: Mapping[TopicPartition, list[int]]
+    ) -> dict[TopicPartition, list[SourceRecord]]:
+        """The records at the offsets (increasing) of each partition of ``held``, read
+        committed, in one pass: the records the gate partitions held at their last commit
+        (``streams.processing.partition.held_offsets``). Those the topic no longer has (deleted
+        by its retention while no worker ran, or lost with a broker) are logged, in a warning,
+        and missing from what is returned."""
         assert self.restorer is not None
-        wanted = set(offsets)
-        self.restorer.assign([tp])
-        end = min(offsets[-1] + 1, (await self.restorer.end_offsets([tp]))[tp])
-        self.restorer.seek(tp, offsets[0])
-        found: list[SourceRecord] = []
-        async for _, msgs in batches_to_end(self.restorer, {tp: end}):
-            found += [m for m in msgs if m.offset in wanted]
-        if len(found) < len(wanted):
-            log_event(
-                logger,
-                "state.held_missing",
-                logging.WARNING,
-                partition=tp.partition,
-                held=len(wanted),
-                missing=len(wanted) - len(found),
-                why="the by-contact topic no longer has them (retention, or a lost broker)",
-            )
+        found: dict[TopicPartition, list[SourceRecord]] = {tp: [] for tp in held}
+        todo = {tp: offsets for tp, offsets in held.items() if offsets}
+        if not todo:
+            return found
+        self.restorer.assign(list(todo))
+        stable = await self.restorer.end_offsets(list(todo))
+        for tp, offsets in todo.items():
+            self.restorer.seek(tp, offsets[0])
+        wanted = {tp: set(offsets) for tp, offsets in todo.items()}
+        ends = {tp: min(offsets[-1] + 1, stable[tp]) for tp, offsets in todo.items()}
+        async for tp, msgs in batches_to_end(self.restorer, ends):
+            want = wanted[tp]
+            found[tp] += [m for m in msgs if m.offset in want]
+        for tp, offsets in todo.items():
+            if len(found[tp]) < len(offsets):
+                log_event(
+                    logger,
+                    "state.held_missing",
+                    logging.WARNING,
+                    partition=tp.partition,
+                    held=len(offsets),
+                    missing=len(offsets) - len(found[tp]),
+                    why="the by-contact topic no longer has them (retention, or a lost broker)",
+                )
         return found
