@@ -274,7 +274,7 @@ class ProducerLag:
         window holds fewer than :data:`MEASURED` measurements (the delay is not known)."""
         if self.measured(now_ms) < MEASURED:
             return None
-        return max(floor_ms, min(2 * self.recent(now_ms), cap_ms))
+        return self.grace(floor_ms, now_ms, cap_ms)
 
 
 #: Measurements (batches of records that reached Kafka while the router watched) an input needs

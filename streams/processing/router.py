@@ -37,7 +37,9 @@ from streams.settings import Settings
 logger = logging.getLogger("consent_gate.router")
 
 #: What a routed record grows by when the gate keeps it in the changelog while it waits for its
-#: turn (a HeldRecord: its offset, timestamp and the Avro framing of key, value and headers).
+#: turn (a HeldRecord: its offset, timestamp and the Avro framing of key, value and headers). Only
+#: the local path's copies go there (a record read from the by-contact topic stays on it), but
+#: every record is bounded so: whether one fits must not depend on which worker owns its partition.
 HELD_OVERHEAD = 128
 
 
