@@ -67,6 +67,7 @@ from streams.kafka.admin import create_topics as create_gate_topics
 from streams.settings import Settings
 from streams.state.consent_store import is_consent_key
 from tests.fault.cluster import BrokerCluster
+from tests.fault.netcut import Bridge, NetNamespace, available, broker_ports
 
 # Shared with the fuzz run (tests/harness_common.py); the codec, the errors and input_topics stay
 # importable from here.
@@ -354,13 +355,18 @@ class InputProducer:
     """confluent-kafka producers (their default partitioner), idempotent, acks=all; the record
     timestamp is librdkafka's CreateTime at ``send``. ``clients`` independent producers: a
     record goes through the one its ``via`` names (the STOPs of the freeze races come from
-    another client than the campaigns that follow them, neither waiting for the other)."""
+    another client than the campaigns that follow them, neither waiting for the other).
+    ``skews_ms``: how far each client's clock is off (negative: behind); a skewed client stamps
+    its records with its own clock, as a producer on a host with a wrong clock does."""
 
-    def __init__(self, bootstrap: str, grace_ms: int = 200, clients: int = 2) -> None:
+    def __init__(
+        self, bootstrap: str, grace_ms: int = 200, clients: int = 2, skews_ms: Sequence[int] = ()
+    ) -> None:
         self.delivered = 0
         self.errors = 0
         self.first_error: str | None = None
         self.grace_ms = grace_ms
+        self.skews_ms = list(skews_ms) + [0] * (max(1, clients) - len(skews_ms))
         #: Inputs acknowledged more than ``grace_ms`` after their timestamp: they may have reached
         #: the broker later than the ordering assumption allows (an upper bound: the ack is later).
         self.late: set[tuple[str, int, int]] = set()
@@ -394,7 +400,9 @@ class InputProducer:
             self.first_error = self.first_error or str(err)
 
     def send(self, p: Planned) -> None:
-        producer = self._producers[min(p.via, len(self._producers) - 1)]
+        via = min(p.via, len(self._producers) - 1)
+        producer = self._producers[via]
+        skew = self.skews_ms[via]
         while True:
             try:
                 producer.produce(
@@ -403,6 +411,8 @@ class InputProducer:
                     p.key,
                     headers=list(p.headers) if p.headers else None,
                     on_delivery=self._delivered,
+                    # librdkafka's own clock unless this client's is off (0: the broker's now).
+                    timestamp=int(time.time() * 1000) + skew if skew else 0,
                 )
                 return
             except BufferError:
@@ -802,6 +812,22 @@ class Worker:
         self.started_at = 0.0
         self.expected_up = False
         self.frozen = False
+        self.cut_off = False  # frozen by a network cut rather than SIGSTOP
+        self.netns: NetNamespace | None = None
+        self.bridge: Bridge | None = None
+
+    def isolate(self, broker_ports: Sequence[int]) -> None:
+        """Run in a network namespace of its own, reaching the brokers through a bridge that a
+        network cut stops (tests/fault/netcut.py)."""
+        self.netns = NetNamespace()
+        self.bridge = Bridge(self.netns, broker_ports)
+
+    def release_network(self) -> None:
+        if self.bridge is not None:
+            self.bridge.close()
+        if self.netns is not None:
+            self.netns.close()
+        self.bridge = self.netns = None
 
     def command(self) -> list[str]:
         """The process to start (a peer's worker overrides it: tests/fault/peers.py)."""
@@ -824,8 +850,9 @@ class Worker:
         with self.log_path.open("ab") as log:
             log.write(f"\n=== start {self.starts} at {time.strftime('%H:%M:%S')}\n".encode())
             log.flush()
+            command = self.command()
             self.proc = subprocess.Popen(
-                self.command(),
+                self.netns.wrap(command) if self.netns is not None else command,
                 env=env,
                 cwd=self.cwd,
                 stdout=log,
@@ -843,18 +870,26 @@ class Worker:
         starting, or frozen, is moved)."""
         return self.alive and not self.frozen and time.monotonic() - self.started_at >= seconds
 
-    def freeze(self) -> None:
-        """SIGSTOP its whole process group (a long GC or swap pause, a starved container)."""
+    def freeze(self, flavour: str = "") -> None:
+        """SIGSTOP its whole process group (a long GC or swap pause, a starved container); the
+        ``cut`` flavour cuts it off the brokers instead, awake (a network partition)."""
         if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGSTOP)
+            if flavour == "cut":
+                assert self.bridge is not None, "a network cut needs isolate() first"
+                self.bridge.cut()
+                self.cut_off = True
+            else:
+                os.killpg(self.proc.pid, signal.SIGSTOP)
             self.frozen = True
 
     def thaw(self) -> None:
-        """SIGCONT its process group."""
-        if self.frozen and self.proc is not None:
+        """SIGCONT its process group (or heal its network cut)."""
+        if self.cut_off and self.bridge is not None:
+            self.bridge.heal()
+        elif self.frozen and self.proc is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGCONT)
-        self.frozen = False
+        self.frozen = self.cut_off = False
 
     @property
     def returncode(self) -> int | None:
@@ -902,10 +937,14 @@ class Worker:
 #: the transaction timeout, and past the transaction timeout too (the coordinator aborts the
 #: frozen worker's open transaction).
 FREEZE_FLAVOURS = ("session", "txn", "short")
+#: Every flavour ``--freeze-kinds`` takes: also ``cut``, a network partition between the worker
+#: and the brokers past the transaction timeout, the worker awake (tests/fault/netcut.py; root).
+ALL_FREEZE_FLAVOURS = (*FREEZE_FLAVOURS, "cut")
 FREEZE_LABELS = {
     "short": "freeze < session timeout",
     "session": "freeze > session timeout",
     "txn": "freeze > transaction timeout",
+    "cut": "network cut > transaction timeout",
 }
 
 
@@ -922,6 +961,7 @@ def freeze_ranges(
         "short": (1.0, max(1.0, min(3.0, s - 2))),
         "session": (s + 1, max(s + 1, min(s + 3, t - 1))),
         "txn": (t + 2, 2 * t),
+        "cut": (t + 2, 2 * t),
     }
     ranges.update(overrides or {})
     return ranges
@@ -1200,7 +1240,7 @@ class FaultDriver:
             worker.thaw()
             self._close_window(("worker", index))
             self._last_thaw = self.now()
-            self.log(f"fault: SIGCONT {worker.name} (thawed)")
+            self.log(f"fault: {worker.name} thawed (SIGCONT, or its network back)")
             return
         if kind == "freeze" and (
             any(w.frozen for w in self.workers) or self.now() - self._last_thaw < FREEZE_GAP_S
@@ -1227,13 +1267,14 @@ class FaultDriver:
             return
         if kind == "freeze":
             label = FREEZE_LABELS.get(flavour, f"freeze {flavour}")
-            worker.freeze()
+            worker.freeze(flavour)
             self._open_window(label, worker.name, ("worker", index))
             stats.freezes[flavour] = stats.freezes.get(flavour, 0) + 1
             stats.freeze_s.append(round(after, 1))
             self.race_requests.append(after + RACE_TAIL_S)
+            what = "cut off the brokers" if flavour == "cut" else "SIGSTOP"
             self.log(
-                f"fault: SIGSTOP {worker.name} (pid {worker.proc.pid if worker.proc else '?'}) "
+                f"fault: {what} {worker.name} (pid {worker.proc.pid if worker.proc else '?'}) "
                 f"for {after:.1f} s ({label})"
             )
             self._push(self.now() + after, "thaw", index, 0.0, False)
@@ -2140,6 +2181,9 @@ class RunConfig:
     broker_freezes: int = 0  # SIGSTOP a broker (that one too) for broker_freeze_s
     broker_freeze_s: float = 30.0
     broker_down_s: float = 10.0  # how long a killed broker stays down
+    #: How far the clock of the second producer client (the STOPs of the freeze races) is off,
+    #: in ms (negative: behind); its records carry that clock's time.
+    clock_skew_ms: int = 0
     input_partitions: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INPUT_PARTITIONS))
     settings: dict[str, Any] = field(default_factory=dict)  # Settings overrides
     settle_timeout_s: float = 180.0
@@ -2185,6 +2229,12 @@ def run(cfg: RunConfig) -> Report:
         workers = peer.make_workers(base, cfg.workers, work)
     else:
         workers = make_workers(base, cfg.workers, work, cfg.worker_src)
+    if cfg.freezes and "cut" in cfg.freeze_kinds:
+        why = available()
+        if why is not None:
+            raise HarnessError(why)
+        for w in workers:
+            w.isolate(broker_ports(cfg.bootstrap))
     faults = plan_faults(
         duration,
         cfg.workers,
@@ -2212,7 +2262,9 @@ def run(cfg: RunConfig) -> Report:
         cluster=cfg.cluster,
         leader_topics=leader_topics(base),
     )
-    producer = InputProducer(cfg.bootstrap, getattr(base, "order_grace_ms", 200))
+    producer = InputProducer(
+        cfg.bootstrap, getattr(base, "order_grace_ms", 200), skews_ms=(0, cfg.clock_skew_ms)
+    )
     gen = LoadGenerator(spec, base, codec)
     report = Report()
     try:
@@ -2277,6 +2329,8 @@ def run(cfg: RunConfig) -> Report:
         driver.stop()
         tail.stop()
         stop_workers(workers, log)
+        for w in workers:
+            w.release_network()
     report.faults = asdict(driver.stats)
     report.run = {
         "system": peer.name if peer is not None else "consent-gate",

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from tests.fault.cluster import LocalCluster
 from tests.fault.harness import (
+    ALL_FREEZE_FLAVOURS,
     DEFAULT_INPUT_PARTITIONS,
     FREEZE_FLAVOURS,
     HarnessError,
@@ -63,10 +64,10 @@ def _partitions(text: str) -> dict[str, int]:
 def _flavours(text: str) -> tuple[str, ...]:
     """``session,txn,short`` (taken in turn)."""
     kinds = tuple(filter(None, (k.strip() for k in text.split(","))))
-    bad = [k for k in kinds if k not in FREEZE_FLAVOURS]
+    bad = [k for k in kinds if k not in ALL_FREEZE_FLAVOURS]
     if bad or not kinds:
         raise argparse.ArgumentTypeError(
-            f"freeze kinds are {', '.join(FREEZE_FLAVOURS)}; got {text!r}"
+            f"freeze kinds are {', '.join(ALL_FREEZE_FLAVOURS)}; got {text!r}"
         )
     return kinds
 
@@ -81,7 +82,7 @@ def _freeze_seconds(text: str) -> dict[str, tuple[float, float]]:
             lo, hi = float(low), float(high or low)
         except ValueError:
             lo = hi = -1.0
-        if name not in FREEZE_FLAVOURS or not 0 < lo <= hi:
+        if name not in ALL_FREEZE_FLAVOURS or not 0 < lo <= hi:
             raise argparse.ArgumentTypeError(f"bad freeze seconds {part!r} (e.g. session=7-9)")
         out[name] = (lo, hi)
     return out
@@ -128,7 +129,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=_flavours,
         default=FREEZE_FLAVOURS,
         help="freeze flavours taken in turn: short (below the session timeout), session (past "
-        "it, below the transaction timeout), txn (past the transaction timeout)",
+        "it, below the transaction timeout), txn (past the transaction timeout), cut (not in "
+        "the default: the worker cut off the brokers, awake, past the transaction timeout; a "
+        "network namespace per worker, needs root)",
     )
     p.add_argument(
         "--freeze-seconds",
@@ -160,6 +163,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="partitions of the input topics, e.g. reply=5,click=3,command=2,request=4",
     )
     p.add_argument("--session-timeout", type=float, default=6.0, help="seconds")
+    p.add_argument(
+        "--clock-skew",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="the clock of the producer client that sends the STOPs of the freeze races is MS "
+        "off (negative: behind); its records carry its time",
+    )
     p.add_argument(
         "--set",
         dest="settings",
@@ -251,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         broker_kills=args.broker_kills,
         broker_freezes=args.broker_freezes,
         broker_freeze_s=args.broker_freeze_seconds,
+        clock_skew_ms=args.clock_skew,
         input_partitions=args.input_partitions,
         settings=settings,
         settle_timeout_s=args.settle_timeout,

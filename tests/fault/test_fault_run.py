@@ -79,3 +79,28 @@ def test_a_worker_frozen_past_the_session_timeout_makes_nothing_of_its_lost_part
     assert report.violation_total == 0, summary
     assert report.table["mismatches"] == 0, summary
     assert report.table["changelog keys"] == report.table["expected keys"] > 0, summary
+
+
+def test_a_producer_client_with_a_skewed_clock_stamps_its_records_with_its_own_time(
+    kafka_bootstrap: str,
+) -> None:
+    """``--clock-skew``: the second client's records carry its clock (here 5 s behind), the
+    first client's the true time; a record acknowledged past the grace after its timestamp counts
+    as late."""
+    import time
+    import uuid
+
+    from tests.fault.harness import InputProducer, Planned, create_topics, read_all
+
+    topic = f"skew-{uuid.uuid4().hex[:8]}"
+    create_topics(kafka_bootstrap, {topic: 1})
+    producer = InputProducer(kafka_bootstrap, grace_ms=200, skews_ms=(0, -5_000))
+    before = int(time.time() * 1000)
+    producer.send(Planned(topic, b"k", b"true clock", via=0))
+    producer.send(Planned(topic, b"k", b"behind", via=1))
+    assert producer.flush(30) == 0
+    after = int(time.time() * 1000)
+    stamps = {r.value: r.timestamp_ms for r in read_all(kafka_bootstrap, [topic])}
+    assert before <= stamps[b"true clock"] <= after
+    assert before - 5_000 <= stamps[b"behind"] <= after - 5_000
+    assert producer.max_ack_ms >= 5_000  # the skewed one: acknowledged 5 s after its timestamp
