@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,3 +120,37 @@ def test_freeze_races_stay_within_the_input_budget(generator: LoadGenerator) -> 
     gen.take(0.0, 990)
     assert gen.races_during(0.0, 10.0) <= 5
     assert gen.reserved <= gen.spec.inputs
+
+
+def test_the_slow_disk_slows_writes_under_its_directory_only(tmp_path: Path) -> None:
+    """``--slow-disk``: the preloaded shim sleeps before each write and sync of a regular file
+    under the state directory; a file elsewhere is written at full speed."""
+    import subprocess
+    import sys
+
+    from tests.fault import slowdisk
+
+    if slowdisk.available() is not None:
+        pytest.skip(str(slowdisk.available()))
+    slow_dir, fast_dir = tmp_path / "state", tmp_path / "logs"
+    slow_dir.mkdir()
+    fast_dir.mkdir()
+    lib = slowdisk.build(tmp_path / "shim")
+    script = (
+        "import os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT)\n"
+        "t = time.monotonic()\n"
+        "for _ in range(10): os.write(fd, b'x'); os.fsync(fd)\n"
+        "print(time.monotonic() - t)\n"
+    )
+    env = {**os.environ, **slowdisk.environment(lib, slow_dir, delay_ms=20)}
+
+    def seconds(path: Path) -> float:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True
+        )
+        return float(done.stdout)
+
+    slow, fast = seconds(slow_dir / "db.log"), seconds(fast_dir / "w0.log")
+    assert slow >= 10 * 2 * 0.020  # 10 writes and 10 syncs, 20 ms each
+    assert slow - fast >= 0.9 * 10 * 2 * 0.020, (slow, fast)  # the other file: no sleeps

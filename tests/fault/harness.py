@@ -66,6 +66,7 @@ from streams.core.decision import decide
 from streams.kafka.admin import create_topics as create_gate_topics
 from streams.settings import Settings
 from streams.state.consent_store import is_consent_key
+from tests.fault import slowdisk
 from tests.fault.cluster import BrokerCluster
 from tests.fault.netcut import Bridge, NetNamespace, available, broker_ports
 
@@ -815,6 +816,7 @@ class Worker:
         self.cut_off = False  # frozen by a network cut rather than SIGSTOP
         self.netns: NetNamespace | None = None
         self.bridge: Bridge | None = None
+        self.extra_env: dict[str, str] = {}  # a slow disk's shim, say
 
     def isolate(self, broker_ports: Sequence[int]) -> None:
         """Run in a network namespace of its own, reaching the brokers through a bridge that a
@@ -834,7 +836,12 @@ class Worker:
         return [sys.executable, "-m", "streams.cli", "worker"]
 
     def environment(self) -> dict[str, str]:
-        env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            **settings_env(self.settings),
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
         if self.src is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(self.src), env.get("PYTHONPATH", "")) if p
@@ -2184,6 +2191,8 @@ class RunConfig:
     #: How far the clock of the second producer client (the STOPs of the freeze races) is off,
     #: in ms (negative: behind); its records carry that clock's time.
     clock_skew_ms: int = 0
+    #: Every write and sync under the workers' state directories takes this much longer (ms).
+    slow_disk_ms: float = 0.0
     input_partitions: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INPUT_PARTITIONS))
     settings: dict[str, Any] = field(default_factory=dict)  # Settings overrides
     settle_timeout_s: float = 180.0
@@ -2235,6 +2244,13 @@ def run(cfg: RunConfig) -> Report:
             raise HarnessError(why)
         for w in workers:
             w.isolate(broker_ports(cfg.bootstrap))
+    if cfg.slow_disk_ms > 0:
+        why = slowdisk.available()
+        if why is not None:
+            raise HarnessError(why)
+        lib = slowdisk.build(work / "slowdisk")
+        for w in workers:
+            w.extra_env.update(slowdisk.environment(lib, work / "state", cfg.slow_disk_ms))
     faults = plan_faults(
         duration,
         cfg.workers,

@@ -164,6 +164,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--session-timeout", type=float, default=6.0, help="seconds")
     p.add_argument(
+        "--slow-disk",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="every write and sync under the workers' state directories takes MS longer (an "
+        "LD_PRELOAD shim built with gcc)",
+    )
+    p.add_argument(
         "--clock-skew",
         type=int,
         default=0,
@@ -263,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         broker_freezes=args.broker_freezes,
         broker_freeze_s=args.broker_freeze_seconds,
         clock_skew_ms=args.clock_skew,
+        slow_disk_ms=args.slow_disk,
         input_partitions=args.input_partitions,
         settings=settings,
         settle_timeout_s=args.settle_timeout,
