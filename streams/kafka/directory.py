@@ -15,6 +15,12 @@ of partitions owned elsewhere answer 503. It is the only assignor offered: aioka
 one JoinGroup per offered assignor at each join (``perform_group_join``), which with two of them
 made two workers rebalance each other endlessly.
 
+The same metadata says what each member can read back of the records its partitions held at a
+commit: only their offsets (``"held": "offsets"``, this version) or the records themselves
+(earlier versions). The leader tells every member, in the assignment, whether the whole group
+reads offsets (:attr:`DirectoryAssignor.held_offsets`); until it does, as in a rolling upgrade,
+commits write the records themselves (``streams.processing.partition``).
+
 The map is only as fresh as the last rebalance: between a worker losing a partition and the next
 assignment it may point at the old owner, which answers 503 (it no longer owns it); callers retry.
 """
@@ -49,12 +55,23 @@ class Owner:
     url: str  # "" when that worker's HTTP API is off
 
 
+#: What a member says it reads back of the records its partitions held (``user_data["held"]``).
+HELD_OFFSETS = "offsets"
+
+
 def _member_info(user_data: bytes) -> Owner | None:
     try:
         data = json.loads(user_data.decode())
         return Owner(str(data["worker"]), str(data["url"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not one of ours (another version): its partitions have no known URL
+
+
+def _reads_held_offsets(user_data: bytes) -> bool:
+    try:
+        return bool(json.loads(user_data.decode()).get("held") == HELD_OFFSETS)
+    except (ValueError, TypeError, AttributeError):
+        return False
 
 
 class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
@@ -70,6 +87,9 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
         self.owners: dict[int, Owner] = {}
         self.assignments = 0  # how many assignments were received (the map's "generation")
         self.joined = False  # True from an assignment of ours until this member rejoins
+        #: Whether every member of the group reads held records back from their offsets (the
+        #: last assignment said so); False: some member is of an earlier version, or unknown.
+        self.held_offsets = False
 
     # aiokafka calls these on the instance (its base class declares them classmethods).
     def metadata(self, topics: Iterable[str]) -> ConsumerProtocolMemberMetadata:
@@ -78,7 +98,9 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
         # stays empty should the group settle on plain round robin).
         self.owners = {}
         self.joined = False
-        info = json.dumps({"worker": self.me.worker, "url": self.me.url}).encode()
+        info = json.dumps(
+            {"worker": self.me.worker, "url": self.me.url, "held": HELD_OFFSETS}
+        ).encode()
         return ConsumerProtocolMemberMetadata(self.version, list(topics), info)
 
     def assign(
@@ -94,7 +116,10 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
                 if topic == self.by_contact and info is not None:
                     for p in partitions:
                         owners[str(p)] = {"worker": info.worker, "url": info.url}
-        directory = json.dumps({"topic": self.by_contact, "owners": owners}).encode()
+        every = all(_reads_held_offsets(m.user_data) for m in members.values())
+        directory = json.dumps(
+            {"topic": self.by_contact, "owners": owners, "held": HELD_OFFSETS if every else ""}
+        ).encode()
         return {
             member_id: ConsumerProtocolMemberAssignment(
                 self.version, assignment.assignment, directory
@@ -105,6 +130,7 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
     def on_assignment(self, assignment: ConsumerProtocolMemberAssignment) -> None:
         self.assignments += 1
         self.joined = True
+        self.held_offsets = False
         if not assignment.user_data:  # a leader of an older version: no directory
             self.owners = {}
             return
@@ -113,6 +139,7 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
             owners = {
                 int(p): Owner(str(o["worker"]), str(o["url"])) for p, o in data["owners"].items()
             }
+            self.held_offsets = data.get("held") == HELD_OFFSETS
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             log_event(logger, "directory.unreadable", logging.WARNING, error=repr(exc))
             owners = {}

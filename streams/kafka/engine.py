@@ -590,7 +590,10 @@ class Engine:
                 offsets[tp] = self._expected[tp] = await self.consumer.position(tp)
         return offsets
 
-    async def _commit(self, *, final: bool = False) -> None:
+    async def _commit(self, *, final: bool = False, handover: bool = False) -> None:
+        """Commit the open transaction (steps in ``Checkpoint.commit``). ``final``: the last one
+        of a stop; ``handover`` (and ``final``): the partitions may go to another worker, of any
+        version, so what they hold goes into the changelog as records, not offsets."""
         assert self.checkpoint is not None and self.consumer is not None
         checkpoint = self.checkpoint
         now_ms = _now_ms()
@@ -607,7 +610,11 @@ class Engine:
             for out in stats:
                 kind = "stats" if out.topic == self.s.stats_topic else "stats_deltas"
                 self._emit(out, None, kind)
-            part.save(now_ms, marks_every_ms=0 if final else 1000)
+            part.save(
+                now_ms,
+                marks_every_ms=0 if final else 1000,
+                as_records=final or handover or not self.directory.held_offsets,
+            )
             await checkpoint.stage(p, part.state.take_pending())
         if not checkpoint.in_txn and not self._dirty:
             self._last_commit = time.monotonic()
@@ -683,7 +690,7 @@ class Engine:
     async def on_revoked(self, revoked: list[TopicPartition]) -> None:
         async with self.lock:
             try:
-                await self._commit()
+                await self._commit(handover=True)
             except ProducerFenced as exc:
                 await self._producer_fenced(exc)
             except (KafkaError, OSError, TimeoutError) as exc:

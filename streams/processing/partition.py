@@ -152,7 +152,7 @@ class GatePartition:
         self.queue: HoldQueue[Routed] = HoldQueue(
             dict(input_partitions), consent_topics, settings.max_hold_ms, settings.max_held
         )
-        self._held: set[int] = set()  # the offsets of the by-contact records held
+        self._held: dict[int, SourceRecord] = {}  # the by-contact records held, by offset
         self._held_changed = False  # since the last save
         self._held_stored = False  # whether the table has held offsets
         self._unsaved: dict[int, SourceRecord] = {}  # local-path copies held, not in the changelog
@@ -174,7 +174,7 @@ class GatePartition:
             key, read = _place(src)
             if key is not None:
                 self.queue.hold(key, read, now_ms)
-                self._held.add(src.offset)
+                self._held[src.offset] = src
         # Written again at the first save (what is held may differ: a record the topic lost).
         self._held_stored = self._held_changed = (
             store.get(self.partition, HELD_OFFSETS_KEY) is not None
@@ -228,7 +228,7 @@ class GatePartition:
         self.queue.hold(key, read, now_ms)
         offset = read.src.offset
         if offset >= 0:  # read from the topic
-            self._held.add(offset)
+            self._held[offset] = read.src
             self._held_changed = True
         else:
             self._unsaved[offset] = read.src
@@ -263,8 +263,7 @@ class GatePartition:
             read = r.item
             src = read.src
             offset = src.offset
-            if offset in held:
-                held.discard(offset)
+            if held.pop(offset, None) is not None:
                 self._held_changed = True
             elif unsaved.pop(offset, None) is None and offset in saved:
                 saved.discard(offset)
@@ -287,11 +286,21 @@ class GatePartition:
     def held(self) -> int:
         return len(self.queue)
 
-    def save(self, now_ms: int, *, marks_every_ms: int = 1000) -> None:
+    def save(self, now_ms: int, *, marks_every_ms: int = 1000, as_records: bool = False) -> None:
         """Put what is still held, and (now and then) the watermarks, into this transaction.
+
+        ``as_records``: the records held, not only their offsets, as every version of the gate
+        reads them back: when the partition is handed over (revoked, or a stop), and while the
+        group has a member of a version before the offsets (``DirectoryAssignor.held_offsets``).
+        From then on they are deleted from the changelog once decided, as before.
 
         Watermarks only ever grow, so saving them late is safe: a restart with older ones holds
         records a little longer, never less."""
+        if as_records and self._held:
+            for offset, src in self._held.items():
+                self._unsaved[offset] = src
+            self._held.clear()
+            self._held_changed = True
         if self._held_changed and (self._held or self._held_stored):
             runs = runs_of(sorted(self._held))
             self.state.put(

@@ -86,6 +86,38 @@ def test_it_is_round_robin_to_workers_of_older_versions() -> None:
     assert assignor.owners == {}
 
 
+def test_held_offsets_only_once_every_member_reads_them() -> None:
+    """Records held at a commit go to the changelog as offsets only while every member of the
+    group reads them back so; a member of an earlier version (no ``held`` in its metadata), or a
+    leader of one (no directory), and every member writes the records themselves."""
+    from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+
+    cluster = Cluster({INPUT: 2, BY_CONTACT: 4})
+    new = {m: DirectoryAssignor(BY_CONTACT, f"w{m}", "") for m in ("m-1", "m-2")}
+    members = {m: a.metadata([INPUT, BY_CONTACT]) for m, a in new.items()}
+    result = new["m-1"].assign(cluster, members)
+    for m, a in new.items():
+        a.on_assignment(result[m])
+        assert a.held_offsets
+
+    older = json_metadata({"worker": "w-old", "url": ""})  # an earlier version's metadata
+    members = {**{m: a.metadata([INPUT, BY_CONTACT]) for m, a in new.items()}, "m-3": older}
+    result = new["m-1"].assign(cluster, members)
+    for m, a in new.items():
+        a.on_assignment(result[m])
+        assert not a.held_offsets
+
+    plain = RoundRobinPartitionAssignor.assign(cluster, members)  # the older one leads
+    new["m-2"].on_assignment(plain["m-2"])
+    assert not new["m-2"].held_offsets
+
+
+def json_metadata(info: dict[str, str]) -> ConsumerProtocolMemberMetadata:
+    import json
+
+    return ConsumerProtocolMemberMetadata(0, [INPUT, BY_CONTACT], json.dumps(info).encode())
+
+
 # --- settings --------------------------------------------------------------------------------
 
 

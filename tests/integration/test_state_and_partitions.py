@@ -7,6 +7,7 @@ import asyncio
 import shutil
 from collections.abc import Callable
 
+import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from devtools.runner import Collector
@@ -127,26 +128,30 @@ async def _held_offsets_written(bootstrap: str, topic: str, timeout_s: float = 6
         await collector.stop()
 
 
-def test_records_held_at_a_stop_are_read_again_from_the_topic_and_decided_once(
-    make_gate: Callable[..., LiveGate],
+@pytest.mark.parametrize("how", ["kill", "stop"])
+def test_records_held_when_a_worker_goes_are_decided_once_by_the_next(
+    make_gate: Callable[..., LiveGate], how: str
 ) -> None:
-    """A grace of ten minutes holds everything; the worker stops with it held. The table keeps
-    only the held offsets; the next worker reads the records again from the by-contact topic
-    and decides each once, the STOP before the campaign it precedes."""
+    """A grace of ten minutes holds everything. Killed, the worker leaves only the offsets of
+    what it held (its last commit): the next worker reads the records again from the by-contact
+    topic. Stopped, it hands them over as records (what every version of the gate reads). Either
+    way each is decided once, the STOP before the campaign it precedes."""
     gate = make_gate(order_grace_ms=600_000, max_hold_ms=3_600_000)
-    gate.start_worker()
+    first = gate.start_worker()
     gate.produce(gate.reply("c1", "SMS", "STOP"))
     gate.produce(gate.send("c1", "SMS"), gate.send("c2", "SMS"))
     bootstrap, changelog = gate.s.bootstrap_servers, gate.s.changelog_topic
-    assert asyncio.run(_held_offsets_written(bootstrap, changelog)), gate.worker.log()  # type: ignore[union-attr]
-    assert gate.stop_worker() == 0
+    assert asyncio.run(_held_offsets_written(bootstrap, changelog)), first.log()
+    if how == "kill":
+        first.kill()
+    else:
+        assert gate.stop_worker() == 0
     assert gate.collector.count(gate.s.events_topic) == 0  # nothing was decided
+    records = [k for k, _ in asyncio.run(_read_all(bootstrap, changelog)) if k[:1] == b"\x01"]
+    assert len(records) == (3 if how == "stop" else 0), records
 
     worker = gate.start_worker(order_grace_ms=0)
     gate.wait(lambda g: len(g.suppressed()) == 1 and len(g.on("SMS")) == 1, settle_s=2.0)
     assert [(e["contact_id"], e["type"]) for e in gate.events()] == [("c1", "OPTED_OUT")]
     assert [s["contact_id"] for s in gate.suppressed()] == ["c1"]
     assert "state.held_missing" not in worker.log()
-    # The records themselves never went to the changelog (only their offsets).
-    keys = {k for k, _ in asyncio.run(_read_all(bootstrap, changelog))}
-    assert not [k for k in keys if k.startswith(b"\x01")]

@@ -84,6 +84,29 @@ def test_the_held_offsets_are_written_at_a_commit_only_when_what_is_held_changed
     assert HELD_OFFSETS_KEY not in h.part.state.pending  # the same record still held
 
 
+def test_handed_over_the_held_records_go_to_the_changelog_themselves_and_are_decided_once(
+    h: InMemoryGate,
+) -> None:
+    """A revocation or a stop (or a group with a worker of an earlier version) writes the held
+    records, which every version reads back, instead of their offsets; the next owner decides
+    each once and deletes it."""
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c1", "SMS"), ts=2_000)
+    h.commit()
+    assert held_offsets(h.store, 0, h.c) == [1]
+    h.hold(h.s.requests_topic, R.OUTBOUND_MESSAGE, b.outbound_message("c2", "SMS"), ts=2_500)
+    h.part.save(now_ms=10_000, marks_every_ms=0, as_records=True)
+    h.commit()
+    assert h.store.get(0, HELD_OFFSETS_KEY) is None
+    assert len(list(h.store.scan(0, HELD_PREFIX))) == 2
+
+    h.restart()
+    assert h.part.held() == 2  # each once: from its HeldRecord, not also from an offset
+    h.watermark(3_000)
+    assert topics(h.part.release(now_ms=0)) == [h.s.channel_topic("SMS")] * 2
+    h.commit()
+    assert list(h.store.scan(0, HELD_PREFIX)) == []
+
+
 def test_a_held_record_whose_old_entry_is_in_the_changelog_is_still_restored_and_deleted(
     h: InMemoryGate,
 ) -> None:
