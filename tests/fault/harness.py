@@ -2199,6 +2199,9 @@ class RunConfig:
     quiet_s: float = 5.0  # no new output for this long (once nothing is missing): settled
     stall_s: float | None = None  # give up when nothing new came for this long (None: hold + 30 s)
     worker_src: Path | None = None  # run the worker from another source tree (PYTHONPATH)
+    #: Run every second worker (w1, w3, ...) from this source tree: two versions in one group,
+    #: as in a rolling upgrade.
+    mixed_src: Path | None = None
     peer: Peer | None = None  # run another system's gate instead (tests/fault/peers.py)
     work_dir: Path | None = None
     keep: bool = False  # keep topics and the work dir (logs, state)
@@ -2238,6 +2241,8 @@ def run(cfg: RunConfig) -> Report:
         workers = peer.make_workers(base, cfg.workers, work)
     else:
         workers = make_workers(base, cfg.workers, work, cfg.worker_src)
+        for w in workers[1::2] if cfg.mixed_src is not None else ():
+            w.src = cfg.mixed_src
     if cfg.freezes and "cut" in cfg.freeze_kinds:
         why = available()
         if why is not None:
@@ -2371,6 +2376,7 @@ def run(cfg: RunConfig) -> Report:
         "partitions": base.partitions,
         "session_timeout_s": base.session_timeout_s,
         "worker_src": str(cfg.worker_src or REPO),
+        "mixed_src": str(cfg.mixed_src) if cfg.mixed_src is not None else None,
         "generated": dict(gen.kinds),
     }
     report.wall_s = round(time.monotonic() - t_start, 1)

@@ -191,6 +191,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--settle-timeout", type=float, default=240.0, help="seconds")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--worker-src", type=Path, help="run the worker from this source tree")
+    p.add_argument(
+        "--mixed-src",
+        type=Path,
+        help="run every second worker (w1, w3, ...) from this source tree: two versions in one "
+        "group, as in a rolling upgrade",
+    )
     p.add_argument("--work-dir", type=Path, help="logs and state (default: a temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the topics and the work dir")
     p.add_argument("--json", type=Path, help="write the figures to this file")
@@ -276,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         settings=settings,
         settle_timeout_s=args.settle_timeout,
         worker_src=args.worker_src,
+        mixed_src=args.mixed_src,
         peer=peer(args.system),
         work_dir=args.work_dir,
         keep=args.keep,
