@@ -24,7 +24,12 @@ from tests.fault.harness import (
 
 
 def test_freeze_durations_follow_the_session_and_transaction_timeouts() -> None:
-    assert freeze_ranges(6, 10) == {"short": (1, 3), "session": (7, 9), "txn": (12, 20)}
+    assert freeze_ranges(6, 10) == {
+        "short": (1, 3),
+        "session": (7, 9),
+        "txn": (12, 20),
+        "cut": (12, 20),  # a network cut, as long as the txn freeze
+    }
     assert freeze_ranges(6, 10, {"txn": (30, 40)})["txn"] == (30, 40)
 
 
