@@ -755,6 +755,8 @@ class Engine:
                 held=sum(p.held() for p in self.parts.values()),
                 restore_s=round(time.monotonic() - started, 2),
                 generation=self._member.generation_id,
+                # "records" while the group has a worker of a version before HeldOffsets
+                held_as="offsets" if self.directory.held_offsets else "records",
             )
 
     def _refresh_input_partitions(self) -> None:
