@@ -59,19 +59,13 @@ class Owner:
 HELD_OFFSETS = "offsets"
 
 
-def _member_info(user_data: bytes) -> Owner | None:
+def _member_info(user_data: bytes) -> tuple[Owner | None, bool]:
+    """(who the member is, whether it reads held records back from their offsets), read once."""
     try:
         data = json.loads(user_data.decode())
-        return Owner(str(data["worker"]), str(data["url"]))
+        return Owner(str(data["worker"]), str(data["url"])), data.get("held") == HELD_OFFSETS
     except (ValueError, KeyError, TypeError, AttributeError):
-        return None  # not one of ours (another version): its partitions have no known URL
-
-
-def _reads_held_offsets(user_data: bytes) -> bool:
-    try:
-        return bool(json.loads(user_data.decode()).get("held") == HELD_OFFSETS)
-    except (ValueError, TypeError, AttributeError):
-        return False
+        return None, False  # not one of ours (another version): no known URL, no offsets
 
 
 class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
@@ -110,13 +104,14 @@ class DirectoryAssignor(AbstractPartitionAssignor):  # type: ignore[misc]
     ) -> dict[str, ConsumerProtocolMemberAssignment]:
         plain = RoundRobinPartitionAssignor.assign(cluster, members)
         owners: dict[str, dict[str, str]] = {}
+        every = True  # every member reads held records back from their offsets
         for member_id, assignment in plain.items():
-            info = _member_info(members[member_id].user_data)
+            info, offsets = _member_info(members[member_id].user_data)
+            every = every and offsets
             for topic, partitions in assignment.assignment:
                 if topic == self.by_contact and info is not None:
                     for p in partitions:
                         owners[str(p)] = {"worker": info.worker, "url": info.url}
-        every = all(_reads_held_offsets(m.user_data) for m in members.values())
         directory = json.dumps(
             {"topic": self.by_contact, "owners": owners, "held": HELD_OFFSETS if every else ""}
         ).encode()

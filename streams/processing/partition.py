@@ -54,16 +54,11 @@ def held_key(offset: int) -> bytes:
 def runs_of(offsets: list[int]) -> list[int]:
     """``offsets`` (increasing, distinct) as runs of consecutive ones: first offset, count, ..."""
     runs: list[int] = []
-    start = prev = None
     for o in offsets:
-        if prev is not None and o == prev + 1:
-            prev = o
-            continue
-        if start is not None and prev is not None:
-            runs += (start, prev - start + 1)
-        start = prev = o
-    if start is not None and prev is not None:
-        runs += (start, prev - start + 1)
+        if runs and o == runs[-2] + runs[-1]:  # the next offset of the last run
+            runs[-1] += 1
+        else:
+            runs += (o, 1)
     return runs
 
 

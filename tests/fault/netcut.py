@@ -36,15 +36,11 @@ def available() -> str | None:
     return f"network cuts need {', '.join(missing)}" if missing else None
 
 
-def _setns(path: str) -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"setns({path}): {os.strerror(err)}")
-    finally:
-        os.close(fd)
+def _setns(fd: int) -> None:
+    """This thread into the network namespace open as ``fd``."""
+    if ctypes.CDLL("libc.so.6", use_errno=True).setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"setns: {os.strerror(err)}")
 
 
 class NetNamespace:
@@ -92,18 +88,15 @@ class Bridge:
     def _run(self, ns_path: str) -> None:
         asyncio.set_event_loop(self._loop)
         try:
-            home = f"/proc/self/task/{threading.get_native_id()}/ns/net"
-            home_fd_path = os.readlink(home)  # only to check we come back
-            own = os.open(home, os.O_RDONLY)
+            home = os.open(f"/proc/self/task/{threading.get_native_id()}/ns/net", os.O_RDONLY)
+            worker = os.open(ns_path, os.O_RDONLY)
             try:
-                _setns(ns_path)  # listening sockets inside the worker's namespace
+                _setns(worker)  # listening sockets inside the worker's namespace
                 sockets = [socket.create_server(("127.0.0.1", port)) for port in self.ports]
-                libc = ctypes.CDLL("libc.so.6", use_errno=True)
-                if libc.setns(own, CLONE_NEWNET) != 0:  # connections to the brokers: outside
-                    raise OSError(ctypes.get_errno(), "setns back")
+                _setns(home)  # connections to the brokers: outside
             finally:
-                os.close(own)
-            assert os.readlink(home) == home_fd_path
+                os.close(worker)
+                os.close(home)
             for sock, port in zip(sockets, self.ports, strict=True):
                 serve = functools.partial(self._serve, port=port)
                 server = self._loop.run_until_complete(asyncio.start_server(serve, sock=sock))
