@@ -196,6 +196,13 @@ class Paced:
     """Records produced at a steady rate, with the CreateTime each got."""
 
     created_ms: dict[str, int] = field(default_factory=dict)  # id -> CreateTime
+    #: each record's publication to its acknowledgement by the broker, ms (when the producer
+    #: heard of it, so an upper bound of when the record was appended)
+    acked_ms: list[int] = field(default_factory=list)
+
+    def _acked(self, err: object, msg: Any) -> None:
+        if err is None:
+            self.acked_ms.append(int(time.time() * 1000) - msg.timestamp()[1])
 
     def produce(
         self,
@@ -216,7 +223,7 @@ class Paced:
                 ident, topic, key, value = next(items)
                 ts = int(time.time() * 1000)
                 self.created_ms[ident] = ts
-                p.produce(topic, value, key, timestamp=ts)
+                p.produce(topic, value, key, timestamp=ts, on_delivery=self._acked)
                 n += 1
             p.poll(0)
             now = time.monotonic()

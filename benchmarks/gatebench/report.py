@@ -259,8 +259,9 @@ def _timeline_rows(live: dict[str, LiveResult]) -> list[list[str]]:
 
 _TIMELINE_HEAD = ["run", "sends", *(f"→ {stage} p50 / p99 ms" for stage in STAGES)]
 _TIMELINE_TITLE = (
-    "Where a send's time goes (consent-gate; each from its publication: the routed copy "
-    "visible on the by-contact topic, the decision appended and visible; "
+    "Where a send's time goes (consent-gate; each from its publication: every input "
+    "acknowledged to the harness's producer; the sends of one by-contact partition (a sample): "
+    "the routed copy visible on that topic, the decision appended and visible; "
     "visible = returned by a read_committed poll, 20 polls a second)"
 )
 

@@ -49,12 +49,15 @@ MIN_BACKLOG_FETCH = 500
 
 
 class Cadence:
-    """When the next commit is due: ``interval_ms`` after the last one, or ``behind_ms`` while
-    the worker is behind, as its last fetch was full (``max_records``: a backlog, after a start,
-    a pause or an outage). A transaction costs round trips to every leader and the group
-    coordinator however few records it carries. While behind, records already wait for the
-    backlog, so fewer and larger transactions work through it sooner. Once a fetch is not full,
-    commits are ``interval_ms`` apart again."""
+    """When the next commit is due: ``interval_ms`` after the last one *began* (as Kafka Streams
+    counts ``commit.interval.ms``), or ``behind_ms`` after it *ended* while the worker is behind,
+    as its last fetch was full (``max_records``: a backlog, after a start, a pause or an
+    outage). Counted from the start, a commit that takes 50 ms does not push every later one
+    50 ms back: what a commit carries waits for it, and a campaign waits for two (the router's,
+    then the gate's). A transaction costs round trips to every leader and the group coordinator
+    however few records it carries. While behind, records already wait for the backlog, so
+    fewer and larger transactions work through it sooner. Once a fetch is not full, commits are
+    ``interval_ms`` apart again."""
 
     def __init__(self, interval_ms: int, behind_ms: int, max_records: int) -> None:
         self.interval_s = interval_ms / 1000
@@ -62,14 +65,25 @@ class Cadence:
         # A full fetch of a few records says little (every fetch would be full): then never.
         self.backlog_at = max_records if max_records >= MIN_BACKLOG_FETCH else math.inf
         self.behind = False
+        self.began = self.ended = time.monotonic()  # the last commit (or the start)
 
     def fetched(self, records: int) -> None:
         """A fetch returned ``records``."""
         self.behind = records >= self.backlog_at
 
-    def due_in_s(self, last_commit: float, now: float) -> float:
+    def committing(self, now: float) -> None:
+        """A commit begins (or a check that finds nothing to commit)."""
+        self.began = now
+
+    def committed(self, now: float) -> None:
+        """It ended (committed, or nothing was to be committed)."""
+        self.ended = now
+
+    def due_in_s(self, now: float) -> float:
         """Seconds until the next commit is due (0 or less: it is)."""
-        return last_commit + (self.behind_s if self.behind else self.interval_s) - now
+        if self.behind:
+            return self.ended + self.behind_s - now
+        return self.began + self.interval_s - now
 
 
 class CrashPoints:

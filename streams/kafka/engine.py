@@ -378,7 +378,7 @@ class Engine:
         while not self._stopping.is_set():
             # Wait for records at most until the next commit is due, so a commit is not late
             # by up to a whole poll (what it carries waits for it).
-            due_ms = cadence.due_in_s(self._last_commit, time.monotonic()) * 1000
+            due_ms = cadence.due_in_s(time.monotonic()) * 1000
             batch = await self.consumer.getmany(
                 timeout_ms=int(min(poll_ms, max(1, due_ms))), max_records=self.s.fetch_max_records
             )
@@ -388,7 +388,7 @@ class Engine:
             async with self.lock:
                 try:
                     await self._process(batch)
-                    if cadence.due_in_s(self._last_commit, time.monotonic()) <= 0:
+                    if cadence.due_in_s(time.monotonic()) <= 0:
                         await self._commit()
                 except ProducerFenced as exc:
                     await self._producer_fenced(exc)
@@ -597,6 +597,7 @@ class Engine:
         assert self.checkpoint is not None and self.consumer is not None
         checkpoint = self.checkpoint
         now_ms = _now_ms()
+        self._cadence.committing(time.monotonic())
         if 0 in self.input_partitions.values():
             self._refresh_input_partitions()
         if not final or self.marks.progress:
@@ -618,6 +619,7 @@ class Engine:
             await checkpoint.stage(p, part.state.take_pending())
         if not checkpoint.in_txn and not self._dirty:
             self._last_commit = time.monotonic()
+            self._cadence.committed(self._last_commit)
             self._commit_checked = True
             return
         offsets = await self._offsets()
@@ -627,6 +629,7 @@ class Engine:
         self._committed.update(offsets)
         self._dirty.clear()
         self._last_commit = time.monotonic()
+        self._cadence.committed(self._last_commit)
         self._commit_checked = True
 
     async def _learn_ends(self) -> None:

@@ -63,6 +63,30 @@ def test_harness_runs_end_to_end(kafka_bootstrap: str) -> None:
     assert "WARNING" not in text, text[-6000:]
 
 
+def test_the_latency_runs_time_each_stage_of_a_send(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """A latency run and a load run of consent-gate, briefly: every send comes out, none after
+    its STOP, and the timeline has each stage, from the input acknowledged to the decision
+    visible (the by-contact partition read as a sample)."""
+    md = tmp_path / "table.md"
+    out = compare(
+        *broker(kafka_bootstrap),
+        "--records", "500", "--contacts", "200", "--stops", "20", "--systems", "consent-gate",
+        "--no-perf", "--restore-entries", "0", "--live-rate", "50", "--live-seconds", "2",
+        "--load-rate", "100", "--load-seconds", "2", "--load-low-latency", "none",
+        "--markdown", str(md), "--timeout", "60",
+        timeout_s=300,
+    )  # fmt: skip
+    text = out.stdout + out.stderr
+    assert out.returncode == 0, text[-6000:]
+    rows = [line for line in md.read_text().splitlines() if line.startswith("| consent-gate")]
+    timeline = [row for row in rows if "→" not in row and row.count("|") == 7]
+    assert len(timeline) == 2, md.read_text()  # the latency run and the load run
+    for row in timeline:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert int(cells[1].replace(",", "")) > 0, row  # sends in the sample
+        assert all(" / " in c for c in cells[2:]), row  # p50 / p99 of every stage
+
+
 def test_the_faust_gates_run_to_the_end(kafka_bootstrap: str) -> None:
     """Faust at-least-once and exactly-once decide every send. Their outputs are not asserted
     correct: Faust reads the replies and the sends in no particular order, so a send can be

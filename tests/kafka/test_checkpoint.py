@@ -132,24 +132,43 @@ def test_a_producer_that_cannot_abort_is_replaced() -> None:
 
 def test_commits_are_spaced_further_while_the_worker_works_through_a_backlog() -> None:
     cadence = Cadence(interval_ms=100, behind_ms=500, max_records=2000)
-    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.0)  # caught up: every 100 ms
+    cadence.committing(10.0)
+    cadence.committed(10.0)
+    assert cadence.due_in_s(10.1) == pytest.approx(0.0)  # caught up: every 100 ms
     cadence.fetched(2000)  # a full fetch: behind
-    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.4)
-    assert cadence.due_in_s(10.0, 10.5) == pytest.approx(0.0)
+    assert cadence.due_in_s(10.1) == pytest.approx(0.4)
+    assert cadence.due_in_s(10.5) == pytest.approx(0.0)
     cadence.fetched(1999)  # caught up again
-    assert cadence.due_in_s(10.0, 10.1) == pytest.approx(0.0)
+    assert cadence.due_in_s(10.1) == pytest.approx(0.0)
     cadence.fetched(0)
-    assert cadence.due_in_s(10.0, 10.05) == pytest.approx(0.05)
+    assert cadence.due_in_s(10.05) == pytest.approx(0.05)
+
+
+def test_the_interval_counts_from_a_commits_start_and_the_backlog_interval_from_its_end() -> None:
+    """A commit that takes 60 ms does not push the next one 60 ms back (what it carries waits
+    for it); while behind, the next commit comes 500 ms after the last one ended."""
+    cadence = Cadence(interval_ms=100, behind_ms=500, max_records=2000)
+    cadence.committing(10.0)
+    cadence.committed(10.06)
+    assert cadence.due_in_s(10.06) == pytest.approx(0.04)
+    cadence.committing(10.1)
+    cadence.committed(10.35)  # slower than the interval: the next is due at once
+    assert cadence.due_in_s(10.35) <= 0
+    cadence.fetched(2000)
+    assert cadence.due_in_s(10.35) == pytest.approx(0.5)
 
 
 def test_a_behind_interval_shorter_than_the_interval_changes_nothing() -> None:
     cadence = Cadence(interval_ms=200, behind_ms=50, max_records=1000)
+    cadence.committing(0.0)
+    cadence.committed(0.0)
     cadence.fetched(1000)
-    assert cadence.due_in_s(0.0, 0.1) == pytest.approx(0.1)
+    assert cadence.due_in_s(0.1) == pytest.approx(0.1)
 
 
 def test_full_fetches_of_a_few_records_are_no_backlog() -> None:
     cadence = Cadence(interval_ms=100, behind_ms=500, max_records=MIN_BACKLOG_FETCH - 1)
+    cadence.committing(0.0)
     cadence.fetched(MIN_BACKLOG_FETCH - 1)
     assert not cadence.behind
-    assert cadence.due_in_s(0.0, 0.1) == pytest.approx(0.0)
+    assert cadence.due_in_s(0.1) == pytest.approx(0.0)
