@@ -130,18 +130,37 @@ def test_a_producer_that_cannot_abort_is_replaced() -> None:
     assert checkpoint.open_for_s() == 0.0
 
 
+def never() -> int:
+    raise AssertionError("asked how many records wait after a fetch that was not full")
+
+
 def test_commits_are_spaced_further_while_the_worker_works_through_a_backlog() -> None:
     cadence = Cadence(interval_ms=100, behind_ms=500, max_records=2000)
     cadence.committing(10.0)
     cadence.committed(10.0)
     assert cadence.due_in_s(10.1) == pytest.approx(0.0)  # caught up: every 100 ms
-    cadence.fetched(2000)  # a full fetch: behind
+    cadence.fetched(2000, lambda: 50_000)  # a full fetch, and a backlog behind it: behind
     assert cadence.due_in_s(10.1) == pytest.approx(0.4)
     assert cadence.due_in_s(10.5) == pytest.approx(0.0)
-    cadence.fetched(1999)  # caught up again
+    cadence.fetched(1999, never)  # caught up again
     assert cadence.due_in_s(10.1) == pytest.approx(0.0)
-    cadence.fetched(0)
+    cadence.fetched(0, never)
     assert cadence.due_in_s(10.05) == pytest.approx(0.05)
+
+
+def test_a_full_fetch_with_little_behind_it_is_no_backlog() -> None:
+    """Records gathered while a commit was waited for fill a fetch; if less than another full
+    fetch waits behind it, the worker keeps up, and commits stay 100 ms apart (judged by the
+    full fetch alone, 500 ms between commits gather enough at 3,500 records/s to fill the next
+    fetch, and the worker could stay on the backlog cadence)."""
+    cadence = Cadence(interval_ms=100, behind_ms=500, max_records=2000)
+    cadence.committing(10.0)
+    cadence.committed(10.0)
+    cadence.fetched(2000, lambda: 1999)
+    assert not cadence.behind
+    assert cadence.due_in_s(10.1) == pytest.approx(0.0)
+    cadence.fetched(2000, lambda: 2000)
+    assert cadence.behind
 
 
 def test_the_interval_counts_from_a_commits_start_and_the_backlog_interval_from_its_end() -> None:
@@ -154,7 +173,7 @@ def test_the_interval_counts_from_a_commits_start_and_the_backlog_interval_from_
     cadence.committing(10.1)
     cadence.committed(10.35)  # slower than the interval: the next is due at once
     assert cadence.due_in_s(10.35) <= 0
-    cadence.fetched(2000)
+    cadence.fetched(2000, lambda: 10_000)
     assert cadence.due_in_s(10.35) == pytest.approx(0.5)
 
 
@@ -162,13 +181,14 @@ def test_a_behind_interval_shorter_than_the_interval_changes_nothing() -> None:
     cadence = Cadence(interval_ms=200, behind_ms=50, max_records=1000)
     cadence.committing(0.0)
     cadence.committed(0.0)
-    cadence.fetched(1000)
+    cadence.fetched(1000, lambda: 10_000)
+    assert cadence.behind
     assert cadence.due_in_s(0.1) == pytest.approx(0.1)
 
 
 def test_full_fetches_of_a_few_records_are_no_backlog() -> None:
     cadence = Cadence(interval_ms=100, behind_ms=500, max_records=MIN_BACKLOG_FETCH - 1)
     cadence.committing(0.0)
-    cadence.fetched(MIN_BACKLOG_FETCH - 1)
+    cadence.fetched(MIN_BACKLOG_FETCH - 1, lambda: 10_000)
     assert not cadence.behind
     assert cadence.due_in_s(0.1) == pytest.approx(0.0)
