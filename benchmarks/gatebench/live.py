@@ -196,8 +196,7 @@ def run_live(
     if o.kind == "copy":
         res.sends_out = sum(1 for i in created if i.startswith("bench-"))
     if routed is not None:
-        res.stages = timeline_of(created, routed, watcher, o.sends())
-        res.stages["input acked"].values.extend(paced.acked_ms)
+        res.stages = timeline_of(created, paced.acked_ms, routed, watcher, o.sends())
     if len(timeline) >= 10:  # does it keep up? the latency early and late in the run
         timeline.sort()
         fifth = len(timeline) // 5
@@ -225,10 +224,16 @@ def warm(watcher: Watcher, o: Outputs) -> bool:
 
 
 def timeline_of(
-    created: dict[str, int], routed: Watcher, out: Watcher, send_topics: list[str]
+    created: dict[str, int],
+    acked: list[int],
+    routed: Watcher,
+    out: Watcher,
+    send_topics: list[str],
 ) -> dict[str, Latency]:
-    """Where a send's time goes: each stage of :data:`STAGES`, from its publication."""
+    """Where a send's time goes: each stage of :data:`STAGES`, from its publication (``acked``:
+    every input's, already from its publication)."""
     stages = {name: Latency() for name in STAGES}
+    stages["input acked"].values.extend(acked)
     copies: dict[str, Rec] = {}
     for r in routed.records.get(routed.topics[0], ()):
         try:

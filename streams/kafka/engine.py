@@ -228,17 +228,21 @@ class Engine:
             return {}
         lags: dict[TopicPartition, int | None] = {}
         for tp in sorted(self.consumer.assignment()):
-            state = self._state_of(tp)
-            end = internals.fetched_end(state)
-            if state is None or end is None or not state.has_valid_position:
-                lags[tp] = None
-            else:
-                lags[tp] = max(0, end - state.position)
+            lags[tp] = self._lag_of(tp)
         return lags
+
+    def _lag_of(self, tp: TopicPartition) -> int | None:
+        state = self._state_of(tp)
+        end = internals.fetched_end(state)
+        if state is None or end is None or not state.has_valid_position:
+            return None
+        position: int = state.position
+        return max(0, end - position)
 
     def _waiting(self) -> int:
         """Records not yet taken, over every assigned partition, as far as fetches told."""
-        return sum(lag for lag in self.consumer_lag().values() if lag)
+        assert self.consumer is not None
+        return sum(self._lag_of(tp) or 0 for tp in self.consumer.assignment())
 
     def _state_of(self, tp: TopicPartition) -> Any:
         return None if self.consumer is None else internals.partition_state(self.consumer, tp)
@@ -622,9 +626,7 @@ class Engine:
             )
             await checkpoint.stage(p, part.state.take_pending())
         if not checkpoint.in_txn and not self._dirty:
-            self._last_commit = time.monotonic()
-            self._cadence.committed(self._last_commit)
-            self._commit_checked = True
+            self._commit_ended()
             return
         offsets = await self._offsets()
         member = self._member or GroupMetadata(self.s.app_id, -1, "")
@@ -632,6 +634,10 @@ class Engine:
         await checkpoint.commit(offsets, member, lambda: not internals.fenced(consumer, member))
         self._committed.update(offsets)
         self._dirty.clear()
+        self._commit_ended()
+
+    def _commit_ended(self) -> None:
+        """Kafka acknowledged the commit, or there was nothing to commit while it answered."""
         self._last_commit = time.monotonic()
         self._cadence.committed(self._last_commit)
         self._commit_checked = True
