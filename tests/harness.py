@@ -100,9 +100,13 @@ class FakeOutput:
             headers: Any, timestamp_ms: int | None) -> None:  # fmt: skip
         self.records.append((topic, partition, key, value))
 
-    async def flush(self) -> dict[tuple[str, int], int]:
+    def seal(self) -> list[Record]:
+        sealed, self.records = self.records, []
+        return sealed
+
+    async def flush(self, sealed: list[Record]) -> dict[tuple[str, int], int]:
         self.log.append("flush")
-        self.flushed, self.records = self.records, []
+        self.flushed = sealed
         for topic, p, _, _ in self.flushed:
             self.ends[(topic, p or 0)] = self.ends.get((topic, p or 0), 100) + 1
         return dict(self.ends)

@@ -31,7 +31,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, Protocol
 
 from aiokafka import TopicPartition
@@ -125,7 +125,8 @@ class Output(Protocol):
         headers: Any,
         timestamp_ms: int | None,
     ) -> None: ...
-    async def flush(self) -> dict[tuple[str, int], int]: ...
+    def seal(self) -> Any: ...
+    async def flush(self, sealed: Any) -> dict[tuple[str, int], int]: ...
     def discard(self) -> None: ...
 
 
@@ -222,8 +223,21 @@ class Checkpoint:
     ) -> bool:
         """Commit the open transaction with ``offsets`` (every owned partition's next offset);
         False when there was nothing to commit."""
+        finish = await self.seal(offsets, group, still_member)
+        return finish is not None and await finish
+
+    async def seal(
+        self,
+        offsets: Mapping[TopicPartition, int],
+        group: GroupMetadata,
+        still_member: Callable[[], bool],
+    ) -> Coroutine[Any, Any, bool] | None:
+        """Step 1 and what the transaction holds, taken: the rest of the commit (steps 2-6) is
+        the coroutine returned, to be awaited at once. What is produced or staged from now on
+        belongs to the next transaction, which begins (:meth:`begin`) after it ends. None when
+        there was nothing to commit."""
         if not self.in_txn and not offsets:
-            return False
+            return None
         # 1. Membership, here.
         if not still_member():
             raise MemberFenced(
@@ -233,14 +247,23 @@ class Checkpoint:
         await self.begin()
         self.committing_since = time.monotonic()
         writes, self._writes = self._writes, {}
+        return self._finish(offsets, group, writes, self.out.seal())
+
+    async def _finish(
+        self,
+        offsets: Mapping[TopicPartition, int],
+        group: GroupMetadata,
+        writes: dict[int, dict[bytes, bytes | None]],
+        sealed: Any,
+    ) -> bool:
         # 2. Records to the leaders, offsets to the group coordinator (fenced there), at once.
         if offsets:
             _, ends = await asyncio.gather(
                 self.producer.send_offsets_to_transaction(dict(offsets), group),
-                self.out.flush(),
+                self.out.flush(sealed),
             )
         else:
-            ends = await self.out.flush()
+            ends = await self.out.flush(sealed)
         next_offsets = {p: ends[(self.changelog_topic, p)] for p in writes}
         if writes:  # the crash tests aim at transactions that change the table
             self.crash.reached("produced")  # 3.

@@ -30,7 +30,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -168,6 +168,8 @@ class Engine:
             settings.fetch_max_records,
         )
         self._commit_checked = False  # a commit (or the check that none is due) happened
+        #: A commit is under way and the loop goes on processing (:meth:`_overlap`).
+        self._overlapping = False
         self._fenced_at = -TWIN_WINDOW_S  # when the producer was last found fenced
         self._stopping = asyncio.Event()
         self._failed = False  # a fatal error: nothing more is committed
@@ -397,7 +399,9 @@ class Engine:
                 try:
                     await self._process(batch)
                     if cadence.due_in_s(time.monotonic()) <= 0:
-                        await self._commit()
+                        finish = await self._seal()
+                        if finish is not None:
+                            await self._overlap(finish, poll_ms)
                 except ProducerFenced as exc:
                     await self._producer_fenced(exc)
                 except _HOPELESS as exc:
@@ -447,9 +451,53 @@ class Engine:
         ) from None
 
     async def _begin(self) -> None:
+        """Open a transaction for what is about to be produced (not while a commit is under
+        way: what is produced meanwhile waits for the next, :meth:`_overlap`)."""
         assert self.checkpoint is not None
-        if not self.checkpoint.in_txn:
+        if not self.checkpoint.in_txn and not self._overlapping:
             await self.checkpoint.begin()
+
+    async def _send_full(self) -> None:
+        if self.out.has_full and not self._overlapping:
+            await self.out.send_full()
+
+    async def _overlap(self, finish: Coroutine[Any, Any, None], poll_ms: int) -> None:
+        """Await the commit ``finish`` (:meth:`_seal`), and while Kafka works on it, fetch and
+        process what comes: its outputs wait in the output's new batches, its table writes in
+        the partitions' pending writes, and all of it goes into the next transaction, begun
+        when this one has ended (a commit that fails is recovered from as before: positions,
+        table and held records go back to the last commit, undoing this work too)."""
+        assert self.consumer is not None
+        commit = asyncio.ensure_future(finish)
+        self._overlapping = True
+        error: Exception | None = None
+        try:
+            while not commit.done() and not self._stopping.is_set():
+                fetch = asyncio.ensure_future(
+                    self.consumer.getmany(timeout_ms=poll_ms, max_records=self.s.fetch_max_records)
+                )
+                await asyncio.wait({commit, fetch}, return_when=asyncio.FIRST_COMPLETED)
+                if not fetch.done():  # nothing was taken from the fetcher: nothing is lost
+                    fetch.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await fetch
+                    break
+                batch = fetch.result()
+                self._cadence.fetched(sum(map(len, batch.values())), self._waiting)
+                await self._process(batch)
+        except Exception as exc:  # raised once the commit has ended
+            error = exc
+        except BaseException:  # cancelled (a stop that waited too long): the commit with it
+            commit.cancel()
+            raise
+        finally:
+            self._overlapping = False
+        await commit  # its error first: what was processed since goes back too
+        if error is not None:
+            raise error
+        if not self.out.empty:
+            await self._begin()
+            await self._send_full()
 
     async def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         now_ms = _now_ms()
@@ -492,8 +540,7 @@ class Engine:
                     emit(out, src)
             self._expected[tp] = msgs[-1].offset + 1
             self._dirty.add(tp)
-            if self.out.has_full:
-                await self.out.send_full()
+            await self._send_full()
         if self.local.enabled and marks.progress:
             self.local.give(self.parts, lambda: marks.current(now_ms))
         for part in self.parts.values():
@@ -505,8 +552,7 @@ class Engine:
                     self.observer.decided(src, now_ms)
                     for out in outputs:
                         emit(out, src)
-        if self.out.has_full:
-            await self.out.send_full()
+        await self._send_full()
 
     def _unseen(self, tp: TopicPartition, msgs: list[Any]) -> list[Any]:
         """The records of a batch to process: none of a partition we no longer own, none before
@@ -602,6 +648,16 @@ class Engine:
         """Commit the open transaction (steps in ``Checkpoint.commit``). ``final``: the last one
         of a stop; ``handover`` (and ``final``): the partitions may go to another worker, of any
         version, so what they hold goes into the changelog as records, not offsets."""
+        finish = await self._seal(final=final, handover=handover)
+        if finish is not None:
+            await finish
+
+    async def _seal(
+        self, *, final: bool = False, handover: bool = False
+    ) -> Coroutine[Any, Any, None] | None:
+        """Put the watermarks, statistics and table writes into the open transaction and take
+        it for the commit (``Checkpoint.seal``); the rest of the commit is the coroutine
+        returned, to be awaited at once (None: nothing was to be committed)."""
         assert self.checkpoint is not None and self.consumer is not None
         checkpoint = self.checkpoint
         now_ms = _now_ms()
@@ -627,13 +683,22 @@ class Engine:
             await checkpoint.stage(p, part.state.take_pending())
         if not checkpoint.in_txn and not self._dirty:
             self._commit_ended()
-            return
+            return None
         offsets = await self._offsets()
         member = self._member or GroupMetadata(self.s.app_id, -1, "")
         consumer = self.consumer
-        await checkpoint.commit(offsets, member, lambda: not internals.fenced(consumer, member))
+        finish = await checkpoint.seal(
+            offsets, member, lambda: not internals.fenced(consumer, member)
+        )
+        self._dirty.clear()  # what is processed from now on is the next transaction's
+        return self._committed_after(finish, offsets)
+
+    async def _committed_after(
+        self, finish: Coroutine[Any, Any, bool] | None, offsets: dict[TopicPartition, int]
+    ) -> None:
+        if finish is not None:
+            await finish
         self._committed.update(offsets)
-        self._dirty.clear()
         self._commit_ended()
 
     def _commit_ended(self) -> None:

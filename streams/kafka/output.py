@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -28,6 +29,17 @@ from streams.processing.records import Headers
 _HEADROOM = 16_384
 
 TopicPartitionKey = tuple[str, int]
+Sent = tuple[TopicPartitionKey, int, "asyncio.Future[Any]"]
+
+
+@dataclass(slots=True)
+class Sealed:
+    """What one transaction built (:meth:`BatchedOutput.seal`): builders full and open, batches
+    sent."""
+
+    full: list[tuple[TopicPartitionKey, Any]]
+    open: dict[TopicPartitionKey, Any]
+    sent: list[Sent]
 
 
 class TooLarge(Exception):
@@ -41,7 +53,7 @@ class BatchedOutput:
         self.producer: AIOKafkaProducer | None = None
         self._open: dict[TopicPartitionKey, Any] = {}  # builder per topic partition
         self._full: list[tuple[TopicPartitionKey, Any]] = []
-        self._sent: list[tuple[TopicPartitionKey, int, asyncio.Future[Any]]] = []
+        self._sent: list[Sent] = []
         self._counts: dict[str, int] = {}  # partitions per topic (refreshed at each flush)
 
     def attach(self, producer: AIOKafkaProducer) -> None:
@@ -109,26 +121,45 @@ class BatchedOutput:
         """Hand the builders that are full to the producer (they go out while more is built)."""
         full, self._full = self._full, []
         for tp, builder in full:
-            await self._send(tp, builder)
+            self._sent.append(await self._send(tp, builder))
 
-    async def _send(self, tp: TopicPartitionKey, builder: Any) -> None:
+    async def _send(self, tp: TopicPartitionKey, builder: Any) -> Sent:
         assert self.producer is not None
         count = builder.record_count()
         builder.close()
         fut = await self.producer.send_batch(builder, tp[0], partition=tp[1])
-        self._sent.append((tp, count, fut))
+        return tp, count, fut
 
-    async def flush(self) -> dict[TopicPartitionKey, int]:
-        """Send everything built and wait until the broker has it all; the next offset after
-        the last record written to each topic partition."""
-        await self.send_full()
-        builders, self._open = self._open, {}
-        for tp, builder in builders.items():
-            if builder.record_count():
-                await self._send(tp, builder)
-        sent, self._sent = self._sent, []
+    @property
+    def empty(self) -> bool:
+        """Nothing built, full or sent since the last :meth:`seal`."""
+        return not (self._open or self._full or self._sent)
+
+    def seal(self) -> Sealed:
+        """Take everything built and sent for the open transaction (:meth:`flush` sends it):
+        what is added from now on belongs to the next one, and is not sent (:meth:`send_full`)
+        before that one begins."""
+        sealed = Sealed(self._full, self._open, self._sent)
+        self._full, self._open, self._sent = [], {}, []
         self._counts.clear()  # partitions can be added to a topic
-        await asyncio.gather(*(fut for _, _, fut in sent))
+        return sealed
+
+    async def flush(self, sealed: Sealed | None = None) -> dict[TopicPartitionKey, int]:
+        """Send everything ``sealed`` (by default: everything built until now) and wait until
+        the broker has it all; the next offset after the last record written to each topic
+        partition."""
+        if sealed is None:
+            sealed = self.seal()
+        sent = sealed.sent
+        try:
+            for tp, builder in [*sealed.full, *sealed.open.items()]:
+                if builder.record_count():
+                    sent.append(await self._send(tp, builder))
+            await asyncio.gather(*(fut for _, _, fut in sent))
+        except BaseException:
+            for _, _, fut in sent:  # the transaction is aborted: its errors are reported once
+                fut.add_done_callback(_retrieve)
+            raise
         ends: dict[TopicPartitionKey, int] = {}
         for tp, count, fut in sent:
             end = fut.result().offset + count

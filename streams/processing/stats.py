@@ -406,14 +406,7 @@ def _key_bytes(key: StatsKey) -> bytes:
 def _keys_with_prefix(table: KeyValue, prefix: bytes) -> list[bytes]:
     """The keys of ``table`` (committed or written in this transaction) starting with ``prefix``."""
     if isinstance(table, PartitionState):
-        keys = {k for k, _ in table.store.scan(table.partition, prefix)}
-        for k, v in table.pending.items():
-            if k.startswith(prefix):
-                if v is None:
-                    keys.discard(k)
-                else:
-                    keys.add(k)
-        return sorted(keys)
+        return table.keys_with_prefix(prefix)
     if isinstance(table, Mapping):  # DictTable (tests, benchmarks)
         return [k for k in list(table) if k.startswith(prefix)]
     raise TypeError(f"cannot list the keys of {type(table).__name__}")

@@ -101,24 +101,44 @@ class StateStore:
 
 
 class PartitionState:
-    """The table of one partition as the gate sees it: committed entries plus this
-    transaction's pending writes (read-your-writes)."""
+    """The table of one partition as the gate sees it: committed entries, the writes of the
+    transaction being committed (Kafka has them, RocksDB not yet: the engine goes on deciding
+    while a commit is under way) and this transaction's pending writes (read-your-writes)."""
 
-    __slots__ = ("partition", "pending", "store")
+    __slots__ = ("committing", "partition", "pending", "store")
 
     def __init__(self, store: StateStore, partition: int) -> None:
         self.store = store
         self.partition = partition
         self.pending: dict[bytes, bytes | None] = {}
+        #: The writes last taken (:meth:`take_pending`): the transaction being committed, or
+        #: one already in RocksDB (the same values). A failed commit reopens the partition.
+        self.committing: dict[bytes, bytes | None] = {}
 
     def get(self, key: bytes) -> bytes | None:
         if key in self.pending:
             return self.pending[key]
+        if key in self.committing:
+            return self.committing[key]
         return self.store.get(self.partition, key)
 
     def put(self, key: bytes, value: bytes | None) -> None:
         self.pending[key] = value
 
+    def keys_with_prefix(self, prefix: bytes) -> list[bytes]:
+        """The keys starting with ``prefix`` (committed, being committed or pending), sorted."""
+        keys = {k for k, _ in self.store.scan(self.partition, prefix)}
+        for writes in (self.committing, self.pending):
+            for k, v in writes.items():
+                if k.startswith(prefix):
+                    if v is None:
+                        keys.discard(k)
+                    else:
+                        keys.add(k)
+        return sorted(keys)
+
     def take_pending(self) -> dict[bytes, bytes | None]:
+        """This transaction's writes, for the commit; reads see them until the next take."""
         pending, self.pending = self.pending, {}
+        self.committing = pending
         return pending

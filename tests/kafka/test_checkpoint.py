@@ -192,3 +192,46 @@ def test_full_fetches_of_a_few_records_are_no_backlog() -> None:
     cadence.fetched(MIN_BACKLOG_FETCH - 1, lambda: 10_000)
     assert not cadence.behind
     assert cadence.due_in_s(0.1) == pytest.approx(0.0)
+
+
+def test_what_is_produced_while_a_commit_is_under_way_goes_into_the_next_transaction() -> None:
+    """The engine goes on processing while Kafka commits (``Engine._overlap``): what it adds
+    after the seal, records or table writes, is neither flushed with the sealed transaction nor
+    applied to the table with it."""
+    log = Log()
+    checkpoint, table, out = _checkpoint(log)
+
+    async def go() -> None:
+        await checkpoint.begin()
+        out.add("out", 0, b"k1", b"first", (), None)
+        await checkpoint.stage(2, {b"c1": b"one"})
+        finish = await checkpoint.seal({TP: 17}, MEMBER, lambda: True)
+        assert finish is not None
+        assert log[-1] == "begin"  # sealed: nothing sent yet
+        out.add("out", 0, b"k2", b"second", (), None)  # processed meanwhile
+        assert await finish
+        assert [r[3] for r in out.flushed] == [b"first", b"one"]
+        assert table.applied == [(2, {b"c1": b"one"}, 101)]
+        assert not checkpoint.in_txn
+        await checkpoint.begin()
+        await checkpoint.stage(2, {b"c1": b"two"})
+        assert await checkpoint.commit({TP: 18}, MEMBER, lambda: True)
+        assert [r[3] for r in out.flushed] == [b"second", b"two"]
+
+    asyncio.run(go())
+    assert log[2:] == ["begin", "offsets", "flush", "commit", "apply 2"] * 2
+    assert table.applied[-1] == (2, {b"c1": b"two"}, 102)
+
+
+def test_a_member_that_lost_its_partitions_seals_nothing() -> None:
+    log = Log()
+    checkpoint, _, out = _checkpoint(log)
+
+    async def go() -> None:
+        await checkpoint.begin()
+        out.add("out", 0, b"k", b"v", (), None)
+        with pytest.raises(MemberFenced):
+            await checkpoint.seal({TP: 17}, MEMBER, lambda: False)
+        assert out.records  # still this transaction's, which the caller aborts
+
+    asyncio.run(go())
