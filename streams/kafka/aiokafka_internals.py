@@ -26,10 +26,13 @@ What is here, and why:
 5. **Private reads**: a partition's fetch state (position, high watermark, last stable offset),
    the consumer group's generation, the producer's partitioner and metadata, a fresh metadata
    fetch.
+6. **A consumer's stop** (:func:`stop_consumer`) that a fetch retrying against a broker that is
+   away does not turn into a cancel of the caller.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import logging
 import time
@@ -307,6 +310,19 @@ async def committed_offsets(
     None where nothing is committed. (``consumer.committed`` asks for one partition at a time.)"""
     found = await consumer._coordinator.fetch_committed_offsets(list(partitions))
     return {tp: (found[tp].offset if tp in found else None) for tp in partitions}
+
+
+async def stop_consumer(consumer: AIOKafkaConsumer) -> None:
+    """``consumer.stop()``. aiokafka's fetcher, closing, cancels the fetches still under way and
+    awaits each, so one retrying against a broker that is away raises its ``CancelledError`` out
+    of ``stop()``, though nobody cancelled the caller: the consumer is closed all the same. A
+    cancel of the caller itself still goes through."""
+    try:
+        await consumer.stop()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
 
 
 def request_rejoin(consumer: AIOKafkaConsumer) -> None:

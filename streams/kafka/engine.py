@@ -170,6 +170,8 @@ class Engine:
         self._commit_checked = False  # a commit (or the check that none is due) happened
         #: A commit is under way and the loop goes on processing (:meth:`_overlap`).
         self._overlapping = False
+        #: An abort whose rewind to the last commit has not succeeded yet (:meth:`_rewind_again`).
+        self._rewind_owed = False
         self._fenced_at = -TWIN_WINDOW_S  # when the producer was last found fenced
         self._stopping = asyncio.Event()
         self._failed = False  # a fatal error: nothing more is committed
@@ -364,7 +366,8 @@ class Engine:
 
     async def _stop_clients(self) -> None:
         async with self.lock:
-            if self.checkpoint is not None and self.consumer is not None and not self._failed:
+            committable = not self._failed and not self._rewind_owed
+            if self.checkpoint is not None and self.consumer is not None and committable:
                 try:
                     await self._commit(final=True)
                 except KafkaError as exc:
@@ -373,7 +376,7 @@ class Engine:
             # Leaving the group revokes our partitions; there is nothing left to commit.
             self.parts.clear()
             self.marks.progress.clear()
-            await self.consumer.stop()
+            await internals.stop_consumer(self.consumer)
         if self.changelog is not None:
             await self.changelog.stop()
         if self.checkpoint is not None:
@@ -396,6 +399,9 @@ class Engine:
             if batch:
                 self.outage.up()
             async with self.lock:
+                if self._rewind_owed:  # the batch was fetched from before the rewind
+                    await self._rewind_again()
+                    continue
                 try:
                     await self._process(batch)
                     if cadence.due_in_s(time.monotonic()) <= 0:
@@ -414,6 +420,9 @@ class Engine:
                     ) from None
                 except (KafkaError, OSError, TimeoutError) as exc:
                     await self._recover(exc)
+                except asyncio.CancelledError:  # a stop that waited too long: as a crash
+                    self._failed = True  # nothing more is committed (the final commit neither)
+                    raise
                 except Exception as exc:  # a bug: commit nothing of this batch, stop loudly
                     self._failed = True
                     with contextlib.suppress(Exception):
@@ -471,6 +480,7 @@ class Engine:
         commit = asyncio.ensure_future(finish)
         self._overlapping = True
         error: Exception | None = None
+        fetch: asyncio.Future[dict[TopicPartition, list[Any]]] | None = None
         try:
             while not commit.done() and not self._stopping.is_set():
                 fetch = asyncio.ensure_future(
@@ -479,8 +489,7 @@ class Engine:
                 await asyncio.wait({commit, fetch}, return_when=asyncio.FIRST_COMPLETED)
                 if not fetch.done():  # nothing was taken from the fetcher: nothing is lost
                     fetch.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await fetch
+                    await asyncio.wait({fetch})  # (a cancel of the loop itself goes through)
                     break
                 batch = fetch.result()
                 self._cadence.fetched(sum(map(len, batch.values())), self._waiting)
@@ -488,7 +497,10 @@ class Engine:
         except Exception as exc:  # raised once the commit has ended
             error = exc
         except BaseException:  # cancelled (a stop that waited too long): the commit with it
+            self._failed = True  # half sent: nothing more may be committed (no final commit)
             commit.cancel()
+            if fetch is not None:
+                fetch.cancel()
             raise
         finally:
             self._overlapping = False
@@ -731,12 +743,22 @@ class Engine:
         if isinstance(exc, internals.MemberFenced):
             self._lost()
             return
+        self._rewind_owed = True
         await asyncio.sleep(1.0)
+        await self._rewind_again(pause=False)
+
+    async def _rewind_again(self, *, pause: bool = True) -> None:
+        """Go back to the last commit (:meth:`_rewind`). Until that has succeeded, the worker
+        processes and commits nothing: its positions, and its partitions' table and held
+        records, may still be past what the aborted transaction undid."""
         owned = [*self.marks.progress, *(TopicPartition(self.by_contact, p) for p in self.parts)]
         try:
             await self._rewind(owned)
+            self._rewind_owed = False
         except (KafkaError, OSError, TimeoutError) as again:
             self.outage.down(again)
+            if pause:
+                await asyncio.sleep(1.0)
 
     async def _rewind(self, owned: list[TopicPartition]) -> None:
         assert self.consumer is not None
@@ -768,7 +790,8 @@ class Engine:
     async def on_revoked(self, revoked: list[TopicPartition]) -> None:
         async with self.lock:
             try:
-                await self._commit(handover=True)
+                if not self._rewind_owed:  # else: nothing of this worker's is to be committed
+                    await self._commit(handover=True)
             except ProducerFenced as exc:
                 await self._producer_fenced(exc)
             except (KafkaError, OSError, TimeoutError) as exc:

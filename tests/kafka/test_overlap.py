@@ -177,3 +177,41 @@ def test_a_stop_that_cancels_the_loop_cancels_the_commit_too(settings: Settings)
     asyncio.run(go())
     assert log == ["commit", "commit cancelled"]
     assert not engine._overlapping
+    assert engine.failed  # half sent: the stop commits nothing more
+
+
+def test_after_an_abort_nothing_is_processed_or_committed_until_the_rewind_succeeds(
+    settings: Settings,
+) -> None:
+    """The rewind to the last commit can fail (Kafka away): the positions, the table and the
+    held records may then be past what the abort undid, so the worker owes the rewind and
+    neither processes, nor commits at a revocation or a stop, until it has succeeded."""
+    engine, log = _engine(settings, [])
+    rewinds = [KafkaConnectionError("away"), None]
+
+    async def abort() -> None:
+        log.append("abort")
+
+    async def rewind(owned: list[TopicPartition]) -> None:
+        error = rewinds.pop(0)
+        log.append("rewind failed" if error else "rewound")
+        if error is not None:
+            raise error
+
+    async def commit(**kw: Any) -> None:
+        log.append("commit")
+
+    engine.checkpoint.abort = abort  # type: ignore[union-attr,method-assign]
+    engine._rewind = rewind  # type: ignore[method-assign]
+    engine._commit = commit  # type: ignore[method-assign]
+
+    async def go() -> None:
+        await engine._recover(KafkaConnectionError("the commit failed"))
+        assert engine._rewind_owed
+        await engine.on_revoked([])  # a rebalance meanwhile: nothing committed
+        await engine._rewind_again()
+        assert not engine._rewind_owed
+        await engine.on_revoked([])
+
+    asyncio.run(go())
+    assert log == ["abort", "rewind failed", "rewound", "commit"]
