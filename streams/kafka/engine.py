@@ -395,9 +395,7 @@ class Engine:
             batch = await self.consumer.getmany(
                 timeout_ms=int(min(poll_ms, max(1, due_ms))), max_records=self.s.fetch_max_records
             )
-            cadence.fetched(sum(map(len, batch.values())), self._waiting)
-            if batch:
-                self.outage.up()
+            self._took(batch)
             async with self.lock:
                 if self._rewind_owed:  # the batch was fetched from before the rewind
                     await self._rewind_again()
@@ -431,6 +429,12 @@ class Engine:
                         f"The worker failed ({type(exc).__name__}: {exc}); nothing of the batch "
                         "was committed and it will be processed again at the next start."
                     ) from exc
+
+    def _took(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        """A fetch returned ``batch``: the cadence counts it, and records mean Kafka answers."""
+        self._cadence.fetched(sum(map(len, batch.values())), self._waiting)
+        if batch:
+            self.outage.up()
 
     async def _producer_fenced(self, exc: ProducerFenced) -> None:
         """The producer's epoch is gone. After a transaction open longer than the transaction
@@ -492,7 +496,7 @@ class Engine:
                     await asyncio.wait({fetch})  # (a cancel of the loop itself goes through)
                     break
                 batch = fetch.result()
-                self._cadence.fetched(sum(map(len, batch.values())), self._waiting)
+                self._took(batch)
                 await self._process(batch)
         except Exception as exc:  # raised once the commit has ended
             error = exc

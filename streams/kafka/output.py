@@ -144,12 +144,9 @@ class BatchedOutput:
         self._counts.clear()  # partitions can be added to a topic
         return sealed
 
-    async def flush(self, sealed: Sealed | None = None) -> dict[TopicPartitionKey, int]:
-        """Send everything ``sealed`` (by default: everything built until now) and wait until
-        the broker has it all; the next offset after the last record written to each topic
-        partition."""
-        if sealed is None:
-            sealed = self.seal()
+    async def flush(self, sealed: Sealed) -> dict[TopicPartitionKey, int]:
+        """Send everything ``sealed`` and wait until the broker has it all; the next offset
+        after the last record written to each topic partition."""
         sent = sealed.sent
         try:
             for tp, builder in [*sealed.full, *sealed.open.items()]:

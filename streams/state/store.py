@@ -100,6 +100,10 @@ class StateStore:
         self.db.delete_range(_prefix(partition), _prefix(partition + 1))
 
 
+#: A key that :class:`PartitionState`'s writes lack (``None`` is a deletion).
+_ABSENT = object()
+
+
 class PartitionState:
     """The table of one partition as the gate sees it: committed entries, the writes of the
     transaction being committed (Kafka has them, RocksDB not yet: the engine goes on deciding
@@ -116,11 +120,12 @@ class PartitionState:
         self.committing: dict[bytes, bytes | None] = {}
 
     def get(self, key: bytes) -> bytes | None:
-        if key in self.pending:
-            return self.pending[key]
-        if key in self.committing:
-            return self.committing[key]
-        return self.store.get(self.partition, key)
+        value = self.pending.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = self.committing.get(key, _ABSENT)
+            if value is _ABSENT:
+                return self.store.get(self.partition, key)
+        return value  # type: ignore[return-value]
 
     def put(self, key: bytes, value: bytes | None) -> None:
         self.pending[key] = value
